@@ -1,0 +1,38 @@
+/* Subcommands of the clmlp executable; each lives in src/cli/<name>.c and
+ * returns the process exit code. Errors are printed as one line:
+ *   clmlp: <message> */
+#ifndef CLMLP_CLI_H
+#define CLMLP_CLI_H
+
+#include "clmlp/common.h"
+#include "clmlp/config.h"
+
+#define CLMLP_MAX_OVERRIDES 64
+
+/* Options shared by subcommands that take a config. */
+typedef struct clmlp_cli_args {
+    const char *config_path;
+    const char *overrides[CLMLP_MAX_OVERRIDES];
+    int n_overrides;
+    const char *out_dir; /* --out DIR */
+    bool json;           /* --json */
+    bool dump;           /* --dump */
+    bool probe;          /* --probe */
+} clmlp_cli_args;
+
+/* Parses argv after the subcommand name. `allowed` lists the flags the
+ * subcommand accepts (e.g. "--set --out"); needs_config makes the positional
+ * CONFIG mandatory. Errors are usage errors (exit 2). */
+int clmlp_cli_parse(int argc, char **argv, const char *command, const char *allowed, bool needs_config,
+                    clmlp_cli_args *args, clmlp_err *err);
+
+/* Loads args->config_path with its overrides. */
+int clmlp_cli_load_config(const clmlp_cli_args *args, clmlp_config *cfg, clmlp_err *err);
+
+/* Prints "clmlp: <msg>" to stderr and returns err->code. */
+int clmlp_cli_report_error(const clmlp_err *err);
+
+int clmlp_cmd_devices(int argc, char **argv);
+int clmlp_cmd_check(int argc, char **argv);
+
+#endif

@@ -1,0 +1,49 @@
+/* Shared error type and small helpers used by every stage.
+ *
+ * Convention: a function that can fail returns 0 on success and -1 on failure,
+ * and fills a clmlp_err with a one-line message (no trailing newline) and the
+ * process exit code the CLI should use. */
+#ifndef CLMLP_COMMON_H
+#define CLMLP_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes, one per class of problem, so scripts can tell them apart. */
+enum {
+    CLMLP_EXIT_OK = 0,
+    CLMLP_EXIT_INTERNAL = 1, /* I/O failure, out of memory, bug */
+    CLMLP_EXIT_USAGE = 2,    /* bad command line or config */
+    CLMLP_EXIT_DATA = 3,     /* unreadable or malformed data file */
+    CLMLP_EXIT_DEVICE = 4,   /* no matching device, OpenCL/CLBlast failure */
+};
+
+typedef struct clmlp_err {
+    int code;
+    char msg[1024];
+} clmlp_err;
+
+#if defined(__GNUC__)
+#define CLMLP_PRINTF(fmt_idx, arg_idx) __attribute__((format(printf, fmt_idx, arg_idx)))
+#else
+#define CLMLP_PRINTF(fmt_idx, arg_idx)
+#endif
+
+/* Records the message and code in err (which may be NULL); always returns -1. */
+int clmlp_fail(clmlp_err *err, int code, const char *fmt, ...) CLMLP_PRINTF(3, 4);
+
+/* Prefixes an existing message, e.g. with the file being processed. Returns -1. */
+int clmlp_fail_prefix(clmlp_err *err, const char *fmt, ...) CLMLP_PRINTF(2, 3);
+
+/* Allocation that reports failure through err instead of returning silently. */
+void *clmlp_calloc(size_t count, size_t size, clmlp_err *err);
+
+/* Bounded string copy that always terminates dst. */
+void clmlp_strlcpy(char *dst, const char *src, size_t cap);
+
+/* Monotonic clock in seconds. */
+double clmlp_now(void);
+
+#define CLMLP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

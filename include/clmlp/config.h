@@ -1,0 +1,128 @@
+/* The experiment config: one typed, validated struct read from YAML.
+ *
+ * Every key, its type, range and default is declared once, in the schema
+ * table of src/config/schema.c; configs/reference.yaml documents the same
+ * keys for users and is parsed by a test. */
+#ifndef CLMLP_CONFIG_H
+#define CLMLP_CONFIG_H
+
+#include "clmlp/common.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CLMLP_PATH_MAX 1024
+#define CLMLP_NAME_MAX 128
+#define CLMLP_MAX_HIDDEN 16
+
+typedef enum { CLMLP_DEVICE_ANY, CLMLP_DEVICE_CPU, CLMLP_DEVICE_GPU, CLMLP_DEVICE_ACCELERATOR } clmlp_device_kind;
+
+/* What the user asked for; matched against the devices that exist by
+ * clmlp_device_select (device.h). Empty strings and index -1 mean "any". */
+typedef struct clmlp_device_spec {
+    clmlp_device_kind type;
+    char platform[CLMLP_NAME_MAX]; /* case-insensitive substring of the platform name */
+    char name[CLMLP_NAME_MAX];     /* case-insensitive substring of the device name */
+    int index;                     /* position among the devices that match, -1 = first */
+} clmlp_device_spec;
+
+typedef enum { CLMLP_FORMAT_IDX, CLMLP_FORMAT_CSV } clmlp_data_format;
+
+/* One split (train or test). For IDX, images+labels; for CSV, csv (with a
+ * label column when has_labels). Paths are absolute after loading: relative
+ * paths in the file resolve against the config file's folder. */
+typedef struct clmlp_data_source {
+    clmlp_data_format format;
+    char images[CLMLP_PATH_MAX];
+    char labels[CLMLP_PATH_MAX];
+    char csv[CLMLP_PATH_MAX];
+    bool has_labels; /* CSV only; the Kaggle test.csv has none */
+    int64_t limit;   /* use the first `limit` examples, 0 = all */
+} clmlp_data_source;
+
+typedef enum { CLMLP_ACT_RELU, CLMLP_ACT_SIGMOID, CLMLP_ACT_TANH } clmlp_activation;
+typedef enum { CLMLP_INIT_NORMAL, CLMLP_INIT_HE, CLMLP_INIT_XAVIER } clmlp_init_scheme;
+typedef enum { CLMLP_BIAS_INIT_NORMAL, CLMLP_BIAS_INIT_ZEROS } clmlp_bias_init;
+typedef enum { CLMLP_OPT_ADAM, CLMLP_OPT_SGD } clmlp_optimizer;
+typedef enum { CLMLP_GEMM_AUTO, CLMLP_GEMM_CLBLAST, CLMLP_GEMM_GENERATED } clmlp_gemm_provider;
+typedef enum { CLMLP_AUTOTUNE_OFF, CLMLP_AUTOTUNE_QUICK, CLMLP_AUTOTUNE_FULL } clmlp_autotune;
+
+typedef struct clmlp_config {
+    char name[CLMLP_NAME_MAX];
+    char source_path[CLMLP_PATH_MAX]; /* the YAML file this came from ("" if none) */
+    char base_dir[CLMLP_PATH_MAX];    /* folder relative paths resolve against */
+
+    clmlp_device_spec device;
+
+    struct {
+        clmlp_data_source train, test;
+        bool scale;            /* pixel / 255 -> [0,1] */
+        bool binarize;         /* pixel > 0 -> 1 (the seed's SVM part) */
+        bool shuffle;          /* reshuffle the training set every epoch */
+        uint64_t shuffle_seed;
+    } data;
+
+    struct {
+        int input;                     /* 0 = taken from the data (784 for MNIST) */
+        int hidden[CLMLP_MAX_HIDDEN];  /* hidden layer widths */
+        int n_hidden;
+        int classes;
+        clmlp_activation activation;
+        clmlp_init_scheme init;
+        double init_stddev;            /* for init: normal */
+        clmlp_bias_init bias_init;
+        double bias_stddev;            /* for bias_init: normal */
+    } model;
+
+    struct {
+        clmlp_optimizer optimizer;
+        double lr, beta1, beta2, eps;  /* Adam, TF1 semantics */
+        double momentum;               /* SGD */
+        int batch_size;
+        int epochs;
+        uint64_t seed;                 /* weight init */
+        int eval_batch_size;
+    } training;
+
+    struct {
+        bool fuse;
+        clmlp_gemm_provider gemm;
+        clmlp_autotune autotune;
+    } compiler;
+
+    struct {
+        bool enabled;
+        int trace_steps;
+    } profile;
+
+    struct {
+        char dir[CLMLP_PATH_MAX];      /* parent of run directories, default "runs" */
+        char run_dir[CLMLP_PATH_MAX];  /* exact run directory; "" = <dir>/<name>-<timestamp> */
+    } output;
+} clmlp_config;
+
+/* Fills every field with its documented default. */
+void clmlp_config_defaults(clmlp_config *cfg);
+
+/* Parses YAML text. `origin` names the text in error messages (a file path,
+ * or e.g. "<string>"); `base_dir` is where relative data paths resolve.
+ * Overrides are "section.key=value" strings applied after the text, with the
+ * same validation. On error: exit code CLMLP_EXIT_USAGE and one line such as
+ *   configs/x.yaml:12:3: unknown key 'trainig' in section '' (did you mean 'training'?)
+ */
+int clmlp_config_parse(const char *yaml_text, size_t len, const char *origin, const char *base_dir,
+                       const char *const *overrides, int n_overrides, clmlp_config *cfg, clmlp_err *err);
+
+/* Reads the file, then clmlp_config_parse with base_dir = the file's folder. */
+int clmlp_config_load(const char *path, const char *const *overrides, int n_overrides, clmlp_config *cfg,
+                      clmlp_err *err);
+
+/* Writes the effective config back as YAML (for the run directory and report). */
+int clmlp_config_write_yaml(const clmlp_config *cfg, FILE *out);
+
+const char *clmlp_device_kind_name(clmlp_device_kind kind);
+const char *clmlp_activation_name(clmlp_activation act);
+const char *clmlp_optimizer_name(clmlp_optimizer opt);
+
+#endif

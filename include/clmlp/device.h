@@ -1,0 +1,83 @@
+/* OpenCL devices: enumeration into plain descriptors, selection as a pure
+ * function over those descriptors (unit-tested without hardware), opening a
+ * context + profiling queue, and building programs through an on-disk binary
+ * cache. */
+#ifndef CLMLP_DEVICE_H
+#define CLMLP_DEVICE_H
+
+#define CL_TARGET_OPENCL_VERSION 120
+#include <CL/cl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "clmlp/common.h"
+#include "clmlp/config.h"
+
+typedef struct clmlp_device_desc {
+    int index;               /* position in the enumeration (all platforms, in order) */
+    int platform_index;
+    char platform[256];      /* CL_PLATFORM_NAME */
+    char name[256];          /* CL_DEVICE_NAME */
+    char vendor[256];
+    char version[128];       /* CL_DEVICE_VERSION */
+    char driver[128];        /* CL_DRIVER_VERSION */
+    char opencl_c[128];      /* CL_DEVICE_OPENCL_C_VERSION */
+    cl_device_type type;     /* CL_DEVICE_TYPE_* bits */
+    unsigned compute_units;
+    unsigned clock_mhz;
+    uint64_t global_mem;
+    uint64_t local_mem;
+    uint64_t max_alloc;
+    size_t max_work_group;
+    cl_platform_id platform_id; /* NULL for fake descriptors in tests */
+    cl_device_id device_id;
+} clmlp_device_desc;
+
+/* All devices of all platforms. *out is malloc'ed; zero devices is not an
+ * error here (the caller decides). */
+int clmlp_devices_enumerate(clmlp_device_desc **out, int *count, clmlp_err *err);
+
+/* Pure: returns the index into descs of the device the spec selects, or -1
+ * with an error (CLMLP_EXIT_DEVICE) that lists what exists and how to pick it:
+ *   no OpenCL device matches device.type=gpu; available: [0] cpu "pthread-..." (Portable Computing Language); select one with --set device.type=cpu or device.name=...
+ * type any matches everything; accelerator matches ACCELERATOR and CUSTOM. */
+int clmlp_device_select(const clmlp_device_desc *descs, int count, const clmlp_device_spec *spec, clmlp_err *err);
+
+/* "cpu", "gpu", "accelerator", "custom" or "default" for the leading type bit. */
+const char *clmlp_device_type_name(cl_device_type type);
+
+/* Compact clinfo-like table, and the same as JSON (an array of objects). */
+void clmlp_devices_print(FILE *out, const clmlp_device_desc *descs, int count);
+void clmlp_devices_print_json(FILE *out, const clmlp_device_desc *descs, int count);
+
+/* An opened device: one context, one in-order queue with profiling enabled. */
+typedef struct clmlp_device {
+    clmlp_device_desc desc;
+    cl_context context;
+    cl_command_queue queue;
+} clmlp_device;
+
+int clmlp_device_open(const clmlp_device_desc *desc, clmlp_device *dev, clmlp_err *err);
+void clmlp_device_close(clmlp_device *dev);
+
+/* Builds `source` with `options`, reusing a binary cached on disk under
+ * clmlp_cache_dir()/programs, keyed by device name + driver version + a hash
+ * of source and options. A build failure returns the build log's first lines
+ * in the error. *from_cache tells whether the binary was reused (may be NULL). */
+int clmlp_program_build(clmlp_device *dev, const char *source, const char *options, cl_program *out,
+                        bool *from_cache, clmlp_err *err);
+
+/* $CLMLP_CACHE_DIR, else $XDG_CACHE_HOME/clmlp, else $HOME/.cache/clmlp. Created on demand. */
+const char *clmlp_cache_dir(void);
+
+/* Symbolic names: CL_OUT_OF_RESOURCES, CLBlastInvalidLocalMemUsage, ... */
+const char *clmlp_cl_error_name(cl_int code);
+const char *clmlp_clblast_status_name(int status);
+
+/* Checks an OpenCL return code: on failure fills err (CLMLP_EXIT_DEVICE) with
+ * "<call> failed: <NAME> (<code>)<hint>" and returns -1. */
+int clmlp_cl_check(cl_int code, const char *call, clmlp_err *err);
+int clmlp_clblast_check(int status, const char *call, clmlp_err *err);
+
+#endif

@@ -1,0 +1,61 @@
+#include "clmlp/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool flag_allowed(const char *allowed, const char *flag)
+{
+    size_t n = strlen(flag);
+    for (const char *p = allowed; (p = strstr(p, flag)) != NULL; p += n)
+        if ((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+int clmlp_cli_parse(int argc, char **argv, const char *command, const char *allowed, bool needs_config,
+                    clmlp_cli_args *args, clmlp_err *err)
+{
+    memset(args, 0, sizeof *args);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || a[1] == '\0') {
+            if (args->config_path)
+                return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: unexpected argument '%s' (one CONFIG only)", command, a);
+            args->config_path = a;
+            continue;
+        }
+        if (!flag_allowed(allowed, a))
+            return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: unknown option '%s' (accepted: %s)", command, a,
+                              allowed[0] ? allowed : "none");
+        bool takes_value = strcmp(a, "--set") == 0 || strcmp(a, "--out") == 0;
+        if (takes_value && i + 1 >= argc)
+            return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: option '%s' needs a value", command, a);
+        if (strcmp(a, "--set") == 0) {
+            if (args->n_overrides >= CLMLP_MAX_OVERRIDES)
+                return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: at most %d --set options", command, CLMLP_MAX_OVERRIDES);
+            args->overrides[args->n_overrides++] = argv[++i];
+        } else if (strcmp(a, "--out") == 0) {
+            args->out_dir = argv[++i];
+        } else if (strcmp(a, "--json") == 0) {
+            args->json = true;
+        } else if (strcmp(a, "--dump") == 0) {
+            args->dump = true;
+        } else if (strcmp(a, "--probe") == 0) {
+            args->probe = true;
+        }
+    }
+    if (needs_config && !args->config_path)
+        return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: missing CONFIG (e.g. clmlp %s configs/seed-mlp.yaml)", command, command);
+    return 0;
+}
+
+int clmlp_cli_load_config(const clmlp_cli_args *args, clmlp_config *cfg, clmlp_err *err)
+{
+    return clmlp_config_load(args->config_path, args->overrides, args->n_overrides, cfg, err);
+}
+
+int clmlp_cli_report_error(const clmlp_err *err)
+{
+    fprintf(stderr, "clmlp: %s\n", err->msg);
+    return err->code ? err->code : CLMLP_EXIT_INTERNAL;
+}

@@ -1,0 +1,42 @@
+/* clmlp: train and profile neural networks on any OpenCL device.
+ * Dispatches to one subcommand per file in src/cli/. */
+#include <stdio.h>
+#include <string.h>
+
+#include "clmlp/cli.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+} command;
+
+static const command commands[] = {
+    {"devices", clmlp_cmd_devices, "devices [--json]            list OpenCL platforms and devices"},
+    {"check", clmlp_cmd_check, "check CONFIG [--set k=v]    validate a config and print it with defaults"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: clmlp COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(commands); i++)
+        fprintf(out, "  clmlp %s\n", commands[i].usage);
+    fprintf(out, "\nConfigs are YAML; see configs/reference.yaml. --set section.key=value overrides a key.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLMLP_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(commands); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 2, argv + 2);
+    fprintf(stderr, "clmlp: unknown command '%s' (run 'clmlp --help' for the list)\n", argv[1]);
+    return CLMLP_EXIT_USAGE;
+}

@@ -1,0 +1,20 @@
+/* The list of suites the runner knows; each suite lives in tests/test_<name>.c. */
+#ifndef CLMLP_TEST_SUITES_H
+#define CLMLP_TEST_SUITES_H
+
+#include "harness.h"
+
+typedef struct test_suite {
+    const char *name;
+    const test_case *cases;
+} test_suite;
+
+#define SUITES(X) X(rng) X(config) X(data) X(device) X(cli)
+
+#define DECLARE_SUITE(name) extern const test_case name##_tests[];
+SUITES(DECLARE_SUITE)
+
+#define SUITE_ENTRY(name) {#name, name##_tests},
+static const test_suite all_suites[] = {SUITES(SUITE_ENTRY){NULL, NULL}};
+
+#endif

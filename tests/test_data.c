@@ -1,0 +1,3 @@
+#include "harness.h"
+
+const test_case data_tests[] = {{NULL, NULL, false}};
