@@ -1,3 +1,691 @@
+/* Device stage: selection over fake descriptors, error names and messages,
+ * listing; with OpenCL, enumeration, a kernel built through the binary
+ * cache and run, build failures, and the `clmlp devices` command. */
 #include "harness.h"
 
-const test_case device_tests[] = {{NULL, NULL, false}};
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "clmlp/device.h"
+#include "device/sha256.h"
+
+/* ---- fake descriptors ------------------------------------------------- */
+
+static clmlp_device_desc fake(int index, int platform_index, const char *platform, const char *name,
+                              cl_device_type type)
+{
+    clmlp_device_desc d;
+    memset(&d, 0, sizeof d);
+    d.index = index;
+    d.platform_index = platform_index;
+    clmlp_strlcpy(d.platform, platform, sizeof d.platform);
+    clmlp_strlcpy(d.name, name, sizeof d.name);
+    clmlp_strlcpy(d.vendor, "Vendor", sizeof d.vendor);
+    clmlp_strlcpy(d.version, "OpenCL 3.0", sizeof d.version);
+    clmlp_strlcpy(d.driver, "3.1", sizeof d.driver);
+    clmlp_strlcpy(d.opencl_c, "OpenCL C 1.2 pocl", sizeof d.opencl_c);
+    d.type = type;
+    d.compute_units = 2;
+    d.clock_mhz = 2450;
+    d.global_mem = 6ull << 30;
+    d.local_mem = 512 << 10;
+    d.max_alloc = 2ull << 30;
+    d.max_work_group = 4096;
+    return d;
+}
+
+#define POCL "Portable Computing Language"
+enum { N_FAKES = 6 };
+
+static void make_fakes(clmlp_device_desc d[N_FAKES])
+{
+    d[0] = fake(0, 0, POCL, "pthread-skylake-avx512-AMD EPYC", CL_DEVICE_TYPE_CPU);
+    d[1] = fake(1, 0, POCL, "basic-skylake-avx512-AMD EPYC", CL_DEVICE_TYPE_CPU | CL_DEVICE_TYPE_DEFAULT);
+    d[2] = fake(2, 1, "NVIDIA CUDA", "NVIDIA H200", CL_DEVICE_TYPE_GPU);
+    d[3] = fake(3, 1, "NVIDIA CUDA", "NVIDIA GeForce RTX 4090", CL_DEVICE_TYPE_GPU);
+    d[4] = fake(4, 2, "Intel(R) FPGA Emulation Platform", "Intel(R) FPGA Emulation Device",
+                CL_DEVICE_TYPE_ACCELERATOR);
+    d[5] = fake(5, 3, "Xilinx", "xilinx_u250_gen3x16", CL_DEVICE_TYPE_CUSTOM);
+}
+
+static clmlp_device_spec spec(clmlp_device_kind type, const char *platform, const char *name, int index)
+{
+    clmlp_device_spec s;
+    memset(&s, 0, sizeof s);
+    s.type = type;
+    clmlp_strlcpy(s.platform, platform, sizeof s.platform);
+    clmlp_strlcpy(s.name, name, sizeof s.name);
+    s.index = index;
+    return s;
+}
+
+static int pick(clmlp_device_kind type, const char *platform, const char *name, int index)
+{
+    clmlp_device_desc d[N_FAKES];
+    make_fakes(d);
+    clmlp_device_spec s = spec(type, platform, name, index);
+    clmlp_err err = {0};
+    return clmlp_device_select(d, N_FAKES, &s, &err);
+}
+
+/* ---- selection ---------------------------------------------------------- */
+
+static void test_select_any(void)
+{
+    CHECK_INT(pick(CLMLP_DEVICE_ANY, "", "", -1), 0);
+    CHECK_INT(pick(CLMLP_DEVICE_ANY, "", "", 4), 4);
+}
+
+static void test_select_by_type(void)
+{
+    CHECK_INT(pick(CLMLP_DEVICE_CPU, "", "", -1), 0);
+    CHECK_INT(pick(CLMLP_DEVICE_GPU, "", "", -1), 2);
+}
+
+static void test_select_by_name_case_insensitive(void)
+{
+    CHECK_INT(pick(CLMLP_DEVICE_ANY, "", "rtx", -1), 3);
+    CHECK_INT(pick(CLMLP_DEVICE_ANY, "", "BASIC", -1), 1);
+    CHECK_INT(pick(CLMLP_DEVICE_CPU, "", "PThread", -1), 0);
+    CHECK_INT(pick(CLMLP_DEVICE_ANY, "", "h200", -1), 2);
+}
+
+static void test_select_by_platform(void)
+{
+    CHECK_INT(pick(CLMLP_DEVICE_ANY, "nvidia", "", -1), 2);
+    CHECK_INT(pick(CLMLP_DEVICE_ANY, "portable computing", "basic", -1), 1);
+    CHECK_INT(pick(CLMLP_DEVICE_ANY, "xilinx", "", -1), 5);
+}
+
+static void test_select_index_among_matches(void)
+{
+    CHECK_INT(pick(CLMLP_DEVICE_GPU, "", "", 0), 2);
+    CHECK_INT(pick(CLMLP_DEVICE_GPU, "", "", 1), 3);
+    CHECK_INT(pick(CLMLP_DEVICE_CPU, "", "", 1), 1);
+    CHECK_INT(pick(CLMLP_DEVICE_ANY, "nvidia", "", 1), 3);
+}
+
+static void test_select_index_out_of_range(void)
+{
+    clmlp_device_desc d[N_FAKES];
+    make_fakes(d);
+    clmlp_device_spec s = spec(CLMLP_DEVICE_GPU, "", "", 2);
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_device_select(d, N_FAKES, &s, &err), -1);
+    CHECK_INT(err.code, CLMLP_EXIT_DEVICE);
+    CHECK_CONTAINS(err.msg, "device.index=2 is out of range: 2 devices match device.type=gpu");
+    CHECK_CONTAINS(err.msg, "0..1");
+    CHECK(strchr(err.msg, '\n') == NULL);
+}
+
+static void test_select_none_matching_lists_devices(void)
+{
+    clmlp_device_desc d[N_FAKES];
+    make_fakes(d);
+    clmlp_device_spec s = spec(CLMLP_DEVICE_GPU, "", "", -1);
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_device_select(d, 2, &s, &err), -1); /* only the two CPUs */
+    CHECK_INT(err.code, CLMLP_EXIT_DEVICE);
+    CHECK_CONTAINS(err.msg, "no OpenCL device matches device.type=gpu; available: ");
+    CHECK_CONTAINS(err.msg, "[0] cpu \"pthread-skylake-avx512-AMD EPYC\" (" POCL ")");
+    CHECK_CONTAINS(err.msg, ", [1] cpu \"basic-skylake-avx512-AMD EPYC\" (" POCL ")");
+    CHECK_CONTAINS(err.msg, "select with --set device.type=cpu or --set device.name=<substring>");
+    CHECK(strchr(err.msg, '\n') == NULL);
+
+    /* A name that nothing has: the type exists, so the hint is the name. */
+    s = spec(CLMLP_DEVICE_CPU, "", "quadro", -1);
+    CHECK_INT(clmlp_device_select(d, N_FAKES, &s, &err), -1);
+    CHECK_CONTAINS(err.msg, "matches device.type=cpu device.name=quadro;");
+    CHECK_CONTAINS(err.msg, "[5] custom \"xilinx_u250_gen3x16\" (Xilinx)");
+    CHECK_CONTAINS(err.msg, "--set device.name=<substring>");
+}
+
+static void test_select_zero_devices(void)
+{
+    clmlp_device_spec s = spec(CLMLP_DEVICE_ANY, "", "", -1);
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_device_select(NULL, 0, &s, &err), -1);
+    CHECK_INT(err.code, CLMLP_EXIT_DEVICE);
+    CHECK_STR(err.msg, "no OpenCL devices found; install pocl-opencl-icd (CPU) or your GPU vendor's OpenCL driver, "
+                       "then check with clmlp devices");
+}
+
+static void test_select_accelerator_matches_custom(void)
+{
+    CHECK_INT(pick(CLMLP_DEVICE_ACCELERATOR, "", "", -1), 4);
+    CHECK_INT(pick(CLMLP_DEVICE_ACCELERATOR, "", "", 1), 5);
+    CHECK_INT(pick(CLMLP_DEVICE_ACCELERATOR, "", "xilinx", -1), 5);
+    CHECK_INT(pick(CLMLP_DEVICE_CPU, "", "xilinx", -1), -1);
+    CHECK_INT(pick(CLMLP_DEVICE_GPU, "", "fpga", -1), -1);
+}
+
+static void test_type_names(void)
+{
+    CHECK_STR(clmlp_device_type_name(CL_DEVICE_TYPE_CPU | CL_DEVICE_TYPE_DEFAULT), "cpu");
+    CHECK_STR(clmlp_device_type_name(CL_DEVICE_TYPE_GPU), "gpu");
+    CHECK_STR(clmlp_device_type_name(CL_DEVICE_TYPE_ACCELERATOR), "accelerator");
+    CHECK_STR(clmlp_device_type_name(CL_DEVICE_TYPE_CUSTOM), "custom");
+    CHECK_STR(clmlp_device_type_name(CL_DEVICE_TYPE_DEFAULT), "default");
+}
+
+/* ---- error names and messages ----------------------------------------- */
+
+static void test_cl_error_names(void)
+{
+    CHECK_STR(clmlp_cl_error_name(0), "CL_SUCCESS");
+    CHECK_STR(clmlp_cl_error_name(-5), "CL_OUT_OF_RESOURCES");
+    CHECK_STR(clmlp_cl_error_name(-11), "CL_BUILD_PROGRAM_FAILURE");
+    CHECK_STR(clmlp_cl_error_name(-54), "CL_INVALID_WORK_GROUP_SIZE");
+    CHECK_STR(clmlp_cl_error_name(-68), "CL_INVALID_DEVICE_PARTITION_COUNT");
+    CHECK_STR(clmlp_cl_error_name(-1001), "CL_PLATFORM_NOT_FOUND_KHR");
+    CHECK_STR(clmlp_cl_error_name(-25), "UNKNOWN_CL_ERROR");
+    CHECK_STR(clmlp_cl_error_name(12345), "UNKNOWN_CL_ERROR");
+    /* Every OpenCL 1.2 code has a name: 0..-19 and -30..-68. */
+    for (int c = 0; c >= -68; c--) {
+        bool defined = c >= -19 || c <= -30;
+        const char *name = clmlp_cl_error_name(c);
+        if (defined && strcmp(name, "UNKNOWN_CL_ERROR") == 0)
+            test_fail(__FILE__, __LINE__, "OpenCL code %d has no name", c);
+        if (!defined && strcmp(name, "UNKNOWN_CL_ERROR") != 0)
+            test_fail(__FILE__, __LINE__, "code %d is not an OpenCL 1.2 code but is named %s", c, name);
+    }
+}
+
+static void test_clblast_status_names(void)
+{
+    CHECK_STR(clmlp_clblast_status_name(0), "CLBlastSuccess");
+    CHECK_STR(clmlp_clblast_status_name(-5), "CLBlastOpenCLOutOfResources");
+    CHECK_STR(clmlp_clblast_status_name(-1024), "CLBlastNotImplemented");
+    CHECK_STR(clmlp_clblast_status_name(-2048), "CLBlastInvalidOverrideKernel");
+    CHECK_STR(clmlp_clblast_status_name(-2046), "CLBlastInvalidLocalMemUsage");
+    CHECK_STR(clmlp_clblast_status_name(-2039), "CLBlastUnexpectedError");
+    CHECK_STR(clmlp_clblast_status_name(-1), "UNKNOWN_CLBLAST_STATUS");
+}
+
+static void test_check_formatting(void)
+{
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_cl_check(CL_SUCCESS, "clFinish", &err), 0);
+    CHECK_INT(err.code, 0);
+    CHECK_STR(err.msg, "");
+
+    CHECK_INT(clmlp_cl_check(-5, "clEnqueueNDRangeKernel", &err), -1);
+    CHECK_INT(err.code, CLMLP_EXIT_DEVICE);
+    CHECK_STR(err.msg, "clEnqueueNDRangeKernel failed: CL_OUT_OF_RESOURCES (-5); the device ran out of memory: "
+                       "lower training.batch_size or training.eval_batch_size");
+    CHECK_INT(clmlp_cl_check(-30, "clSetKernelArg", &err), -1);
+    CHECK_STR(err.msg, "clSetKernelArg failed: CL_INVALID_VALUE (-30)");
+    clmlp_cl_check(-54, "clEnqueueNDRangeKernel", &err);
+    CHECK_CONTAINS(err.msg, "CL_INVALID_WORK_GROUP_SIZE (-54); the kernel's local size does not fit this device");
+    clmlp_cl_check(-1001, "clGetPlatformIDs", &err);
+    CHECK_CONTAINS(err.msg, "CL_PLATFORM_NOT_FOUND_KHR (-1001); no OpenCL driver found: install pocl-opencl-icd");
+    CHECK_INT(clmlp_cl_check(-4, "clCreateBuffer", NULL), -1); /* err may be NULL */
+
+    CHECK_INT(clmlp_clblast_check(0, "CLBlastSgemm", &err), 0);
+    CHECK_INT(clmlp_clblast_check(-2046, "CLBlastSgemm", &err), -1);
+    CHECK_INT(err.code, CLMLP_EXIT_DEVICE);
+    CHECK_CONTAINS(err.msg, "CLBlastSgemm failed: CLBlastInvalidLocalMemUsage (-2046)");
+    clmlp_clblast_check(-4, "CLBlastSgemm", &err);
+    CHECK_CONTAINS(err.msg, "CLBlastTempBufferAllocFailure (-4); the device ran out of memory");
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+/* Captures what a print function writes. */
+static char *capture(void (*print)(FILE *, const clmlp_device_desc *, int), const clmlp_device_desc *d, int n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return NULL;
+    print(f, d, n);
+    fclose(f);
+    return buf;
+}
+
+static int count_occurrences(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+static void test_print_table(void)
+{
+    clmlp_device_desc d[N_FAKES];
+    make_fakes(d);
+    clmlp_strlcpy(d[4].name, "Intel(R) FPGA Emulation Device with a name far longer than the column", sizeof d[4].name);
+    char *out = capture(clmlp_devices_print, d, N_FAKES);
+    CHECK(out != NULL);
+    if (!out)
+        return;
+    CHECK_CONTAINS(out, "platform 0: " POCL);
+    CHECK_CONTAINS(out, "platform 1: NVIDIA CUDA");
+    CHECK_CONTAINS(out, "pthread-skylake-avx512-AMD EPYC");
+    CHECK_CONTAINS(out, "NVIDIA GeForce RTX 4090");
+    CHECK_CONTAINS(out, "with a name far longer than the column"); /* not cut */
+    CHECK_CONTAINS(out, "6.0 GiB");
+    CHECK_CONTAINS(out, "512 KiB");
+    CHECK_CONTAINS(out, "2450 MHz");
+    CHECK_CONTAINS(out, "accel");
+    CHECK_INT(count_occurrences(out, "platform "), 4);
+    for (const char *line = out; *line;) {
+        size_t n = strcspn(line, "\n");
+        if (n > 100)
+            test_fail(__FILE__, __LINE__, "line wider than 100 columns: %.*s", (int)n, line);
+        line += n + (line[n] ? 1 : 0);
+    }
+    free(out);
+}
+
+static void test_print_json(void)
+{
+    clmlp_device_desc d[2];
+    d[0] = fake(0, 0, POCL, "weird \"quoted\" \\ name", CL_DEVICE_TYPE_CPU);
+    d[1] = fake(1, 0, POCL, "second", CL_DEVICE_TYPE_GPU);
+    char *out = capture(clmlp_devices_print_json, d, 2);
+    CHECK(out != NULL);
+    if (!out)
+        return;
+    CHECK(out[0] == '[');
+    CHECK_CONTAINS(out, "\"name\": \"weird \\\"quoted\\\" \\\\ name\"");
+    CHECK_INT(count_occurrences(out, "\"compute_units\": 2"), 2);
+    CHECK_CONTAINS(out, "\"global_mem_bytes\": 6442450944");
+    CHECK_CONTAINS(out, "\"type\": \"gpu\"");
+    const char *keys[] = {"index", "platform", "name", "vendor", "type", "compute_units", "clock_mhz",
+                          "global_mem_bytes", "local_mem_bytes", "max_alloc_bytes", "max_work_group_size",
+                          "version", "opencl_c_version", "driver_version"};
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(keys); i++) {
+        char quoted[64];
+        snprintf(quoted, sizeof quoted, "\"%s\":", keys[i]);
+        CHECK_INT(count_occurrences(out, quoted), 2);
+    }
+    size_t len = strlen(out);
+    CHECK(len >= 2 && strcmp(out + len - 2, "]\n") == 0);
+    free(out);
+
+    out = capture(clmlp_devices_print_json, d, 0);
+    CHECK(out && strcmp(out, "[]\n") == 0);
+    free(out);
+}
+
+/* ---- the cache key hash ------------------------------------------------- */
+
+static void sha256_hex(const char *msg, char hex[65])
+{
+    clmlp_sha256 h;
+    uint8_t digest[32];
+    clmlp_sha256_init(&h);
+    /* Fed in two pieces to exercise the block buffering. */
+    size_t n = strlen(msg), half = n / 3;
+    clmlp_sha256_update(&h, msg, half);
+    clmlp_sha256_update(&h, msg + half, n - half);
+    clmlp_sha256_final(&h, digest);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}
+
+static void test_sha256_vectors(void)
+{
+    char hex[65];
+    /* FIPS 180-4 examples, including the message whose padding spills into a
+     * second block. */
+    sha256_hex("", hex);
+    CHECK_STR(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    sha256_hex("abc", hex);
+    CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", hex);
+    CHECK_STR(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+/* ---- open/close and the cache folder without a device ------------------ */
+
+static void test_close_zeroed_and_open_fake(void)
+{
+    clmlp_device dev;
+    memset(&dev, 0, sizeof dev);
+    clmlp_device_close(&dev);
+    clmlp_device_close(&dev);
+    clmlp_device_desc d = fake(0, 0, POCL, "fake", CL_DEVICE_TYPE_CPU);
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_device_open(&d, &dev, &err), -1);
+    CHECK_CONTAINS(err.msg, "no OpenCL handle");
+    CHECK(dev.context == NULL && dev.queue == NULL);
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void test_cache_dir_env(void)
+{
+    char want[1100];
+    snprintf(want, sizeof want, "%s/explicit/cache", test_tmpdir());
+    setenv("CLMLP_CACHE_DIR", want, 1);
+    CHECK_STR(clmlp_cache_dir(), want);
+    CHECK(is_dir(want));
+
+    unsetenv("CLMLP_CACHE_DIR");
+    char xdg[1024];
+    snprintf(xdg, sizeof xdg, "%s/xdg", test_tmpdir());
+    setenv("XDG_CACHE_HOME", xdg, 1);
+    snprintf(want, sizeof want, "%s/clmlp", xdg);
+    CHECK_STR(clmlp_cache_dir(), want);
+    CHECK(is_dir(want));
+
+    unsetenv("XDG_CACHE_HOME");
+    setenv("HOME", test_tmpdir(), 1);
+    snprintf(want, sizeof want, "%s/.cache/clmlp", test_tmpdir());
+    CHECK_STR(clmlp_cache_dir(), want);
+    CHECK(is_dir(want));
+}
+
+/* ---- with OpenCL -------------------------------------------------------- */
+
+static void test_enumerate_finds_pocl(void)
+{
+    clmlp_device_desc *d = NULL;
+    int n = 0;
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_devices_enumerate(&d, &n, &err), 0);
+    if (err.msg[0])
+        test_fail(__FILE__, __LINE__, "enumerate: %s", err.msg);
+    CHECK(n >= 1);
+    int pocl = 0;
+    for (int i = 0; i < n; i++) {
+        CHECK_INT(d[i].index, i);
+        CHECK(d[i].name[0] != '\0');
+        CHECK(d[i].driver[0] != '\0');
+        CHECK(strncmp(d[i].opencl_c, "OpenCL C ", 9) == 0);
+        CHECK(d[i].compute_units > 0);
+        CHECK(d[i].global_mem > 0 && d[i].local_mem > 0 && d[i].max_alloc > 0);
+        CHECK(d[i].max_work_group > 0);
+        CHECK(d[i].device_id != NULL && d[i].platform_id != NULL);
+        pocl += strstr(d[i].platform, "Portable Computing Language") != NULL;
+    }
+    CHECK(pocl >= 1);
+    free(d);
+}
+
+static const char add_source[] = "__kernel void axpy(__global const float *x, __global const float *y,\n"
+                                 "                   __global float *out, float a) {\n"
+                                 "    size_t i = get_global_id(0);\n"
+                                 "    out[i] = a * x[i] + y[i];\n"
+                                 "}\n";
+
+/* Opens the first device (any type) with the program cache in
+ * <tmpdir>/<cache_name>. */
+static bool open_first_with_cache(clmlp_device *dev, const char *cache_name)
+{
+    char cache[1024];
+    snprintf(cache, sizeof cache, "%s/%s", test_tmpdir(), cache_name);
+    setenv("CLMLP_CACHE_DIR", cache, 1);
+    clmlp_device_desc *d = NULL;
+    int n = 0, idx = -1;
+    clmlp_err err = {0};
+    clmlp_device_spec s = spec(CLMLP_DEVICE_ANY, "", "", -1);
+    if (clmlp_devices_enumerate(&d, &n, &err) == 0)
+        idx = clmlp_device_select(d, n, &s, &err);
+    int rc = idx >= 0 ? clmlp_device_open(&d[idx], dev, &err) : -1;
+    free(d);
+    if (rc < 0)
+        test_fail(__FILE__, __LINE__, "cannot open a device: %s", err.msg);
+    return rc == 0;
+}
+
+static bool open_first(clmlp_device *dev) { return open_first_with_cache(dev, "cache"); }
+
+/* Runs axpy with a = 2 over n elements; returns the number of wrong outputs
+ * (or -1 when an OpenCL call fails). */
+static int run_axpy(clmlp_device *dev, cl_program prog, int n)
+{
+    float *x = calloc((size_t)n, sizeof *x), *y = calloc((size_t)n, sizeof *y), *out = calloc((size_t)n, sizeof *out);
+    cl_int rc = CL_SUCCESS;
+    int wrong = -1;
+    cl_kernel k = NULL;
+    cl_mem bx = NULL, by = NULL, bo = NULL;
+    if (!x || !y || !out)
+        goto done;
+    for (int i = 0; i < n; i++) {
+        x[i] = (float)i;
+        y[i] = 0.5f * (float)(n - i);
+    }
+    size_t bytes = (size_t)n * sizeof(float), global = (size_t)n;
+    float a = 2.0f;
+    k = clCreateKernel(prog, "axpy", &rc);
+    if (rc != CL_SUCCESS)
+        goto done;
+    bx = clCreateBuffer(dev->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, x, &rc);
+    if (rc == CL_SUCCESS)
+        by = clCreateBuffer(dev->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, y, &rc);
+    if (rc == CL_SUCCESS)
+        bo = clCreateBuffer(dev->context, CL_MEM_WRITE_ONLY, bytes, NULL, &rc);
+    if (rc != CL_SUCCESS || clSetKernelArg(k, 0, sizeof bx, &bx) != CL_SUCCESS ||
+        clSetKernelArg(k, 1, sizeof by, &by) != CL_SUCCESS || clSetKernelArg(k, 2, sizeof bo, &bo) != CL_SUCCESS ||
+        clSetKernelArg(k, 3, sizeof a, &a) != CL_SUCCESS ||
+        clEnqueueNDRangeKernel(dev->queue, k, 1, NULL, &global, NULL, 0, NULL, NULL) != CL_SUCCESS ||
+        clEnqueueReadBuffer(dev->queue, bo, CL_TRUE, 0, bytes, out, 0, NULL, NULL) != CL_SUCCESS)
+        goto done;
+    wrong = 0;
+    for (int i = 0; i < n; i++)
+        wrong += out[i] != 2.0f * x[i] + y[i];
+done:
+    if (bo)
+        clReleaseMemObject(bo);
+    if (by)
+        clReleaseMemObject(by);
+    if (bx)
+        clReleaseMemObject(bx);
+    if (k)
+        clReleaseKernel(k);
+    free(x);
+    free(y);
+    free(out);
+    return wrong;
+}
+
+/* The one file under <cache>/programs, or "" when there is not exactly one. */
+static void cached_file(char *path, size_t cap)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/cache/programs", test_tmpdir());
+    path[0] = '\0';
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return;
+    int files = 0;
+    for (struct dirent *e; (e = readdir(dp)) != NULL;)
+        if (e->d_name[0] != '.') {
+            files++;
+            snprintf(path, cap, "%s/%s", dir, e->d_name);
+        }
+    closedir(dp);
+    if (files != 1)
+        path[0] = '\0';
+}
+
+static void test_build_run_and_cache(void)
+{
+    clmlp_device dev;
+    if (!open_first(&dev))
+        return;
+    clmlp_err err = {0};
+    cl_program prog = NULL;
+    bool cached = true;
+    CHECK_INT(clmlp_program_build(&dev, add_source, "-cl-fast-relaxed-math", &prog, &cached, &err), 0);
+    CHECK(!cached);
+    CHECK_INT(run_axpy(&dev, prog, 1000), 0);
+    if (prog)
+        clReleaseProgram(prog);
+
+    char path[1400];
+    cached_file(path, sizeof path);
+    CHECK(path[0] != '\0');
+    CHECK_CONTAINS(path, ".bin");
+    CHECK(strstr(path, ".tmp") == NULL);
+
+    /* The same source and options again: loaded from the binary. */
+    prog = NULL;
+    CHECK_INT(clmlp_program_build(&dev, add_source, "-cl-fast-relaxed-math", &prog, &cached, &err), 0);
+    CHECK(cached);
+    CHECK_INT(run_axpy(&dev, prog, 1000), 0);
+    if (prog)
+        clReleaseProgram(prog);
+
+    /* Other options are another key. */
+    prog = NULL;
+    CHECK_INT(clmlp_program_build(&dev, add_source, NULL, &prog, &cached, &err), 0);
+    CHECK(!cached);
+    if (prog)
+        clReleaseProgram(prog);
+    clmlp_device_close(&dev);
+}
+
+static void test_corrupt_cache_falls_back_to_source(void)
+{
+    clmlp_device dev;
+    if (!open_first(&dev))
+        return;
+    clmlp_err err = {0};
+    cl_program prog = NULL;
+    bool cached = true;
+    CHECK_INT(clmlp_program_build(&dev, add_source, "", &prog, &cached, &err), 0);
+    if (prog)
+        clReleaseProgram(prog);
+    char path[1400];
+    cached_file(path, sizeof path);
+    CHECK(path[0] != '\0');
+    FILE *f = path[0] ? fopen(path, "wb") : NULL;
+    if (f) {
+        fputs("not a program binary", f);
+        fclose(f);
+    }
+    prog = NULL;
+    CHECK_INT(clmlp_program_build(&dev, add_source, "", &prog, &cached, &err), 0);
+    CHECK(!cached);
+    CHECK_INT(run_axpy(&dev, prog, 64), 0);
+    if (prog)
+        clReleaseProgram(prog);
+    /* ...and the rebuild replaced the bad file. */
+    prog = NULL;
+    CHECK_INT(clmlp_program_build(&dev, add_source, "", &prog, &cached, &err), 0);
+    CHECK(cached);
+    if (prog)
+        clReleaseProgram(prog);
+    clmlp_device_close(&dev);
+}
+
+/* A cache folder that cannot exist (a file is in its path): the build
+ * still succeeds, with a warning on stderr. */
+static void test_cache_write_failure_is_a_warning(void)
+{
+    test_write_file("blocker", "x", 1);
+    clmlp_device dev;
+    if (!open_first_with_cache(&dev, "blocker/cache"))
+        return;
+    clmlp_err err = {0};
+    cl_program prog = NULL;
+    bool cached = true;
+    CHECK_INT(clmlp_program_build(&dev, add_source, "", &prog, &cached, &err), 0);
+    CHECK(!cached);
+    CHECK_INT(run_axpy(&dev, prog, 64), 0);
+    if (prog)
+        clReleaseProgram(prog);
+    clmlp_device_close(&dev);
+}
+
+static void test_build_failure_reports_log(void)
+{
+    clmlp_device dev;
+    if (!open_first(&dev))
+        return;
+    clmlp_err err = {0};
+    cl_program prog = NULL;
+    const char *bad = "__kernel void broken(__global float *x) {\n    x[0] = undeclared_thing;\n}\n";
+    CHECK_INT(clmlp_program_build(&dev, bad, "", &prog, NULL, &err), -1);
+    CHECK(prog == NULL);
+    CHECK_INT(err.code, CLMLP_EXIT_DEVICE);
+    CHECK_CONTAINS(err.msg, "clBuildProgram failed: CL_BUILD_PROGRAM_FAILURE (-11): ");
+    CHECK_CONTAINS(err.msg, "undeclared_thing");
+    CHECK(strchr(err.msg, '\n') == NULL);
+    clmlp_device_close(&dev);
+}
+
+/* ---- the devices command ------------------------------------------------ */
+
+static void test_cli_devices_table(void)
+{
+    setenv("POCL_DEVICES", "pthread basic", 1);
+    char out[16384];
+    CHECK_INT(test_run_clmlp("devices", out, sizeof out), 0);
+    CHECK_CONTAINS(out, "pthread");
+    CHECK_CONTAINS(out, "basic");
+    CHECK_CONTAINS(out, "Portable Computing Language");
+    CHECK_CONTAINS(out, "--set device.name=");
+}
+
+static void test_cli_devices_json(void)
+{
+    setenv("POCL_DEVICES", "pthread basic", 1);
+    char out[16384];
+    CHECK_INT(test_run_clmlp("devices --json", out, sizeof out), 0);
+    CHECK(out[0] == '[');
+    CHECK_INT(count_occurrences(out, "\"compute_units\""), 2);
+    CHECK_CONTAINS(out, "\"driver_version\"");
+}
+
+static void test_cli_devices_bad_option(void)
+{
+    char out[4096];
+    CHECK_INT(test_run_clmlp("devices --bogus", out, sizeof out), CLMLP_EXIT_USAGE);
+    CHECK_CONTAINS(out, "--bogus");
+}
+
+/* An empty vendors folder hides every ICD from the loader: no platforms. */
+static void test_cli_devices_none(void)
+{
+    char vendors[1024];
+    snprintf(vendors, sizeof vendors, "%s/no-icds", test_tmpdir());
+    mkdir(vendors, 0700);
+    setenv("OCL_ICD_VENDORS", vendors, 1);
+    char out[4096];
+    CHECK_INT(test_run_clmlp("devices", out, sizeof out), CLMLP_EXIT_DEVICE);
+    CHECK_CONTAINS(out, "clmlp: no OpenCL devices found; install pocl-opencl-icd");
+}
+
+const test_case device_tests[] = {
+    {"select_any", test_select_any, false},
+    {"select_by_type", test_select_by_type, false},
+    {"select_by_name_case_insensitive", test_select_by_name_case_insensitive, false},
+    {"select_by_platform", test_select_by_platform, false},
+    {"select_index_among_matches", test_select_index_among_matches, false},
+    {"select_index_out_of_range", test_select_index_out_of_range, false},
+    {"select_none_matching_lists_devices", test_select_none_matching_lists_devices, false},
+    {"select_zero_devices", test_select_zero_devices, false},
+    {"select_accelerator_matches_custom", test_select_accelerator_matches_custom, false},
+    {"type_names", test_type_names, false},
+    {"cl_error_names", test_cl_error_names, false},
+    {"clblast_status_names", test_clblast_status_names, false},
+    {"check_formatting", test_check_formatting, false},
+    {"print_table", test_print_table, false},
+    {"print_json", test_print_json, false},
+    {"close_zeroed_and_open_fake", test_close_zeroed_and_open_fake, false},
+    {"sha256_vectors", test_sha256_vectors, false},
+    {"cache_dir_env", test_cache_dir_env, false},
+    {"cli_devices_bad_option", test_cli_devices_bad_option, false},
+    {"enumerate_finds_pocl", test_enumerate_finds_pocl, true},
+    {"build_run_and_cache", test_build_run_and_cache, true},
+    {"corrupt_cache_falls_back_to_source", test_corrupt_cache_falls_back_to_source, true},
+    {"cache_write_failure_is_a_warning", test_cache_write_failure_is_a_warning, true},
+    {"build_failure_reports_log", test_build_failure_reports_log, true},
+    {"cli_devices_table", test_cli_devices_table, true},
+    {"cli_devices_json", test_cli_devices_json, true},
+    {"cli_devices_none", test_cli_devices_none, true},
+    {NULL, NULL, false},
+};

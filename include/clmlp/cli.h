@@ -34,5 +34,7 @@ int clmlp_cli_report_error(const clmlp_err *err);
 
 int clmlp_cmd_devices(int argc, char **argv);
 int clmlp_cmd_check(int argc, char **argv);
+int clmlp_cmd_compile(int argc, char **argv);
+int clmlp_cmd_train(int argc, char **argv);
 
 #endif

@@ -109,8 +109,10 @@ void clmlp_config_defaults(clmlp_config *cfg);
  * or e.g. "<string>"); `base_dir` is where relative data paths resolve.
  * Overrides are "section.key=value" strings applied after the text, with the
  * same validation. On error: exit code CLMLP_EXIT_USAGE and one line such as
- *   configs/x.yaml:12:3: unknown key 'trainig' in section '' (did you mean 'training'?)
- */
+ *   configs/x.yaml:12:3: unknown key 'trainig' (did you mean 'training'?)
+ *   configs/x.yaml:4:15: training.batch_size: 0 is out of range [1, 65536]
+ *   --set trainig.lr=1: unknown key 'trainig.lr' (did you mean 'training.lr'?)
+ * Relative paths in overrides resolve against the current directory. */
 int clmlp_config_parse(const char *yaml_text, size_t len, const char *origin, const char *base_dir,
                        const char *const *overrides, int n_overrides, clmlp_config *cfg, clmlp_err *err);
 

@@ -7,35 +7,47 @@
 #include "clmlp/common.h"
 #include "clmlp/config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct clmlp_dataset {
     int64_t count;    /* number of examples */
     int rows, cols;   /* 28 x 28 for MNIST */
     uint8_t *pixels;  /* count * rows * cols, row-major per image */
-    uint8_t *labels;  /* count labels in 0..9, or NULL when the source has none */
+    uint8_t *labels;  /* count labels 0..255 as stored (the trainer checks them against
+                         model.classes), or NULL when the source has none */
 } clmlp_dataset;
 
 static inline int64_t clmlp_dataset_features(const clmlp_dataset *ds) { return (int64_t)ds->rows * ds->cols; }
 
 /* IDX pair: images (magic 0x00000803, dims count x rows x cols) and labels
  * (magic 0x00000801, dims count). gzip or uncompressed, detected by content.
- * labels_path may be NULL. Errors (exit code CLMLP_EXIT_DATA) name the file
- * and the byte offset of the problem (in the uncompressed stream):
- *   data/mnist/train-images-idx3-ubyte.gz: truncated at byte 1048592 of 47040016 (expected 60000 images of 28x28)
- */
+ * labels_path may be NULL; otherwise its count must equal the images'.
+ * Rows and cols are 1..4096; the file must end exactly after the data.
+ * Errors (exit code CLMLP_EXIT_DATA) are one line naming the file and the
+ * byte offset of the problem in the uncompressed stream:
+ *   data/mnist/train-images-idx3-ubyte.gz: truncated at byte 1048592, expected 47040016 bytes (60000 images of 28x28)
+ *   x.idx: bad magic 0x00000801 at byte 0, expected 0x00000803 (IDX images, 3 dims); this is a labels file
+ *   labels.idx: 59999 labels but images.idx has 60000 images
+ * On failure *ds is zeroed. */
 int clmlp_idx_load(const char *images_path, const char *labels_path, clmlp_dataset *ds, clmlp_err *err);
 
 /* Kaggle CSV: a header line, then `label,pixel0..pixel783` (has_labels) or
- * `pixel0..pixel783`. Errors name file:line. Images are 28 x 28. */
+ * `pixel0..pixel783`; LF or CRLF, last newline optional, blank lines skipped,
+ * gzip or raw. Images are 28 x 28. Errors (CLMLP_EXIT_DATA) name file:line:
+ *   x.csv:5: expected 785 fields, got 784
+ *   x.csv:3: pixel 200 value 256 out of range [0, 255]
+ * On failure *ds is zeroed. */
 int clmlp_csv_load(const char *path, bool has_labels, clmlp_dataset *ds, clmlp_err *err);
 
-/* Loads one split as the config describes it and applies its limit. */
+/* Loads one split as the config describes it and applies its limit. An
+ * empty labels path (IDX) means no labels. */
 int clmlp_data_load(const clmlp_data_source *src, clmlp_dataset *ds, clmlp_err *err);
 
 /* Keeps the first n examples (no-op when n <= 0 or n >= count). */
 void clmlp_dataset_limit(clmlp_dataset *ds, int64_t n);
 
+/* Frees and zeroes; safe on a zeroed struct and when called twice. */
 void clmlp_dataset_free(clmlp_dataset *ds);
 
 /* Host-side reference of the device preprocessing: pixel/255 when scale,

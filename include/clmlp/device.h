@@ -5,7 +5,9 @@
 #ifndef CLMLP_DEVICE_H
 #define CLMLP_DEVICE_H
 
+#ifndef CL_TARGET_OPENCL_VERSION
 #define CL_TARGET_OPENCL_VERSION 120
+#endif
 #include <CL/cl.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -40,14 +42,21 @@ int clmlp_devices_enumerate(clmlp_device_desc **out, int *count, clmlp_err *err)
 
 /* Pure: returns the index into descs of the device the spec selects, or -1
  * with an error (CLMLP_EXIT_DEVICE) that lists what exists and how to pick it:
- *   no OpenCL device matches device.type=gpu; available: [0] cpu "pthread-..." (Portable Computing Language); select one with --set device.type=cpu or device.name=...
- * type any matches everything; accelerator matches ACCELERATOR and CUSTOM. */
+ *   no OpenCL device matches device.type=gpu; available: [0] cpu "pthread-..." (Portable Computing Language); select with --set device.type=cpu or --set device.name=<substring>
+ * type any matches everything; accelerator matches ACCELERATOR and CUSTOM.
+ * Filters: type, then platform and name substrings (case-insensitive), then
+ * spec->index picks among the matches (-1 = the first). count 0 gives the
+ * "no OpenCL devices found; install ..." error. */
 int clmlp_device_select(const clmlp_device_desc *descs, int count, const clmlp_device_spec *spec, clmlp_err *err);
 
 /* "cpu", "gpu", "accelerator", "custom" or "default" for the leading type bit. */
 const char *clmlp_device_type_name(cl_device_type type);
 
-/* Compact clinfo-like table, and the same as JSON (an array of objects). */
+/* Compact clinfo-like table (fits 100 columns; one header line per
+ * platform), and the same as JSON: an array of objects with keys index,
+ * platform, name, vendor, type, compute_units, clock_mhz, global_mem_bytes,
+ * local_mem_bytes, max_alloc_bytes, max_work_group_size, version,
+ * opencl_c_version, driver_version. */
 void clmlp_devices_print(FILE *out, const clmlp_device_desc *descs, int count);
 void clmlp_devices_print_json(FILE *out, const clmlp_device_desc *descs, int count);
 
@@ -61,10 +70,13 @@ typedef struct clmlp_device {
 int clmlp_device_open(const clmlp_device_desc *desc, clmlp_device *dev, clmlp_err *err);
 void clmlp_device_close(clmlp_device *dev);
 
-/* Builds `source` with `options`, reusing a binary cached on disk under
- * clmlp_cache_dir()/programs, keyed by device name + driver version + a hash
- * of source and options. A build failure returns the build log's first lines
- * in the error. *from_cache tells whether the binary was reused (may be NULL). */
+/* Builds `source` with `options` (NULL = none), reusing a binary cached on
+ * disk as clmlp_cache_dir()/programs/<sha256>.bin, keyed by platform name,
+ * device name and version, driver version, options and source. A cached
+ * binary the driver rejects is rebuilt from source and replaced; a cache that
+ * cannot be written is a warning on stderr. A build failure returns
+ * "clBuildProgram failed: CL_BUILD_PROGRAM_FAILURE (-11): <first log lines>".
+ * *from_cache tells whether the binary was reused (may be NULL). */
 int clmlp_program_build(clmlp_device *dev, const char *source, const char *options, cl_program *out,
                         bool *from_cache, clmlp_err *err);
 

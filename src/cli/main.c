@@ -14,6 +14,8 @@ typedef struct {
 static const command commands[] = {
     {"devices", clmlp_cmd_devices, "devices [--json]            list OpenCL platforms and devices"},
     {"check", clmlp_cmd_check, "check CONFIG [--set k=v]    validate a config and print it with defaults"},
+    {"compile", clmlp_cmd_compile, "compile CONFIG [--set k=v] [--dump]   lower the model to a plan and print it"},
+    {"train", clmlp_cmd_train, "train CONFIG [--set k=v] [--out DIR]  train, evaluate, write the run report"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,80 @@
+/* Softmax, cross-entropy and argmax over rows of logits [rows, cols]. One
+ * work-item per row (cols is the class count, 10 for MNIST). Losses and
+ * predictions are written to a run-owned buffer at out_offset, so a whole
+ * epoch's losses are read back once, without a sync per step. */
+
+/* p = softmax(z)                                             (unfused) */
+__kernel void softmax(__global const float *z, __global float *p, const int rows, const int cols)
+{
+    const int r = get_global_id(0);
+    if (r >= rows)
+        return;
+    __global const float *zr = z + r * cols;
+    float m = zr[0];
+    for (int c = 1; c < cols; c++)
+        m = fmax(m, zr[c]);
+    float s = 0.0f;
+    for (int c = 0; c < cols; c++)
+        s += exp(zr[c] - m);
+    const float inv = 1.0f / s;
+    for (int c = 0; c < cols; c++)
+        p[r * cols + c] = exp(zr[c] - m) * inv;
+}
+
+/* loss[out_offset + r] = -log p[r, y[r]]                     (unfused) */
+__kernel void xent_loss(__global const float *p, __global const int *y, __global float *loss, const int out_offset,
+                        const int rows, const int cols)
+{
+    const int r = get_global_id(0);
+    if (r < rows)
+        loss[out_offset + r] = -log(fmax(p[r * cols + y[r]], 1e-30f));
+}
+
+/* dz = (p - onehot(y)) * inv_batch                          (unfused) */
+__kernel void xent_grad(__global const float *p, __global const int *y, __global float *dz, const int rows,
+                        const int cols, const float inv_batch)
+{
+    const int r = get_global_id(0);
+    if (r >= rows)
+        return;
+    for (int c = 0; c < cols; c++)
+        dz[r * cols + c] = (p[r * cols + c] - (c == y[r] ? 1.0f : 0.0f)) * inv_batch;
+}
+
+/* The fused classifier: loss and gradient from the logits in one pass; the
+ * probabilities are never stored. loss = log(sum exp(z - m)) - (z[y] - m). */
+__kernel void softmax_xent(__global const float *z, __global const int *y, __global float *loss,
+                           const int out_offset, __global float *dz, const int rows, const int cols,
+                           const float inv_batch)
+{
+    const int r = get_global_id(0);
+    if (r >= rows)
+        return;
+    __global const float *zr = z + r * cols;
+    const int label = y[r];
+    float m = zr[0];
+    for (int c = 1; c < cols; c++)
+        m = fmax(m, zr[c]);
+    float s = 0.0f;
+    for (int c = 0; c < cols; c++)
+        s += exp(zr[c] - m);
+    loss[out_offset + r] = log(s) - (zr[label] - m);
+    const float inv = 1.0f / s;
+    for (int c = 0; c < cols; c++)
+        dz[r * cols + c] = (exp(zr[c] - m) * inv - (c == label ? 1.0f : 0.0f)) * inv_batch;
+}
+
+/* pred[out_offset + r] = argmax_c z[r, c] (first maximum wins) */
+__kernel void argmax(__global const float *z, __global int *pred, const int out_offset, const int rows,
+                     const int cols)
+{
+    const int r = get_global_id(0);
+    if (r >= rows)
+        return;
+    __global const float *zr = z + r * cols;
+    int best = 0;
+    for (int c = 1; c < cols; c++)
+        if (zr[c] > zr[best])
+            best = c;
+    pred[out_offset + r] = best;
+}

@@ -1,0 +1,59 @@
+/* One experiment run end to end: load data, open the device, compile, upload,
+ * train for the configured epochs, evaluate. The result is plain data that
+ * the report writer (report.h) turns into files and the CLI prints. */
+#ifndef CLMLP_EXPERIMENT_H
+#define CLMLP_EXPERIMENT_H
+
+#include "clmlp/device.h"
+#include "clmlp/session.h"
+
+typedef enum {
+    CLMLP_PHASE_CONFIG,
+    CLMLP_PHASE_LOAD,
+    CLMLP_PHASE_DEVICE,
+    CLMLP_PHASE_COMPILE, /* graph compiler + program builds (incl. the binary cache) */
+    CLMLP_PHASE_UPLOAD,
+    CLMLP_PHASE_TRAIN,
+    CLMLP_PHASE_EVAL,
+    CLMLP_PHASE_REPORT,
+    CLMLP_PHASE_COUNT
+} clmlp_phase;
+
+typedef struct clmlp_epoch_stats {
+    double loss;    /* mean per-example cross-entropy over the epoch */
+    double seconds; /* wall time of the epoch, device work included */
+} clmlp_epoch_stats;
+
+typedef struct clmlp_run_result {
+    clmlp_device_desc device;
+    double phase_seconds[CLMLP_PHASE_COUNT];
+    int64_t train_count, test_count;
+    int steps_per_epoch;
+    int epochs_done;
+    clmlp_epoch_stats *epochs; /* epochs_done entries */
+    double train_seconds;
+    double eval_seconds;
+    double accuracy;           /* 0..1 */
+    int classes;
+    int64_t *confusion;        /* classes x classes, [true][predicted] */
+    int launches_per_step, eval_launches_per_batch;
+    double flops_per_step, bytes_per_step;
+    size_t device_plan_bytes;  /* training plan peak + evaluation arena */
+    size_t dataset_device_bytes, run_buffer_bytes;
+    int programs_compiled, programs_from_cache;
+} clmlp_run_result;
+
+/* Hooks for user-facing output; any may be NULL. */
+typedef struct clmlp_run_hooks {
+    void *user;
+    void (*on_start)(void *user, const clmlp_config *cfg, const clmlp_session *s);
+    clmlp_progress_fn on_progress;
+    void (*on_epoch)(void *user, int epoch, int epochs, const clmlp_epoch_stats *stats);
+} clmlp_run_hooks;
+
+int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, clmlp_run_result *res,
+                         clmlp_err *err);
+void clmlp_run_result_free(clmlp_run_result *res);
+const char *clmlp_phase_name(clmlp_phase phase);
+
+#endif

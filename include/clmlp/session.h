@@ -1,0 +1,52 @@
+/* A training session on one device: the compiled training and evaluation
+ * plans, their executors, and the datasets uploaded to the device once (as
+ * uint8; each step gathers and converts its batch on the device). */
+#ifndef CLMLP_SESSION_H
+#define CLMLP_SESSION_H
+
+#include "clmlp/data.h"
+#include "clmlp/rng.h"
+#include "clmlp/runtime.h"
+
+typedef struct clmlp_session {
+    const clmlp_config *cfg;
+    clmlp_device *dev;
+    int input_dim;
+    clmlp_plan *train_plan, *eval_plan;
+    clmlp_executor train, eval;
+
+    cl_mem train_pixels, train_labels, train_index, train_losses;
+    cl_mem test_pixels, test_labels, test_index, test_preds;
+    int64_t train_count, test_count;
+    int steps_per_epoch; /* floor(train_count / batch): the remainder is dropped, like the seed */
+    int eval_batches;
+    long step;           /* optimizer steps taken (Adam's t) */
+    clmlp_rng shuffle_rng;
+    uint32_t *order;     /* epoch order on the host, uploaded once per epoch */
+    float *losses;       /* one epoch of per-example losses, read back at the epoch's end */
+    size_t dataset_device_bytes, run_buffer_bytes;
+} clmlp_session;
+
+/* Called every few steps from inside an epoch (after a sync), and at its end. */
+typedef void (*clmlp_progress_fn)(void *user, int epoch, int step, int steps);
+
+/* Builds the graphs, compiles both plans and creates the executors. */
+int clmlp_session_create(const clmlp_config *cfg, clmlp_device *dev, int input_dim, clmlp_session *s, clmlp_err *err);
+/* Parameter initialisation as the config says (seeded by training.seed);
+ * gradients and optimizer state are zeroed. */
+int clmlp_session_init_params(clmlp_session *s, clmlp_err *err);
+int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err);
+int clmlp_session_upload_test(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err);
+/* Runs `steps` optimizer steps over the current epoch order starting at
+ * step `first_step` of the epoch (no host sync inside). */
+int clmlp_session_enqueue_steps(clmlp_session *s, int first_step, int steps, clmlp_err *err);
+/* One epoch: new order (when data.shuffle), all steps, mean batch loss. */
+int clmlp_session_train_epoch(clmlp_session *s, int epoch, clmlp_progress_fn progress, void *user,
+                              double *mean_loss, clmlp_err *err);
+/* Predictions for the whole test set (pred has test_count entries). */
+int clmlp_session_evaluate(clmlp_session *s, int *pred, clmlp_err *err);
+/* Uploads an explicit epoch order (tests use the identity). */
+int clmlp_session_set_order(clmlp_session *s, const uint32_t *order, clmlp_err *err);
+void clmlp_session_release(clmlp_session *s);
+
+#endif

@@ -1,0 +1,337 @@
+/* Lowering: each op of the fused (or unfused) graph becomes one or more
+ * launches: a GEMM (generated kernel or CLBlast) or a kernel from cl/ with
+ * its arguments, work sizes and cost (FLOPs, bytes moved). Kernel
+ * signatures live next to the kernels in cl/; this file must match them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "clmlp/compiler.h"
+
+#define LOCAL_1D 64 /* fixed: PoCL compiles one work-group function per local size */
+
+static size_t round_up(size_t v, size_t m) { return (v + m - 1) / m * m; }
+
+typedef struct {
+    clmlp_plan *plan;
+    clmlp_err *err;
+} lowering;
+
+static clmlp_launch *new_launch(lowering *lw, int op, const char *program, const char *kernel)
+{
+    clmlp_plan *p = lw->plan;
+    if (p->n_launches >= CLMLP_MAX_LAUNCHES) {
+        clmlp_fail(lw->err, CLMLP_EXIT_INTERNAL, "plan too large: more than %d launches", CLMLP_MAX_LAUNCHES);
+        return NULL;
+    }
+    clmlp_launch *l = &p->launches[p->n_launches++];
+    memset(l, 0, sizeof *l);
+    l->op = op;
+    l->program = program;
+    l->kernel = kernel;
+    l->bias = -1;
+    if (kernel)
+        clmlp_strlcpy(l->name, kernel, sizeof l->name);
+    return l;
+}
+
+static void arg(clmlp_launch *l, clmlp_arg_kind kind, int index)
+{
+    l->args[l->n_args++] = (clmlp_arg){.kind = kind, .index = index};
+}
+static void arg_int(clmlp_launch *l, int v) { l->args[l->n_args++] = (clmlp_arg){.kind = CLMLP_ARG_INT, .i = v}; }
+static void arg_float(clmlp_launch *l, float v)
+{
+    l->args[l->n_args++] = (clmlp_arg){.kind = CLMLP_ARG_FLOAT, .f = v};
+}
+/* Output tensors (row losses, predictions) go to the run's buffer at a per-batch offset. */
+static void arg_output(clmlp_launch *l)
+{
+    arg(l, CLMLP_ARG_EXTERNAL, CLMLP_EXT_OUTPUT);
+    arg(l, CLMLP_ARG_DYNAMIC, CLMLP_DYN_OUTPUT_OFFSET);
+}
+
+static void size_1d(clmlp_launch *l, size_t n)
+{
+    l->dims = 1;
+    l->global[0] = round_up(n ? n : 1, LOCAL_1D);
+    l->local[0] = LOCAL_1D;
+}
+
+static const clmlp_tensor *T(const lowering *lw, int id) { return &lw->plan->graph.tensors[id]; }
+static size_t elems(const lowering *lw, int id) { return (size_t)T(lw, id)->rows * (size_t)T(lw, id)->cols; }
+
+static const char *act_suffix(clmlp_epilogue e)
+{
+    static const char *const s[] = {"", "_bias", "_bias_relu", "_bias_sigmoid", "_bias_tanh"};
+    return s[e];
+}
+
+static int lower_gemm(lowering *lw, int op_index, const clmlp_op *op)
+{
+    const clmlp_tensor *a = T(lw, op->in[0]), *b = T(lw, op->in[1]);
+    clmlp_gemm_shape s = {0};
+    s.trans_a = op->trans_a;
+    s.trans_b = op->trans_b;
+    s.m = op->trans_a ? a->cols : a->rows;
+    s.k = op->trans_a ? a->rows : a->cols;
+    s.n = op->trans_b ? b->rows : b->cols;
+    int kb = op->trans_b ? b->cols : b->rows;
+    if (kb != s.k)
+        return clmlp_fail(lw->err, CLMLP_EXIT_INTERNAL, "lower: matmul %s x %s has mismatched inner sizes %d, %d",
+                          a->name, b->name, s.k, kb);
+    clmlp_gemm_provider provider =
+        lw->plan->options.gemm == CLMLP_GEMM_CLBLAST ? CLMLP_GEMM_CLBLAST : CLMLP_GEMM_GENERATED;
+    bool epilogue = op->kind == CLMLP_OP_GEMM_EPILOGUE;
+    /* CLBlast has no epilogue: the bias (+ activation) becomes a second launch. */
+    s.epilogue = epilogue && provider == CLMLP_GEMM_GENERATED ? op->epilogue : CLMLP_EPILOGUE_NONE;
+
+    clmlp_launch *l = new_launch(lw, op_index, NULL, NULL);
+    if (!l)
+        return -1;
+    l->is_gemm = true;
+    l->shape = s;
+    l->provider = provider;
+    l->a = op->in[0];
+    l->b = op->in[1];
+    l->c = op->out[0];
+    l->bias = s.epilogue != CLMLP_EPILOGUE_NONE ? op->in[2] : -1;
+    snprintf(l->name, sizeof l->name, "gemm_%c%c%s", s.trans_a ? 't' : 'n', s.trans_b ? 't' : 'n',
+             act_suffix(s.epilogue));
+    l->flops = clmlp_gemm_flops(&s);
+    l->bytes = 4.0 * ((double)s.m * s.k + (double)s.k * s.n + (double)s.m * s.n + (l->bias >= 0 ? s.n : 0));
+
+    if (epilogue && s.epilogue == CLMLP_EPILOGUE_NONE) {
+        clmlp_launch *ba = new_launch(lw, op_index, "elementwise", "bias_act");
+        if (!ba)
+            return -1;
+        bool has_act = op->epilogue != CLMLP_EPILOGUE_BIAS;
+        snprintf(ba->options, sizeof ba->options, "-DACT=%d", has_act ? (int)op->act : -1);
+        arg(ba, CLMLP_ARG_TENSOR, op->out[0]);
+        arg(ba, CLMLP_ARG_TENSOR, op->in[2]);
+        arg_int(ba, s.m);
+        arg_int(ba, s.n);
+        size_1d(ba, (size_t)s.m * s.n);
+        ba->flops = 2.0 * s.m * s.n;
+        ba->bytes = 4.0 * (2.0 * s.m * s.n + s.n);
+    }
+    return 0;
+}
+
+static int lower_op(lowering *lw, int i)
+{
+    const clmlp_op *op = &lw->plan->graph.ops[i];
+    const clmlp_graph *g = &lw->plan->graph;
+    const clmlp_compile_options *o = &lw->plan->options;
+    clmlp_launch *l = NULL;
+    switch (op->kind) {
+    case CLMLP_OP_MATMUL:
+    case CLMLP_OP_GEMM_EPILOGUE:
+        return lower_gemm(lw, i, op);
+    case CLMLP_OP_GATHER: {
+        if (!(l = new_launch(lw, i, "gather", "gather_batch")))
+            return -1;
+        snprintf(l->options, sizeof l->options, "-DSCALE=%d -DBINARIZE=%d", g->scale, g->binarize);
+        arg(l, CLMLP_ARG_EXTERNAL, CLMLP_EXT_PIXELS);
+        arg(l, CLMLP_ARG_EXTERNAL, CLMLP_EXT_LABELS);
+        arg(l, CLMLP_ARG_EXTERNAL, CLMLP_EXT_INDEX);
+        arg(l, CLMLP_ARG_DYNAMIC, CLMLP_DYN_FIRST);
+        arg_int(l, g->batch);
+        arg_int(l, g->input_dim);
+        arg(l, CLMLP_ARG_TENSOR, op->out[0]);
+        arg(l, CLMLP_ARG_TENSOR, op->out[1]);
+        l->dims = 2;
+        l->global[0] = round_up((size_t)g->input_dim, 16);
+        l->global[1] = (size_t)g->batch;
+        l->local[0] = 16;
+        l->local[1] = 1;
+        l->flops = (double)g->batch * g->input_dim;
+        l->bytes = (double)g->batch * g->input_dim * 5.0 + g->batch * 9.0;
+        return 0;
+    }
+    case CLMLP_OP_BIAS_ADD: {
+        if (!(l = new_launch(lw, i, "elementwise", "bias_add")))
+            return -1;
+        snprintf(l->options, sizeof l->options, "-DACT=-1");
+        arg(l, CLMLP_ARG_TENSOR, op->in[0]);
+        arg(l, CLMLP_ARG_TENSOR, op->in[1]);
+        arg(l, CLMLP_ARG_TENSOR, op->out[0]);
+        arg_int(l, T(lw, op->in[0])->rows);
+        arg_int(l, T(lw, op->in[0])->cols);
+        size_t n = elems(lw, op->in[0]);
+        size_1d(l, n);
+        l->flops = (double)n;
+        l->bytes = 8.0 * n + 4.0 * T(lw, op->in[1])->cols;
+        return 0;
+    }
+    case CLMLP_OP_ACTIVATION:
+    case CLMLP_OP_ACT_GRAD: {
+        bool grad = op->kind == CLMLP_OP_ACT_GRAD;
+        if (!(l = new_launch(lw, i, "elementwise", grad ? "act_grad" : "activation")))
+            return -1;
+        snprintf(l->options, sizeof l->options, "-DACT=%d", (int)op->act);
+        for (int k = 0; k < op->n_in; k++)
+            arg(l, CLMLP_ARG_TENSOR, op->in[k]);
+        arg(l, CLMLP_ARG_TENSOR, op->out[0]);
+        size_t n = elems(lw, op->out[0]);
+        arg_int(l, (int)n);
+        size_1d(l, n);
+        l->flops = (double)n * (grad ? 2 : 1);
+        l->bytes = 4.0 * n * (op->n_in + 1);
+        return 0;
+    }
+    case CLMLP_OP_SUM_ROWS:
+    case CLMLP_OP_ACT_GRAD_SUM_ROWS: {
+        bool fused = op->kind == CLMLP_OP_ACT_GRAD_SUM_ROWS;
+        if (!(l = new_launch(lw, i, "reduce", fused ? "act_grad_sum_rows" : "sum_rows")))
+            return -1;
+        snprintf(l->options, sizeof l->options, "-DACT=%d", fused ? (int)op->act : -1);
+        for (int k = 0; k < op->n_in; k++)
+            arg(l, CLMLP_ARG_TENSOR, op->in[k]);
+        for (int k = 0; k < op->n_out; k++)
+            arg(l, CLMLP_ARG_TENSOR, op->out[k]);
+        const clmlp_tensor *dy = T(lw, op->in[0]);
+        arg_int(l, dy->rows);
+        arg_int(l, dy->cols);
+        size_1d(l, (size_t)dy->cols);
+        double n = (double)dy->rows * dy->cols;
+        l->flops = fused ? 3 * n : n;
+        l->bytes = fused ? 4.0 * (3 * n + dy->cols) : 4.0 * (n + dy->cols);
+        return 0;
+    }
+    case CLMLP_OP_SOFTMAX:
+    case CLMLP_OP_XENT_LOSS:
+    case CLMLP_OP_XENT_GRAD:
+    case CLMLP_OP_SOFTMAX_XENT:
+    case CLMLP_OP_ARGMAX: {
+        static const char *const names[] = {[CLMLP_OP_SOFTMAX] = "softmax", [CLMLP_OP_XENT_LOSS] = "xent_loss",
+                                            [CLMLP_OP_XENT_GRAD] = "xent_grad",
+                                            [CLMLP_OP_SOFTMAX_XENT] = "softmax_xent", [CLMLP_OP_ARGMAX] = "argmax"};
+        if (!(l = new_launch(lw, i, "softmax_xent", names[op->kind])))
+            return -1;
+        const clmlp_tensor *z = T(lw, op->in[0]);
+        arg(l, CLMLP_ARG_TENSOR, op->in[0]);
+        if (op->kind == CLMLP_OP_XENT_LOSS || op->kind == CLMLP_OP_XENT_GRAD || op->kind == CLMLP_OP_SOFTMAX_XENT)
+            arg(l, CLMLP_ARG_TENSOR, op->in[1]); /* labels */
+        if (op->kind == CLMLP_OP_XENT_LOSS || op->kind == CLMLP_OP_SOFTMAX_XENT || op->kind == CLMLP_OP_ARGMAX)
+            arg_output(l);
+        if (op->kind == CLMLP_OP_SOFTMAX || op->kind == CLMLP_OP_XENT_GRAD)
+            arg(l, CLMLP_ARG_TENSOR, op->out[0]);
+        if (op->kind == CLMLP_OP_SOFTMAX_XENT)
+            arg(l, CLMLP_ARG_TENSOR, op->out[1]);
+        arg_int(l, z->rows);
+        arg_int(l, z->cols);
+        if (op->kind == CLMLP_OP_XENT_GRAD || op->kind == CLMLP_OP_SOFTMAX_XENT)
+            arg_float(l, 1.0f / (float)z->rows);
+        size_1d(l, (size_t)z->rows);
+        double n = (double)z->rows * z->cols;
+        l->flops = 4 * n;
+        l->bytes = 4.0 * (2 * n + 2 * z->rows);
+        return 0;
+    }
+    case CLMLP_OP_ADAM:
+    case CLMLP_OP_SGD:
+    case CLMLP_OP_ADAM_MULTI:
+    case CLMLP_OP_SGD_MULTI: {
+        bool adam = op->kind == CLMLP_OP_ADAM || op->kind == CLMLP_OP_ADAM_MULTI;
+        bool multi = op->kind == CLMLP_OP_ADAM_MULTI || op->kind == CLMLP_OP_SGD_MULTI;
+        if (!(l = new_launch(lw, i, "optimizer", adam ? "adam" : "sgd")))
+            return -1;
+        size_t n;
+        if (multi) {
+            static const clmlp_region regions[] = {CLMLP_REGION_PARAMS, CLMLP_REGION_GRADS, CLMLP_REGION_STATE0,
+                                                   CLMLP_REGION_STATE1};
+            for (int k = 0; k < (adam ? 4 : 3); k++)
+                arg(l, CLMLP_ARG_REGION, regions[k]);
+            n = lw->plan->buffers.region_bytes[CLMLP_REGION_PARAMS] / 4;
+            snprintf(l->name, sizeof l->name, "%s_multi", adam ? "adam" : "sgd");
+        } else {
+            for (int k = 0; k < op->n_in; k++)
+                arg(l, CLMLP_ARG_TENSOR, op->in[k]);
+            n = elems(lw, op->in[0]);
+        }
+        arg_int(l, (int)n);
+        arg(l, CLMLP_ARG_DYNAMIC, CLMLP_DYN_LR);
+        if (adam) {
+            arg_float(l, o->beta1);
+            arg_float(l, o->beta2);
+            arg_float(l, o->eps);
+        } else {
+            arg_float(l, o->momentum);
+        }
+        size_1d(l, n);
+        l->flops = (adam ? 12.0 : 4.0) * n;
+        l->bytes = 4.0 * n * (adam ? 7 : 5);
+        return 0;
+    }
+    default:
+        return clmlp_fail(lw->err, CLMLP_EXIT_INTERNAL, "lower: no lowering for op %s", clmlp_op_kind_name(op->kind));
+    }
+}
+
+int clmlp_pass_lower(clmlp_plan *plan, clmlp_err *err)
+{
+    lowering lw = {plan, err};
+    plan->n_launches = 0;
+    for (int i = 0; i < plan->graph.n_ops; i++)
+        if (lower_op(&lw, i) < 0)
+            return -1;
+    return 0;
+}
+
+void clmlp_compile_options_from_config(const clmlp_config *cfg, clmlp_compile_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->fuse = cfg->compiler.fuse;
+    opt->gemm = cfg->compiler.gemm;
+    opt->align = 256;
+    opt->beta1 = (float)cfg->training.beta1;
+    opt->beta2 = (float)cfg->training.beta2;
+    opt->eps = (float)cfg->training.eps;
+    opt->momentum = (float)cfg->training.momentum;
+}
+
+int clmlp_compile(const clmlp_graph *g, const clmlp_compile_options *opt, clmlp_plan *plan, clmlp_err *err)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->graph = *g;
+    plan->options = *opt;
+    if (opt->fuse && clmlp_pass_fuse(&plan->graph, err) < 0)
+        return -1;
+    if (clmlp_pass_buffers(&plan->graph, opt->align, &plan->buffers, err) < 0)
+        return -1;
+    return clmlp_pass_lower(plan, err);
+}
+
+double clmlp_plan_flops(const clmlp_plan *plan)
+{
+    double f = 0;
+    for (int i = 0; i < plan->n_launches; i++)
+        f += plan->launches[i].flops;
+    return f;
+}
+
+double clmlp_plan_bytes(const clmlp_plan *plan)
+{
+    double b = 0;
+    for (int i = 0; i < plan->n_launches; i++)
+        b += plan->launches[i].bytes;
+    return b;
+}
+
+const char *clmlp_region_name(clmlp_region region)
+{
+    static const char *const names[] = {"arena", "params", "grads", "state0", "state1"};
+    return region >= 0 && region < CLMLP_REGION_COUNT ? names[region] : "-";
+}
+
+const char *clmlp_gemm_provider_name(clmlp_gemm_provider provider)
+{
+    switch (provider) {
+    case CLMLP_GEMM_CLBLAST:
+        return "clblast";
+    case CLMLP_GEMM_GENERATED:
+        return "generated";
+    default:
+        return "auto";
+    }
+}

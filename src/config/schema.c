@@ -1,0 +1,212 @@
+/* The schema: every config key, its type, range, default and doc, in one
+ * table. The parser, --set, the writer and clmlp_config_defaults all walk it,
+ * so adding a key is one line here (plus its field in config.h and its line
+ * in configs/reference.yaml, which a test checks). */
+#include "config/config_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Enum fields are stored through an int; make sure that is their size. */
+_Static_assert(sizeof(clmlp_device_kind) == sizeof(int), "enum size");
+_Static_assert(sizeof(clmlp_activation) == sizeof(int), "enum size");
+_Static_assert(sizeof(clmlp_gemm_provider) == sizeof(int), "enum size");
+
+/* Value names, indexed by the C enum value. */
+static const char *const device_kinds[] = {"any", "cpu", "gpu", "accelerator", NULL};
+static const char *const formats[] = {"idx", "csv", NULL};
+static const char *const activations[] = {"relu", "sigmoid", "tanh", NULL};
+static const char *const inits[] = {"normal", "he", "xavier", NULL};
+static const char *const bias_inits[] = {"normal", "zeros", NULL};
+static const char *const optimizers[] = {"adam", "sgd", NULL};
+static const char *const gemms[] = {"auto", "clblast", "generated", NULL};
+static const char *const autotunes[] = {"off", "quick", "full", NULL};
+
+#define F(member) .offset = offsetof(clmlp_config, member), .size = sizeof(((clmlp_config *)0)->member)
+#define CLOSED(lo, hi) .min = (lo), .max = (hi), .bounds = CFG_HAS_MIN | CFG_HAS_MAX
+#define OPEN_CLOSED(lo, hi) .min = (lo), .max = (hi), .bounds = CFG_HAS_MIN | CFG_HAS_MAX | CFG_MIN_OPEN
+#define CLOSED_OPEN(lo, hi) .min = (lo), .max = (hi), .bounds = CFG_HAS_MIN | CFG_HAS_MAX | CFG_MAX_OPEN
+#define AT_LEAST(lo) .min = (lo), .bounds = CFG_HAS_MIN
+
+/* One split's keys; the train and test tables differ only in the prefix. */
+#define DATA_SOURCE(split, what)                                                                              \
+    {.path = "data." #split ".format", .type = CFG_ENUM, F(data.split.format), .names = formats, .def = "idx", \
+     .doc = "idx (MNIST .gz/.ubyte files) or csv (Kaggle digit-recognizer)"},                                 \
+    {.path = "data." #split ".images", .type = CFG_PATH, F(data.split.images), .def = "",                      \
+     .doc = "IDX images of the " what " set (.gz or raw); required for format idx"},                           \
+    {.path = "data." #split ".labels", .type = CFG_PATH, F(data.split.labels), .def = "",                      \
+     .doc = "IDX labels of the " what " set; required for format idx"},                                        \
+    {.path = "data." #split ".csv", .type = CFG_PATH, F(data.split.csv), .def = "",                            \
+     .doc = "CSV of the " what " set (label,pixel0..pixel783); required for format csv"},                      \
+    {.path = "data." #split ".has_labels", .type = CFG_BOOL, F(data.split.has_labels), .def = "true",          \
+     .doc = "CSV only: the first column is the label (Kaggle's test.csv has none)"},                           \
+    {.path = "data." #split ".limit", .type = CFG_INT64, F(data.split.limit), AT_LEAST(0), .def = "0",         \
+     .doc = "use only the first N examples, 0 = all"}
+
+const cfg_key cfg_schema[] = {
+    {.path = "name", .type = CFG_STRING, F(name), .def = "experiment",
+     .doc = "names the run directory; clmlp_config_load uses the file's stem when unset"},
+
+    {.path = "device.type", .type = CFG_ENUM, F(device.type), .names = device_kinds, .def = "any",
+     .doc = "any, cpu, gpu or accelerator (OpenCL ACCELERATOR and CUSTOM)"},
+    {.path = "device.platform", .type = CFG_STRING, F(device.platform), .def = "",
+     .doc = "case-insensitive substring of the platform name, empty = any"},
+    {.path = "device.name", .type = CFG_STRING, F(device.name), .def = "",
+     .doc = "case-insensitive substring of the device name, empty = any"},
+    {.path = "device.index", .type = CFG_INT, F(device.index), CLOSED(-1, 1023), .def = "-1",
+     .doc = "position among the matching devices, -1 = the first"},
+
+    DATA_SOURCE(train, "training"),
+    DATA_SOURCE(test, "test"),
+    {.path = "data.scale", .type = CFG_BOOL, F(data.scale), .def = "true", .doc = "pixel / 255 -> [0, 1]"},
+    {.path = "data.binarize", .type = CFG_BOOL, F(data.binarize), .def = "false",
+     .doc = "pixel > 0 -> 1 (the seed's SVM part); wins over scale"},
+    {.path = "data.shuffle", .type = CFG_BOOL, F(data.shuffle), .def = "true",
+     .doc = "reshuffle the training set every epoch"},
+    {.path = "data.shuffle_seed", .type = CFG_UINT64, F(data.shuffle_seed), .def = "1",
+     .doc = "seed of the shuffling"},
+
+    {.path = "model.input", .type = CFG_INT, F(model.input), CLOSED(0, 16777216), .def = "0",
+     .doc = "input width, 0 = taken from the data (784 for MNIST)"},
+    {.path = "model.hidden", .type = CFG_INT_LIST, F(model.hidden), .count_offset = offsetof(clmlp_config, model.n_hidden),
+     CLOSED(1, 65536), .def = "[400, 400, 500]",
+     .doc = "hidden layer widths, at most 16; [] = logistic regression"},
+    {.path = "model.classes", .type = CFG_INT, F(model.classes), CLOSED(2, 65536), .def = "10",
+     .doc = "output width"},
+    {.path = "model.activation", .type = CFG_ENUM, F(model.activation), .names = activations, .def = "relu",
+     .doc = "relu, sigmoid or tanh, after every hidden layer"},
+    {.path = "model.init", .type = CFG_ENUM, F(model.init), .names = inits, .def = "normal",
+     .doc = "weights: normal (stddev init_stddev, as tf.random_normal), he or xavier"},
+    {.path = "model.init_stddev", .type = CFG_FLOAT, F(model.init_stddev), CLOSED(0, 100), .def = "1.0",
+     .doc = "stddev of the weights for init normal"},
+    {.path = "model.bias_init", .type = CFG_ENUM, F(model.bias_init), .names = bias_inits, .def = "normal",
+     .doc = "biases: normal (stddev bias_stddev) or zeros"},
+    {.path = "model.bias_stddev", .type = CFG_FLOAT, F(model.bias_stddev), CLOSED(0, 100), .def = "1.0",
+     .doc = "stddev of the biases for bias_init normal"},
+
+    {.path = "training.optimizer", .type = CFG_ENUM, F(training.optimizer), .names = optimizers, .def = "adam",
+     .doc = "adam (TF1 semantics) or sgd (with momentum)"},
+    {.path = "training.lr", .type = CFG_FLOAT, F(training.lr), OPEN_CLOSED(0, 10), .def = "0.001",
+     .doc = "learning rate"},
+    {.path = "training.beta1", .type = CFG_FLOAT, F(training.beta1), CLOSED_OPEN(0, 1), .def = "0.9",
+     .doc = "Adam: decay of the first moment"},
+    {.path = "training.beta2", .type = CFG_FLOAT, F(training.beta2), CLOSED_OPEN(0, 1), .def = "0.999",
+     .doc = "Adam: decay of the second moment"},
+    {.path = "training.eps", .type = CFG_FLOAT, F(training.eps), OPEN_CLOSED(0, 1), .def = "1e-8",
+     .doc = "Adam: epsilon"},
+    {.path = "training.momentum", .type = CFG_FLOAT, F(training.momentum), CLOSED_OPEN(0, 1), .def = "0.0",
+     .doc = "SGD: momentum, 0 = plain SGD"},
+    {.path = "training.batch_size", .type = CFG_INT, F(training.batch_size), CLOSED(1, 65536), .def = "100",
+     .doc = "examples per step"},
+    {.path = "training.epochs", .type = CFG_INT, F(training.epochs), CLOSED(0, 100000), .def = "20",
+     .doc = "passes over the training set, 0 = evaluate the initial weights only"},
+    {.path = "training.seed", .type = CFG_UINT64, F(training.seed), .def = "1", .doc = "seed of the weight init"},
+    {.path = "training.eval_batch_size", .type = CFG_INT, F(training.eval_batch_size), CLOSED(1, 1048576),
+     .def = "1000", .doc = "examples per step when evaluating"},
+
+    {.path = "compiler.fuse", .type = CFG_BOOL, F(compiler.fuse), .def = "true",
+     .doc = "fuse ops into fewer kernels; false lowers op by op (to measure the gain)"},
+    {.path = "compiler.gemm", .type = CFG_ENUM, F(compiler.gemm), .names = gemms, .def = "auto",
+     .doc = "auto (measure and pick per shape), clblast or generated"},
+    {.path = "compiler.autotune", .type = CFG_ENUM, F(compiler.autotune), .names = autotunes, .def = "quick",
+     .doc = "off, quick or full: how many GEMM candidates to time (results are cached)"},
+
+    {.path = "profile.enabled", .type = CFG_BOOL, F(profile.enabled), .def = "true",
+     .doc = "record every launch's device time"},
+    {.path = "profile.trace_steps", .type = CFG_INT, F(profile.trace_steps), CLOSED(0, 1000000), .def = "20",
+     .doc = "training steps written to trace.json, 0 = none"},
+
+    {.path = "output.dir", .type = CFG_STRING, F(output.dir), .def = "runs",
+     .doc = "parent of run directories, relative to the current directory"},
+    {.path = "output.run_dir", .type = CFG_STRING, F(output.run_dir), .def = "",
+     .doc = "exact run directory, empty = <dir>/<name>-<timestamp>"},
+};
+
+const size_t cfg_schema_len = CLMLP_ARRAY_LEN(cfg_schema);
+
+const cfg_key *cfg_find_key(const char *path)
+{
+    for (size_t i = 0; i < cfg_schema_len; i++)
+        if (strcmp(cfg_schema[i].path, path) == 0)
+            return &cfg_schema[i];
+    return NULL;
+}
+
+bool cfg_is_section(const char *path)
+{
+    size_t n = strlen(path);
+    if (n == 0)
+        return true;
+    for (size_t i = 0; i < cfg_schema_len; i++)
+        if (strncmp(cfg_schema[i].path, path, n) == 0 && cfg_schema[i].path[n] == '.')
+            return true;
+    return false;
+}
+
+size_t cfg_children(const char *prefix, char (*names)[CFG_COMPONENT_MAX], size_t cap)
+{
+    size_t plen = strlen(prefix), count = 0;
+    for (size_t i = 0; i < cfg_schema_len && count < cap; i++) {
+        const char *p = cfg_schema[i].path;
+        if (plen) {
+            if (strncmp(p, prefix, plen) != 0 || p[plen] != '.')
+                continue;
+            p += plen + 1;
+        }
+        size_t len = strcspn(p, ".");
+        bool dup = false;
+        for (size_t j = 0; j < count && !dup; j++)
+            dup = strlen(names[j]) == len && strncmp(names[j], p, len) == 0;
+        if (!dup)
+            snprintf(names[count++], CFG_COMPONENT_MAX, "%.*s", (int)len, p);
+    }
+    return count;
+}
+
+void clmlp_config_defaults(clmlp_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    char why[256];
+    for (size_t i = 0; i < cfg_schema_len; i++) {
+        const cfg_key *k = &cfg_schema[i];
+        if (k->type != CFG_INT_LIST) {
+            /* Defaults are plain YAML scalars; a test checks they all parse. */
+            cfg_set_scalar(cfg, k, k->def, true, "", why, sizeof why);
+            continue;
+        }
+        /* "[a, b, c]": the only list default syntax the table uses. */
+        int values[CLMLP_MAX_HIDDEN], n = 0;
+        const char *p = k->def + 1;
+        char item[32];
+        while (*p && *p != ']' && n < CLMLP_MAX_HIDDEN) {
+            size_t len = strcspn(p, ",]");
+            snprintf(item, sizeof item, "%.*s", (int)len, p);
+            if (cfg_parse_list_item(k, item, &values[n], why, sizeof why) == 0)
+                n++;
+            p += len;
+            if (*p == ',')
+                p++;
+        }
+        cfg_set_list(cfg, k, values, n, why, sizeof why);
+    }
+}
+
+static const char *enum_name(const char *const *names, size_t count, int value)
+{
+    return value >= 0 && (size_t)value < count ? names[value] : "?";
+}
+
+const char *clmlp_device_kind_name(clmlp_device_kind kind)
+{
+    return enum_name(device_kinds, CLMLP_ARRAY_LEN(device_kinds) - 1, (int)kind);
+}
+
+const char *clmlp_activation_name(clmlp_activation act)
+{
+    return enum_name(activations, CLMLP_ARRAY_LEN(activations) - 1, (int)act);
+}
+
+const char *clmlp_optimizer_name(clmlp_optimizer opt)
+{
+    return enum_name(optimizers, CLMLP_ARRAY_LEN(optimizers) - 1, (int)opt);
+}

@@ -1,0 +1,61 @@
+/* One split as the config describes it: dispatch to the IDX or CSV reader,
+ * then the limit; plus freeing and the host reference of preprocessing. */
+#include "clmlp/data.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int clmlp_data_load(const clmlp_data_source *src, clmlp_dataset *ds, clmlp_err *err)
+{
+    int rc;
+    if (src->format == CLMLP_FORMAT_CSV) {
+        if (!src->csv[0]) {
+            memset(ds, 0, sizeof *ds);
+            return clmlp_fail(err, CLMLP_EXIT_USAGE, "data source has format csv but no csv path");
+        }
+        rc = clmlp_csv_load(src->csv, src->has_labels, ds, err);
+    } else {
+        if (!src->images[0]) {
+            memset(ds, 0, sizeof *ds);
+            return clmlp_fail(err, CLMLP_EXIT_USAGE, "data source has format idx but no images path");
+        }
+        rc = clmlp_idx_load(src->images, src->labels[0] ? src->labels : NULL, ds, err);
+    }
+    if (rc == 0)
+        clmlp_dataset_limit(ds, src->limit);
+    return rc;
+}
+
+void clmlp_dataset_limit(clmlp_dataset *ds, int64_t n)
+{
+    if (n <= 0 || n >= ds->count)
+        return;
+    ds->count = n;
+    /* Hand back the memory of the dropped examples; on failure keep the larger
+     * blocks. Never realloc to 0 bytes: glibc would free the block. */
+    size_t bytes = (size_t)n * (size_t)clmlp_dataset_features(ds);
+    uint8_t *p = bytes && ds->pixels ? realloc(ds->pixels, bytes) : NULL;
+    if (p)
+        ds->pixels = p;
+    if (ds->labels) {
+        uint8_t *l = realloc(ds->labels, (size_t)n);
+        if (l)
+            ds->labels = l;
+    }
+}
+
+void clmlp_dataset_free(clmlp_dataset *ds)
+{
+    free(ds->pixels);
+    free(ds->labels);
+    memset(ds, 0, sizeof *ds);
+}
+
+float clmlp_preprocess_pixel(uint8_t pixel, bool scale, bool binarize)
+{
+    if (binarize)
+        return pixel > 0 ? 1.0f : 0.0f;
+    if (scale)
+        return (float)pixel / 255.0f;
+    return (float)pixel;
+}

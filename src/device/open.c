@@ -1,0 +1,41 @@
+/* Opening a device: one context and one in-order queue with profiling on,
+ * since every launch's event feeds the profiler. */
+#include "clmlp/device.h"
+
+#include <string.h>
+
+int clmlp_device_open(const clmlp_device_desc *desc, clmlp_device *dev, clmlp_err *err)
+{
+    memset(dev, 0, sizeof *dev);
+    if (!desc->device_id || !desc->platform_id)
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "device [%d] \"%s\" has no OpenCL handle (not from enumeration)",
+                          desc->index, desc->name);
+    dev->desc = *desc;
+    cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)desc->platform_id, 0};
+    cl_int rc = CL_SUCCESS;
+    dev->context = clCreateContext(props, 1, &desc->device_id, NULL, NULL, &rc);
+    if (clmlp_cl_check(rc, "clCreateContext", err) < 0)
+        goto fail;
+    /* clCreateCommandQueue is the OpenCL 1.2 entry point (deprecated in 2.0,
+     * still exported by every ICD), matching CL_TARGET_OPENCL_VERSION=120. */
+    dev->queue = clCreateCommandQueue(dev->context, desc->device_id, CL_QUEUE_PROFILING_ENABLE, &rc);
+    if (clmlp_cl_check(rc, "clCreateCommandQueue", err) < 0)
+        goto fail;
+    return 0;
+fail:
+    clmlp_fail_prefix(err, "opening device [%d] \"%s\": ", desc->index, desc->name);
+    clmlp_device_close(dev);
+    return -1;
+}
+
+void clmlp_device_close(clmlp_device *dev)
+{
+    if (!dev)
+        return;
+    if (dev->queue)
+        clReleaseCommandQueue(dev->queue);
+    if (dev->context)
+        clReleaseContext(dev->context);
+    dev->queue = NULL;
+    dev->context = NULL;
+}

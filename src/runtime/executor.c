@@ -1,0 +1,279 @@
+/* Plan executor: memory, programs and kernels of one plan; see runtime.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cl_sources.h"
+#include "clmlp/runtime.h"
+
+static const char *embedded_source(const char *stem)
+{
+    for (int i = 0; i < clmlp_cl_source_count; i++)
+        if (strcmp(clmlp_cl_sources[i].name, stem) == 0)
+            return clmlp_cl_sources[i].source;
+    return NULL;
+}
+
+/* Kernels that use act_forward/act_derivative get cl/activation.cl prepended. */
+static char *program_source(const char *stem, clmlp_err *err)
+{
+    const char *body = embedded_source(stem);
+    if (!body) {
+        clmlp_fail(err, CLMLP_EXIT_INTERNAL, "no embedded kernel source cl/%s.cl", stem);
+        return NULL;
+    }
+    bool needs_act = strcmp(stem, "elementwise") == 0 || strcmp(stem, "reduce") == 0;
+    const char *prefix = needs_act ? clmlp_cl_activation : "";
+    size_t n = strlen(prefix) + strlen(body) + 2;
+    char *src = clmlp_calloc(n, 1, err);
+    if (src)
+        snprintf(src, n, "%s\n%s", prefix, body);
+    return src;
+}
+
+static cl_program get_program(clmlp_executor *ex, const char *stem, const char *options, clmlp_err *err)
+{
+    for (int i = 0; i < ex->n_programs; i++)
+        if (strcmp(ex->programs[i].program, stem) == 0 && strcmp(ex->programs[i].options, options) == 0)
+            return ex->programs[i].handle;
+    if (ex->n_programs >= CLMLP_MAX_PROGRAMS) {
+        clmlp_fail(err, CLMLP_EXIT_INTERNAL, "too many program variants (> %d)", CLMLP_MAX_PROGRAMS);
+        return NULL;
+    }
+    char *src = program_source(stem, err);
+    if (!src)
+        return NULL;
+    double t0 = clmlp_now();
+    cl_program prog = NULL;
+    bool cached = false;
+    int rc = clmlp_program_build(ex->dev, src, options, &prog, &cached, err);
+    free(src);
+    ex->build_seconds += clmlp_now() - t0;
+    if (rc < 0) {
+        clmlp_fail_prefix(err, "cl/%s.cl (%s): ", stem, options);
+        return NULL;
+    }
+    if (cached)
+        ex->programs_from_cache++;
+    else
+        ex->programs_compiled++;
+    int slot = ex->n_programs++;
+    ex->programs[slot].program = stem;
+    clmlp_strlcpy(ex->programs[slot].options, options, sizeof ex->programs[slot].options);
+    ex->programs[slot].handle = prog;
+    return prog;
+}
+
+static int alloc_regions(clmlp_executor *ex, const clmlp_executor *share, clmlp_err *err)
+{
+    const clmlp_buffer_plan *bp = &ex->plan->buffers;
+    for (int r = 0; r < CLMLP_REGION_COUNT; r++) {
+        if (bp->region_bytes[r] == 0)
+            continue;
+        if (r == CLMLP_REGION_PARAMS && share) {
+            if (share->plan->buffers.region_bytes[r] != bp->region_bytes[r])
+                return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "shared parameter regions differ in size");
+            ex->regions[r] = share->regions[r];
+            continue;
+        }
+        cl_int rc;
+        ex->regions[r] = clCreateBuffer(ex->dev->context, CL_MEM_READ_WRITE, bp->region_bytes[r], NULL, &rc);
+        if (clmlp_cl_check(rc, "clCreateBuffer(plan region)", err) < 0)
+            return clmlp_fail_prefix(err, "allocating %zu bytes for region %s: ", bp->region_bytes[r],
+                                     clmlp_region_name((clmlp_region)r));
+        ex->owns_region[r] = true;
+    }
+    const clmlp_graph *g = &ex->plan->graph;
+    for (int t = 0; t < g->n_tensors; t++) {
+        clmlp_region r = bp->region[t];
+        if (r == CLMLP_REGION_NONE)
+            continue;
+        cl_buffer_region sub = {bp->offset[t], clmlp_tensor_bytes(&g->tensors[t])};
+        cl_int rc;
+        ex->tensor_mem[t] =
+            clCreateSubBuffer(ex->regions[r], CL_MEM_READ_WRITE, CL_BUFFER_CREATE_TYPE_REGION, &sub, &rc);
+        if (clmlp_cl_check(rc, "clCreateSubBuffer", err) < 0)
+            return clmlp_fail_prefix(err, "tensor %s at %s+%zu: ", g->tensors[t].name,
+                                     clmlp_region_name(r), bp->offset[t]);
+    }
+    return 0;
+}
+
+static int set_arg(cl_kernel k, int index, const clmlp_executor *ex, const clmlp_arg *a, const clmlp_step_args *step,
+                   clmlp_err *err)
+{
+    cl_int rc = CL_SUCCESS;
+    switch (a->kind) {
+    case CLMLP_ARG_TENSOR:
+        rc = clSetKernelArg(k, (cl_uint)index, sizeof(cl_mem), &ex->tensor_mem[a->index]);
+        break;
+    case CLMLP_ARG_REGION:
+        rc = clSetKernelArg(k, (cl_uint)index, sizeof(cl_mem), &ex->regions[a->index]);
+        break;
+    case CLMLP_ARG_EXTERNAL:
+        if (!ex->external[a->index])
+            return 0; /* bound later by clmlp_executor_bind_external */
+        rc = clSetKernelArg(k, (cl_uint)index, sizeof(cl_mem), &ex->external[a->index]);
+        break;
+    case CLMLP_ARG_INT: {
+        cl_int v = a->i;
+        rc = clSetKernelArg(k, (cl_uint)index, sizeof v, &v);
+        break;
+    }
+    case CLMLP_ARG_FLOAT:
+        rc = clSetKernelArg(k, (cl_uint)index, sizeof(float), &a->f);
+        break;
+    case CLMLP_ARG_DYNAMIC: {
+        if (!step)
+            return 0;
+        if (a->index == CLMLP_DYN_LR) {
+            rc = clSetKernelArg(k, (cl_uint)index, sizeof(float), &step->lr);
+        } else {
+            cl_int v = a->index == CLMLP_DYN_FIRST ? step->first : step->output_offset;
+            rc = clSetKernelArg(k, (cl_uint)index, sizeof v, &v);
+        }
+        break;
+    }
+    }
+    return clmlp_cl_check(rc, "clSetKernelArg", err);
+}
+
+static int build_launches(clmlp_executor *ex, clmlp_err *err)
+{
+    const clmlp_plan *plan = ex->plan;
+    for (int i = 0; i < plan->n_launches; i++) {
+        const clmlp_launch *l = &plan->launches[i];
+        if (l->is_gemm) {
+            if (l->provider != CLMLP_GEMM_GENERATED)
+                continue;
+            if (clmlp_gemm_generated_prepare(ex->dev, &l->shape, NULL, &ex->gemms[i], err) < 0 ||
+                clmlp_gemm_generated_bind(&ex->gemms[i], ex->tensor_mem[l->a], ex->tensor_mem[l->b],
+                                          ex->tensor_mem[l->c], l->bias >= 0 ? ex->tensor_mem[l->bias] : NULL,
+                                          err) < 0)
+                return clmlp_fail_prefix(err, "launch %d (%s): ", i, l->name);
+            continue;
+        }
+        cl_program prog = get_program(ex, l->program, l->options, err);
+        if (!prog)
+            return -1;
+        cl_int rc;
+        ex->kernels[i] = clCreateKernel(prog, l->kernel, &rc);
+        if (clmlp_cl_check(rc, "clCreateKernel", err) < 0)
+            return clmlp_fail_prefix(err, "kernel %s in cl/%s.cl: ", l->kernel, l->program);
+        for (int a = 0; a < l->n_args; a++)
+            if (set_arg(ex->kernels[i], a, ex, &l->args[a], NULL, err) < 0)
+                return clmlp_fail_prefix(err, "launch %d (%s) argument %d: ", i, l->name, a);
+    }
+    return 0;
+}
+
+int clmlp_executor_create(clmlp_device *dev, const clmlp_plan *plan, const clmlp_executor *share_params,
+                          clmlp_executor *ex, clmlp_err *err)
+{
+    memset(ex, 0, sizeof *ex);
+    ex->dev = dev;
+    ex->plan = plan;
+    if (alloc_regions(ex, share_params, err) < 0 || build_launches(ex, err) < 0) {
+        clmlp_executor_release(ex);
+        return -1;
+    }
+    return 0;
+}
+
+int clmlp_executor_bind_external(clmlp_executor *ex, clmlp_external which, cl_mem mem, clmlp_err *err)
+{
+    ex->external[which] = mem;
+    const clmlp_plan *plan = ex->plan;
+    for (int i = 0; i < plan->n_launches; i++) {
+        const clmlp_launch *l = &plan->launches[i];
+        for (int a = 0; a < l->n_args && !l->is_gemm; a++)
+            if (l->args[a].kind == CLMLP_ARG_EXTERNAL && l->args[a].index == (int)which &&
+                set_arg(ex->kernels[i], a, ex, &l->args[a], NULL, err) < 0)
+                return -1;
+    }
+    return 0;
+}
+
+int clmlp_executor_run(clmlp_executor *ex, const clmlp_step_args *step, cl_event *events, clmlp_err *err)
+{
+    const clmlp_plan *plan = ex->plan;
+    for (int i = 0; i < plan->n_launches; i++) {
+        const clmlp_launch *l = &plan->launches[i];
+        cl_event *ev = events ? &events[i] : NULL;
+        if (l->is_gemm) {
+            int rc = l->provider == CLMLP_GEMM_GENERATED
+                         ? clmlp_gemm_generated_enqueue(ex->dev, &ex->gemms[i], ev, err)
+                         : clmlp_gemm_clblast_enqueue(ex->dev, &l->shape, ex->tensor_mem[l->a], ex->tensor_mem[l->b],
+                                                      ex->tensor_mem[l->c], ev, err);
+            if (rc < 0)
+                return clmlp_fail_prefix(err, "launch %d (%s): ", i, l->name);
+            continue;
+        }
+        for (int a = 0; a < l->n_args; a++)
+            if (l->args[a].kind == CLMLP_ARG_DYNAMIC && set_arg(ex->kernels[i], a, ex, &l->args[a], step, err) < 0)
+                return -1;
+        cl_int rc = clEnqueueNDRangeKernel(ex->dev->queue, ex->kernels[i], (cl_uint)l->dims, NULL, l->global,
+                                           l->local, 0, NULL, ev);
+        if (clmlp_cl_check(rc, "clEnqueueNDRangeKernel", err) < 0)
+            return clmlp_fail_prefix(err, "launch %d (%s): ", i, l->name);
+    }
+    return 0;
+}
+
+static int check_tensor(const clmlp_executor *ex, int tensor, clmlp_err *err)
+{
+    if (tensor < 0 || tensor >= ex->plan->graph.n_tensors || !ex->tensor_mem[tensor])
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "tensor %d has no device buffer in this plan", tensor);
+    return 0;
+}
+
+int clmlp_executor_write_tensor(clmlp_executor *ex, int tensor, const void *host, clmlp_err *err)
+{
+    if (check_tensor(ex, tensor, err) < 0)
+        return -1;
+    size_t bytes = clmlp_tensor_bytes(&ex->plan->graph.tensors[tensor]);
+    return clmlp_cl_check(clEnqueueWriteBuffer(ex->dev->queue, ex->tensor_mem[tensor], CL_TRUE, 0, bytes, host, 0,
+                                               NULL, NULL),
+                          "clEnqueueWriteBuffer(tensor)", err);
+}
+
+int clmlp_executor_read_tensor(clmlp_executor *ex, int tensor, void *host, clmlp_err *err)
+{
+    if (check_tensor(ex, tensor, err) < 0)
+        return -1;
+    size_t bytes = clmlp_tensor_bytes(&ex->plan->graph.tensors[tensor]);
+    return clmlp_cl_check(clEnqueueReadBuffer(ex->dev->queue, ex->tensor_mem[tensor], CL_TRUE, 0, bytes, host, 0,
+                                              NULL, NULL),
+                          "clEnqueueReadBuffer(tensor)", err);
+}
+
+int clmlp_executor_zero_region(clmlp_executor *ex, clmlp_region region, clmlp_err *err)
+{
+    size_t bytes = ex->plan->buffers.region_bytes[region];
+    if (bytes == 0)
+        return 0;
+    const cl_uchar zero = 0;
+    return clmlp_cl_check(clEnqueueFillBuffer(ex->dev->queue, ex->regions[region], &zero, 1, 0, bytes, 0, NULL, NULL),
+                          "clEnqueueFillBuffer", err);
+}
+
+void clmlp_executor_release(clmlp_executor *ex)
+{
+    if (!ex->plan)
+        return;
+    for (int i = 0; i < ex->plan->n_launches; i++) {
+        if (ex->kernels[i])
+            clReleaseKernel(ex->kernels[i]);
+        if (ex->gemms[i].kernel || ex->gemms[i].program)
+            clmlp_gemm_generated_release(&ex->gemms[i]);
+    }
+    for (int i = 0; i < ex->n_programs; i++)
+        clReleaseProgram(ex->programs[i].handle);
+    for (int t = 0; t < ex->plan->graph.n_tensors; t++)
+        if (ex->tensor_mem[t])
+            clReleaseMemObject(ex->tensor_mem[t]);
+    for (int r = 0; r < CLMLP_REGION_COUNT; r++)
+        if (ex->owns_region[r])
+            clReleaseMemObject(ex->regions[r]);
+    memset(ex, 0, sizeof *ex);
+}

@@ -1,0 +1,144 @@
+/* An experiment end to end; see experiment.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "clmlp/experiment.h"
+
+const char *clmlp_phase_name(clmlp_phase phase)
+{
+    static const char *const names[CLMLP_PHASE_COUNT] = {"config", "load", "device", "compile",
+                                                         "upload", "train", "eval", "report"};
+    return (unsigned)phase < CLMLP_PHASE_COUNT ? names[phase] : "?";
+}
+
+static int open_device(const clmlp_config *cfg, clmlp_device *dev, clmlp_err *err)
+{
+    clmlp_device_desc *descs = NULL;
+    int count = 0;
+    if (clmlp_devices_enumerate(&descs, &count, err) < 0)
+        return -1;
+    int pick = clmlp_device_select(descs, count, &cfg->device, err);
+    int rc = pick < 0 ? -1 : clmlp_device_open(&descs[pick], dev, err);
+    free(descs);
+    return rc;
+}
+
+static int evaluate(clmlp_session *s, const clmlp_dataset *test, clmlp_run_result *res, clmlp_err *err)
+{
+    int *pred = clmlp_calloc((size_t)test->count, sizeof *pred, err);
+    res->confusion = clmlp_calloc((size_t)res->classes * res->classes, sizeof *res->confusion, err);
+    if (!pred || !res->confusion || clmlp_session_evaluate(s, pred, err) < 0) {
+        free(pred);
+        return -1;
+    }
+    int64_t correct = 0;
+    for (int64_t i = 0; i < test->count; i++) {
+        int truth = test->labels[i], p = pred[i];
+        if (p < 0 || p >= res->classes) {
+            free(pred);
+            return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "prediction %d for example %lld is out of range", p,
+                              (long long)i);
+        }
+        res->confusion[truth * res->classes + p]++;
+        correct += truth == p;
+    }
+    res->accuracy = test->count ? (double)correct / (double)test->count : 0.0;
+    free(pred);
+    return 0;
+}
+
+int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, clmlp_run_result *res,
+                         clmlp_err *err)
+{
+    static const clmlp_run_hooks no_hooks = {0};
+    if (!hooks)
+        hooks = &no_hooks;
+    memset(res, 0, sizeof *res);
+    res->classes = cfg->model.classes;
+    clmlp_dataset train = {0}, test = {0};
+    clmlp_device dev = {0};
+    clmlp_session s = {0};
+    int rc = -1;
+
+    double t = clmlp_now();
+    if (clmlp_data_load(&cfg->data.train, &train, err) < 0 || clmlp_data_load(&cfg->data.test, &test, err) < 0)
+        goto done;
+    int input_dim = (int)clmlp_dataset_features(&train);
+    if (cfg->model.input && cfg->model.input != input_dim) {
+        clmlp_fail(err, CLMLP_EXIT_USAGE, "model.input is %d but the training images have %d pixels",
+                   cfg->model.input, input_dim);
+        goto done;
+    }
+    res->train_count = train.count;
+    res->test_count = test.count;
+    res->phase_seconds[CLMLP_PHASE_LOAD] = clmlp_now() - t;
+
+    t = clmlp_now();
+    if (open_device(cfg, &dev, err) < 0)
+        goto done;
+    res->device = dev.desc;
+    res->phase_seconds[CLMLP_PHASE_DEVICE] = clmlp_now() - t;
+
+    t = clmlp_now();
+    if (clmlp_session_create(cfg, &dev, input_dim, &s, err) < 0)
+        goto done;
+    res->phase_seconds[CLMLP_PHASE_COMPILE] = clmlp_now() - t;
+    res->launches_per_step = s.train_plan->n_launches;
+    res->eval_launches_per_batch = s.eval_plan->n_launches;
+    res->flops_per_step = clmlp_plan_flops(s.train_plan);
+    res->bytes_per_step = clmlp_plan_bytes(s.train_plan);
+    res->device_plan_bytes =
+        s.train_plan->buffers.peak_bytes + s.eval_plan->buffers.region_bytes[CLMLP_REGION_ARENA];
+    res->programs_compiled = s.train.programs_compiled + s.eval.programs_compiled;
+    res->programs_from_cache = s.train.programs_from_cache + s.eval.programs_from_cache;
+
+    t = clmlp_now();
+    if (clmlp_session_upload_train(&s, &train, err) < 0 || clmlp_session_upload_test(&s, &test, err) < 0 ||
+        clmlp_session_init_params(&s, err) < 0 || clmlp_cl_check(clFinish(dev.queue), "clFinish", err) < 0)
+        goto done;
+    res->phase_seconds[CLMLP_PHASE_UPLOAD] = clmlp_now() - t;
+    res->steps_per_epoch = s.steps_per_epoch;
+    res->dataset_device_bytes = s.dataset_device_bytes;
+    res->run_buffer_bytes = s.run_buffer_bytes;
+    if (hooks->on_start)
+        hooks->on_start(hooks->user, cfg, &s);
+
+    res->epochs = clmlp_calloc((size_t)(cfg->training.epochs > 0 ? cfg->training.epochs : 1), sizeof *res->epochs,
+                               err);
+    if (!res->epochs)
+        goto done;
+    double train_start = clmlp_now();
+    for (int e = 0; e < cfg->training.epochs; e++) {
+        double t0 = clmlp_now();
+        clmlp_epoch_stats *st = &res->epochs[e];
+        if (clmlp_session_train_epoch(&s, e, hooks->on_progress, hooks->user, &st->loss, err) < 0)
+            goto done;
+        st->seconds = clmlp_now() - t0;
+        res->epochs_done = e + 1;
+        if (hooks->on_epoch)
+            hooks->on_epoch(hooks->user, e, cfg->training.epochs, st);
+    }
+    res->train_seconds = clmlp_now() - train_start;
+    res->phase_seconds[CLMLP_PHASE_TRAIN] = res->train_seconds;
+
+    t = clmlp_now();
+    if (evaluate(&s, &test, res, err) < 0)
+        goto done;
+    res->eval_seconds = clmlp_now() - t;
+    res->phase_seconds[CLMLP_PHASE_EVAL] = res->eval_seconds;
+    rc = 0;
+done:
+    clmlp_session_release(&s);
+    clmlp_device_close(&dev);
+    clmlp_dataset_free(&train);
+    clmlp_dataset_free(&test);
+    return rc;
+}
+
+void clmlp_run_result_free(clmlp_run_result *res)
+{
+    free(res->epochs);
+    free(res->confusion);
+    res->epochs = NULL;
+    res->confusion = NULL;
+}

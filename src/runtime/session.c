@@ -1,0 +1,311 @@
+/* Training session: see session.h. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clmlp/session.h"
+
+/* Keep at most about this many steps in flight: the host waits on a marker
+ * from SYNC_EVERY steps ago, so the device never idles and progress is real. */
+#define SYNC_EVERY 10
+
+static int device_buffer(clmlp_session *s, size_t bytes, const void *host, cl_mem *out, const char *what,
+                         clmlp_err *err)
+{
+    cl_int rc;
+    cl_mem_flags flags = CL_MEM_READ_WRITE | (host ? CL_MEM_COPY_HOST_PTR : 0);
+    *out = clCreateBuffer(s->dev->context, flags, bytes ? bytes : 4, (void *)host, &rc);
+    if (clmlp_cl_check(rc, "clCreateBuffer", err) < 0)
+        return clmlp_fail_prefix(err, "%s (%zu bytes): ", what, bytes);
+    return 0;
+}
+
+static size_t device_align(const clmlp_device *dev)
+{
+    cl_uint bits = 0;
+    if (dev->desc.device_id &&
+        clGetDeviceInfo(dev->desc.device_id, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof bits, &bits, NULL) == CL_SUCCESS &&
+        bits / 8 > 256)
+        return bits / 8;
+    return 256;
+}
+
+int clmlp_session_create(const clmlp_config *cfg, clmlp_device *dev, int input_dim, clmlp_session *s, clmlp_err *err)
+{
+    memset(s, 0, sizeof *s);
+    s->cfg = cfg;
+    s->dev = dev;
+    s->input_dim = input_dim;
+    clmlp_rng_seed(&s->shuffle_rng, cfg->data.shuffle_seed);
+    s->train_plan = clmlp_calloc(1, sizeof *s->train_plan, err);
+    s->eval_plan = clmlp_calloc(1, sizeof *s->eval_plan, err);
+    clmlp_graph *g = clmlp_calloc(1, sizeof *g, err);
+    if (!s->train_plan || !s->eval_plan || !g)
+        goto fail;
+    clmlp_compile_options opt;
+    clmlp_compile_options_from_config(cfg, &opt);
+    opt.align = device_align(dev);
+    if (clmlp_graph_build_training(cfg, input_dim, g, err) < 0 || clmlp_compile(g, &opt, s->train_plan, err) < 0 ||
+        clmlp_graph_build_eval(cfg, input_dim, cfg->training.eval_batch_size, g, err) < 0 ||
+        clmlp_compile(g, &opt, s->eval_plan, err) < 0)
+        goto fail;
+    free(g);
+    g = NULL;
+    if (clmlp_executor_create(dev, s->train_plan, NULL, &s->train, err) < 0 ||
+        clmlp_executor_create(dev, s->eval_plan, &s->train, &s->eval, err) < 0)
+        goto fail;
+    return 0;
+fail:
+    free(g);
+    clmlp_session_release(s);
+    return -1;
+}
+
+static double init_stddev(const clmlp_config *cfg, int fan_in, int fan_out)
+{
+    switch (cfg->model.init) {
+    case CLMLP_INIT_HE:
+        return sqrt(2.0 / fan_in);
+    case CLMLP_INIT_XAVIER:
+        return sqrt(2.0 / (fan_in + fan_out));
+    case CLMLP_INIT_NORMAL:
+    default:
+        return cfg->model.init_stddev;
+    }
+}
+
+int clmlp_session_init_params(clmlp_session *s, clmlp_err *err)
+{
+    const clmlp_graph *g = &s->train_plan->graph;
+    clmlp_rng rng;
+    clmlp_rng_seed(&rng, s->cfg->training.seed);
+    for (int p = 0; p < g->n_params; p++) {
+        const clmlp_tensor *t = &g->tensors[g->params[p]];
+        size_t n = (size_t)t->rows * t->cols;
+        float *host = clmlp_calloc(n, sizeof *host, err);
+        if (!host)
+            return -1;
+        bool is_bias = p % 2 == 1; /* parameters alternate W_l, b_l */
+        double sd = is_bias ? (s->cfg->model.bias_init == CLMLP_BIAS_INIT_ZEROS ? 0.0 : s->cfg->model.bias_stddev)
+                            : init_stddev(s->cfg, t->rows, t->cols);
+        for (size_t i = 0; i < n && sd > 0; i++)
+            host[i] = (float)(sd * clmlp_rng_normal(&rng));
+        int rc = clmlp_executor_write_tensor(&s->train, g->params[p], host, err);
+        free(host);
+        if (rc < 0)
+            return -1;
+    }
+    s->step = 0;
+    for (clmlp_region r = CLMLP_REGION_GRADS; r < CLMLP_REGION_COUNT; r++)
+        if (clmlp_executor_zero_region(&s->train, r, err) < 0)
+            return -1;
+    return 0;
+}
+
+static int check_labels(const clmlp_dataset *ds, int classes, const char *split, clmlp_err *err)
+{
+    if (!ds->labels)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "the %s set has no labels; training and evaluation need them", split);
+    for (int64_t i = 0; i < ds->count; i++)
+        if (ds->labels[i] >= classes)
+            return clmlp_fail(err, CLMLP_EXIT_DATA,
+                              "%s example %lld has label %d but model.classes is %d", split, (long long)i,
+                              ds->labels[i], classes);
+    return 0;
+}
+
+static int check_features(const clmlp_session *s, const clmlp_dataset *ds, const char *split, clmlp_err *err)
+{
+    if (clmlp_dataset_features(ds) != s->input_dim)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "the %s set has %dx%d images but the model input is %d", split,
+                          ds->rows, ds->cols, s->input_dim);
+    return 0;
+}
+
+int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err)
+{
+    const int batch = s->cfg->training.batch_size;
+    if (check_features(s, ds, "training", err) < 0 || check_labels(ds, s->cfg->model.classes, "training", err) < 0)
+        return -1;
+    if (ds->count < batch)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "the training set has %lld examples, fewer than one batch of %d",
+                          (long long)ds->count, batch);
+    s->train_count = ds->count;
+    s->steps_per_epoch = (int)(ds->count / batch);
+    size_t pixels = (size_t)ds->count * (size_t)s->input_dim;
+    s->order = clmlp_calloc((size_t)ds->count, sizeof *s->order, err);
+    s->losses = clmlp_calloc((size_t)s->steps_per_epoch * batch, sizeof *s->losses, err);
+    if (!s->order || !s->losses)
+        return -1;
+    for (int64_t i = 0; i < ds->count; i++)
+        s->order[i] = (uint32_t)i;
+    if (device_buffer(s, pixels, ds->pixels, &s->train_pixels, "training images", err) < 0 ||
+        device_buffer(s, (size_t)ds->count, ds->labels, &s->train_labels, "training labels", err) < 0 ||
+        device_buffer(s, (size_t)ds->count * 4, s->order, &s->train_index, "training order", err) < 0 ||
+        device_buffer(s, (size_t)s->steps_per_epoch * batch * 4, NULL, &s->train_losses, "epoch losses", err) < 0)
+        return -1;
+    s->dataset_device_bytes += pixels + (size_t)ds->count;
+    s->run_buffer_bytes += (size_t)ds->count * 4 + (size_t)s->steps_per_epoch * batch * 4;
+    clmlp_executor *ex = &s->train;
+    if (clmlp_executor_bind_external(ex, CLMLP_EXT_PIXELS, s->train_pixels, err) < 0 ||
+        clmlp_executor_bind_external(ex, CLMLP_EXT_LABELS, s->train_labels, err) < 0 ||
+        clmlp_executor_bind_external(ex, CLMLP_EXT_INDEX, s->train_index, err) < 0 ||
+        clmlp_executor_bind_external(ex, CLMLP_EXT_OUTPUT, s->train_losses, err) < 0)
+        return -1;
+    return 0;
+}
+
+int clmlp_session_upload_test(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err)
+{
+    const int batch = s->cfg->training.eval_batch_size;
+    if (check_features(s, ds, "test", err) < 0 || check_labels(ds, s->cfg->model.classes, "test", err) < 0)
+        return -1;
+    s->test_count = ds->count;
+    s->eval_batches = (int)((ds->count + batch - 1) / batch);
+    size_t padded = (size_t)s->eval_batches * batch;
+    /* The last batch is padded with example 0; its predictions are ignored. */
+    uint32_t *index = clmlp_calloc(padded, sizeof *index, err);
+    if (!index)
+        return -1;
+    for (int64_t i = 0; i < ds->count; i++)
+        index[i] = (uint32_t)i;
+    size_t pixels = (size_t)ds->count * (size_t)s->input_dim;
+    int rc = device_buffer(s, pixels, ds->pixels, &s->test_pixels, "test images", err) < 0 ||
+                     device_buffer(s, (size_t)ds->count, ds->labels, &s->test_labels, "test labels", err) < 0 ||
+                     device_buffer(s, padded * 4, index, &s->test_index, "test order", err) < 0 ||
+                     device_buffer(s, padded * 4, NULL, &s->test_preds, "predictions", err) < 0
+                 ? -1
+                 : 0;
+    free(index);
+    if (rc < 0)
+        return -1;
+    s->dataset_device_bytes += pixels + (size_t)ds->count;
+    s->run_buffer_bytes += padded * 8;
+    clmlp_executor *ex = &s->eval;
+    if (clmlp_executor_bind_external(ex, CLMLP_EXT_PIXELS, s->test_pixels, err) < 0 ||
+        clmlp_executor_bind_external(ex, CLMLP_EXT_LABELS, s->test_labels, err) < 0 ||
+        clmlp_executor_bind_external(ex, CLMLP_EXT_INDEX, s->test_index, err) < 0 ||
+        clmlp_executor_bind_external(ex, CLMLP_EXT_OUTPUT, s->test_preds, err) < 0)
+        return -1;
+    return 0;
+}
+
+int clmlp_session_set_order(clmlp_session *s, const uint32_t *order, clmlp_err *err)
+{
+    if (order != s->order)
+        memcpy(s->order, order, (size_t)s->train_count * sizeof *order);
+    return clmlp_cl_check(clEnqueueWriteBuffer(s->dev->queue, s->train_index, CL_TRUE, 0,
+                                               (size_t)s->train_count * sizeof *order, s->order, 0, NULL, NULL),
+                          "clEnqueueWriteBuffer(epoch order)", err);
+}
+
+/* The learning rate of step t (1-based): Adam's bias correction folded in, TF1 style. */
+static float step_lr(const clmlp_config *cfg, long t)
+{
+    if (cfg->training.optimizer != CLMLP_OPT_ADAM)
+        return (float)cfg->training.lr;
+    double b1t = pow(cfg->training.beta1, (double)t), b2t = pow(cfg->training.beta2, (double)t);
+    return (float)(cfg->training.lr * sqrt(1.0 - b2t) / (1.0 - b1t));
+}
+
+int clmlp_session_enqueue_steps(clmlp_session *s, int first_step, int steps, clmlp_err *err)
+{
+    const int batch = s->cfg->training.batch_size;
+    for (int i = first_step; i < first_step + steps; i++) {
+        s->step++;
+        clmlp_step_args args = {.first = i * batch, .output_offset = i * batch, .lr = step_lr(s->cfg, s->step)};
+        if (clmlp_executor_run(&s->train, &args, NULL, err) < 0)
+            return clmlp_fail_prefix(err, "training step %ld: ", s->step);
+    }
+    return 0;
+}
+
+static int wait_marker(cl_event *marker, clmlp_err *err)
+{
+    if (!*marker)
+        return 0;
+    cl_int rc = clWaitForEvents(1, marker);
+    clReleaseEvent(*marker);
+    *marker = NULL;
+    return clmlp_cl_check(rc, "clWaitForEvents", err);
+}
+
+int clmlp_session_train_epoch(clmlp_session *s, int epoch, clmlp_progress_fn progress, void *user,
+                              double *mean_loss, clmlp_err *err)
+{
+    if (s->cfg->data.shuffle) {
+        clmlp_rng_shuffle(&s->shuffle_rng, s->order, (uint32_t)s->train_count);
+    }
+    if (clmlp_session_set_order(s, s->order, err) < 0)
+        return -1;
+    cl_event marker = NULL;
+    for (int step = 0; step < s->steps_per_epoch; step += SYNC_EVERY) {
+        int n = s->steps_per_epoch - step < SYNC_EVERY ? s->steps_per_epoch - step : SYNC_EVERY;
+        if (clmlp_session_enqueue_steps(s, step, n, err) < 0)
+            goto fail;
+        /* Wait for the previous group while this one runs. */
+        if (wait_marker(&marker, err) < 0)
+            goto fail;
+        if (clmlp_cl_check(clEnqueueMarkerWithWaitList(s->dev->queue, 0, NULL, &marker),
+                           "clEnqueueMarkerWithWaitList", err) < 0)
+            goto fail;
+        if (progress && step > 0)
+            progress(user, epoch, step, s->steps_per_epoch);
+    }
+    if (wait_marker(&marker, err) < 0)
+        return -1;
+    const int batch = s->cfg->training.batch_size;
+    size_t n = (size_t)s->steps_per_epoch * batch;
+    if (clmlp_cl_check(clEnqueueReadBuffer(s->dev->queue, s->train_losses, CL_TRUE, 0, n * sizeof(float), s->losses,
+                                           0, NULL, NULL),
+                       "clEnqueueReadBuffer(epoch losses)", err) < 0)
+        return -1;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += s->losses[i];
+    *mean_loss = sum / (double)n;
+    if (!isfinite(*mean_loss))
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL,
+                          "training diverged in epoch %d (loss is %g); lower training.lr or change model.init",
+                          epoch + 1, *mean_loss);
+    if (progress)
+        progress(user, epoch, s->steps_per_epoch, s->steps_per_epoch);
+    return 0;
+fail:
+    if (marker)
+        clReleaseEvent(marker);
+    return -1;
+}
+
+int clmlp_session_evaluate(clmlp_session *s, int *pred, clmlp_err *err)
+{
+    const int batch = s->cfg->training.eval_batch_size;
+    for (int b = 0; b < s->eval_batches; b++) {
+        clmlp_step_args args = {.first = b * batch, .output_offset = b * batch, .lr = 0};
+        if (clmlp_executor_run(&s->eval, &args, NULL, err) < 0)
+            return clmlp_fail_prefix(err, "evaluation batch %d: ", b);
+    }
+    return clmlp_cl_check(clEnqueueReadBuffer(s->dev->queue, s->test_preds, CL_TRUE, 0,
+                                              (size_t)s->test_count * sizeof(int), pred, 0, NULL, NULL),
+                          "clEnqueueReadBuffer(predictions)", err);
+}
+
+void clmlp_session_release(clmlp_session *s)
+{
+    clmlp_executor_release(&s->eval);
+    clmlp_executor_release(&s->train);
+    cl_mem *mems[] = {&s->train_pixels, &s->train_labels, &s->train_index, &s->train_losses,
+                      &s->test_pixels,  &s->test_labels,  &s->test_index,  &s->test_preds};
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(mems); i++)
+        if (*mems[i]) {
+            clReleaseMemObject(*mems[i]);
+            *mems[i] = NULL;
+        }
+    free(s->train_plan);
+    free(s->eval_plan);
+    free(s->order);
+    free(s->losses);
+    s->train_plan = s->eval_plan = NULL;
+    s->order = NULL;
+    s->losses = NULL;
+}

@@ -1,0 +1,205 @@
+/* Graph, autodiff and compiler passes: no device needed. */
+#include <stdlib.h>
+
+#include "clmlp/compiler.h"
+#include "harness.h"
+
+static void seed_config(clmlp_config *cfg)
+{
+    clmlp_config_defaults(cfg); /* the defaults are the seed's MLP */
+}
+
+static clmlp_plan *compile_seed(bool fuse, bool eval)
+{
+    clmlp_config cfg;
+    seed_config(&cfg);
+    cfg.compiler.fuse = fuse;
+    clmlp_err err = {0};
+    clmlp_graph *g = calloc(1, sizeof *g);
+    clmlp_plan *plan = calloc(1, sizeof *plan);
+    clmlp_compile_options opt;
+    clmlp_compile_options_from_config(&cfg, &opt);
+    int rc = eval ? clmlp_graph_build_eval(&cfg, 784, 1000, g, &err) : clmlp_graph_build_training(&cfg, 784, g, &err);
+    if (rc == 0)
+        rc = clmlp_compile(g, &opt, plan, &err);
+    if (rc != 0)
+        test_fail(__FILE__, __LINE__, "compile failed: %s", err.msg);
+    free(g);
+    return plan;
+}
+
+static void autodiff_gives_every_parameter_a_gradient_of_its_shape(void)
+{
+    clmlp_config cfg;
+    seed_config(&cfg);
+    clmlp_graph *g = calloc(1, sizeof *g);
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_graph_build_training(&cfg, 784, g, &err), 0);
+    CHECK_INT(g->n_params, 8);
+    for (int p = 0; p < g->n_params; p++) {
+        const clmlp_tensor *w = &g->tensors[g->params[p]], *dw = &g->tensors[g->param_grads[p]];
+        CHECK_INT(dw->rows, w->rows);
+        CHECK_INT(dw->cols, w->cols);
+        CHECK(dw->role == CLMLP_ROLE_PARAM_GRAD);
+    }
+    /* No gradient is computed for the input images: 4 forward + 7 backward matmuls. */
+    int matmuls = 0;
+    for (int i = 0; i < g->n_ops; i++)
+        matmuls += g->ops[i].kind == CLMLP_OP_MATMUL;
+    CHECK_INT(matmuls, 4 + 4 + 3);
+    free(g);
+}
+
+static void fusion_cuts_launches_per_step(void)
+{
+    clmlp_plan *fused = compile_seed(true, false), *unfused = compile_seed(false, false);
+    /* fused: gather, 4 gemm+epilogue, softmax_xent, sum_rows, 4 dW, 3 dX, 3 act_grad_sum_rows, adam_multi */
+    CHECK_INT(fused->n_launches, 18);
+    /* unfused: gather, 4x(matmul, bias_add), 3 activation, softmax, xent_loss, xent_grad,
+     * 4 sum_rows, 3 act_grad, 7 backward matmuls, 8 adam */
+    CHECK_INT(unfused->n_launches, 37);
+    int adam_multi = 0;
+    for (int i = 0; i < fused->n_launches; i++)
+        adam_multi += fused->launches[i].kernel && !strcmp(fused->launches[i].name, "adam_multi");
+    CHECK_INT(adam_multi, 1);
+    free(fused);
+    free(unfused);
+}
+
+static void gemm_flops_match_the_analytic_count(void)
+{
+    const double B = 100, layers[][2] = {{784, 400}, {400, 400}, {400, 500}, {500, 10}};
+    double forward = 0, dx = 0;
+    for (int l = 0; l < 4; l++) {
+        forward += 2 * B * layers[l][0] * layers[l][1];
+        if (l > 0)
+            dx += 2 * B * layers[l][0] * layers[l][1];
+    }
+    for (int fuse = 0; fuse < 2; fuse++) {
+        clmlp_plan *plan = compile_seed(fuse, false);
+        double gemm = 0;
+        for (int i = 0; i < plan->n_launches; i++)
+            if (plan->launches[i].is_gemm) {
+                const clmlp_gemm_shape *s = &plan->launches[i].shape;
+                gemm += 2.0 * s->m * s->n * s->k;
+            }
+        CHECK_NEAR(gemm, 2 * forward + dx, 0.5);
+        CHECK(clmlp_plan_flops(plan) > gemm);
+        free(plan);
+    }
+}
+
+static void buffer_plan_never_overlaps_live_tensors(void)
+{
+    for (int fuse = 0; fuse < 2; fuse++) {
+        clmlp_plan *plan = compile_seed(fuse, false);
+        const clmlp_buffer_plan *bp = &plan->buffers;
+        const clmlp_graph *g = &plan->graph;
+        int arena = 0;
+        for (int a = 0; a < g->n_tensors; a++) {
+            if (bp->region[a] != CLMLP_REGION_ARENA)
+                continue;
+            arena++;
+            CHECK(bp->offset[a] % bp->align == 0);
+            CHECK(bp->offset[a] + clmlp_tensor_bytes(&g->tensors[a]) <= bp->region_bytes[CLMLP_REGION_ARENA]);
+            for (int b = a + 1; b < g->n_tensors; b++) {
+                if (bp->region[b] != CLMLP_REGION_ARENA)
+                    continue;
+                bool live_overlap = bp->first_def[a] <= bp->last_use[b] && bp->first_def[b] <= bp->last_use[a];
+                bool mem_overlap = bp->offset[a] < bp->offset[b] + clmlp_tensor_bytes(&g->tensors[b]) &&
+                                   bp->offset[b] < bp->offset[a] + clmlp_tensor_bytes(&g->tensors[a]);
+                if (live_overlap && mem_overlap)
+                    test_fail(__FILE__, __LINE__, "%s and %s share memory while both live", g->tensors[a].name,
+                              g->tensors[b].name);
+            }
+        }
+        CHECK(arena > 5);
+        CHECK(bp->region_bytes[CLMLP_REGION_ARENA] < bp->no_reuse_bytes);
+        /* Parameters: 784*400+400 + 400*400+400 + 400*500+500 + 500*10+10 floats, aligned. */
+        CHECK(bp->region_bytes[CLMLP_REGION_PARAMS] >= 4u * 535810u);
+        CHECK(bp->region_bytes[CLMLP_REGION_PARAMS] < 4u * 535810u + 8 * bp->align);
+        CHECK_INT(bp->region_bytes[CLMLP_REGION_STATE1], bp->region_bytes[CLMLP_REGION_PARAMS]);
+        /* Every tensor a launch touches has memory. */
+        for (int i = 0; i < plan->n_launches; i++) {
+            const clmlp_launch *l = &plan->launches[i];
+            for (int a = 0; a < l->n_args; a++)
+                if (l->args[a].kind == CLMLP_ARG_TENSOR)
+                    CHECK(bp->region[l->args[a].index] != CLMLP_REGION_NONE);
+        }
+        free(plan);
+    }
+}
+
+static void parameters_share_one_layout_across_regions(void)
+{
+    clmlp_plan *plan = compile_seed(true, false);
+    const clmlp_graph *g = &plan->graph;
+    for (int p = 0; p < g->n_params; p++) {
+        size_t off = plan->buffers.offset[g->params[p]];
+        CHECK_INT(plan->buffers.offset[g->param_grads[p]], off);
+        CHECK_INT(plan->buffers.offset[g->opt_state[p][0]], off);
+        CHECK_INT(plan->buffers.offset[g->opt_state[p][1]], off);
+    }
+    free(plan);
+}
+
+static void eval_plan_is_forward_only(void)
+{
+    clmlp_plan *plan = compile_seed(true, true);
+    CHECK_INT(plan->n_launches, 1 + 4 + 1); /* gather, 4 gemm+epilogue, argmax */
+    CHECK_STR(plan->launches[plan->n_launches - 1].name, "argmax");
+    CHECK_INT(plan->buffers.region_bytes[CLMLP_REGION_GRADS], 0);
+    free(plan);
+}
+
+static void layer_sizes_are_data(void)
+{
+    static const int shapes[][5] = {{1, 128}, {4, 1024, 512, 256, 128}, {0}};
+    for (size_t s = 0; s < CLMLP_ARRAY_LEN(shapes); s++) {
+        clmlp_config cfg;
+        seed_config(&cfg);
+        cfg.model.n_hidden = shapes[s][0];
+        for (int i = 0; i < shapes[s][0]; i++)
+            cfg.model.hidden[i] = shapes[s][i + 1];
+        clmlp_graph *g = calloc(1, sizeof *g);
+        clmlp_plan *plan = calloc(1, sizeof *plan);
+        clmlp_err err = {0};
+        clmlp_compile_options opt;
+        clmlp_compile_options_from_config(&cfg, &opt);
+        CHECK_INT(clmlp_graph_build_training(&cfg, 784, g, &err), 0);
+        CHECK_INT(clmlp_compile(g, &opt, plan, &err), 0);
+        CHECK_INT(g->n_params, 2 * (shapes[s][0] + 1));
+        free(g);
+        free(plan);
+    }
+}
+
+static void dump_lists_launches_and_peak(void)
+{
+    clmlp_plan *plan = compile_seed(true, false);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    clmlp_plan_dump(plan, "training step", f);
+    fclose(f);
+    CHECK_CONTAINS(buf, "gemm_nn_bias_relu");
+    CHECK_CONTAINS(buf, "matmul+bias_add+relu");
+    CHECK_CONTAINS(buf, "softmax+xent_loss+xent_grad");
+    CHECK_CONTAINS(buf, "static device peak");
+    CHECK_CONTAINS(buf, "launches: 18");
+    free(buf);
+    free(plan);
+}
+
+const test_case compiler_tests[] = {
+    {"autodiff_gives_every_parameter_a_gradient_of_its_shape", autodiff_gives_every_parameter_a_gradient_of_its_shape,
+     false},
+    {"fusion_cuts_launches_per_step", fusion_cuts_launches_per_step, false},
+    {"gemm_flops_match_the_analytic_count", gemm_flops_match_the_analytic_count, false},
+    {"buffer_plan_never_overlaps_live_tensors", buffer_plan_never_overlaps_live_tensors, false},
+    {"parameters_share_one_layout_across_regions", parameters_share_one_layout_across_regions, false},
+    {"eval_plan_is_forward_only", eval_plan_is_forward_only, false},
+    {"layer_sizes_are_data", layer_sizes_are_data, false},
+    {"dump_lists_launches_and_peak", dump_lists_launches_and_peak, false},
+    {NULL, NULL, false},
+};

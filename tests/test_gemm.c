@@ -1,0 +1,577 @@
+/* GEMM: the host reference by hand, FLOP counts, default tunables and their
+ * validation (no device); with OpenCL, the generated kernel against the
+ * reference over every transpose × odd shapes × epilogues × accumulate,
+ * several vector widths and work-group sizes, the MLP's own shapes,
+ * sub-buffers, bind errors; CLBlast on a few small shapes and its refusal of
+ * epilogues. Device outputs are checked elementwise against the double
+ * reference with a tolerance scaled by sum_k |a||b| (plus |old C| and
+ * |bias|), so cancellation cannot make a correct result look wrong; C starts
+ * as NaN when not accumulating (a kernel that reads it fails) and guard
+ * values past C's end must survive (a kernel that writes past it fails). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "clmlp/gemm.h"
+#include "harness.h"
+
+enum { GUARD = 64 };
+static const float GUARD_VALUE = 12345.0f;
+
+/* ---- helpers --------------------------------------------------------------- */
+
+static clmlp_gemm_shape shape(int m, int n, int k, bool ta, bool tb, bool acc, clmlp_epilogue epi)
+{
+    clmlp_gemm_shape s = {.m = m, .n = n, .k = k, .trans_a = ta, .trans_b = tb, .accumulate = acc, .epilogue = epi};
+    return s;
+}
+
+static void shape_label(const clmlp_gemm_shape *s, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%c%c %dx%dx%d %s%s", s->trans_a ? 'T' : 'N', s->trans_b ? 'T' : 'N', s->m, s->n, s->k,
+             clmlp_epilogue_name(s->epilogue), s->accumulate ? " acc" : "");
+}
+
+static float *random_floats(size_t count, uint64_t *state)
+{
+    float *v = malloc(count * sizeof *v);
+    for (size_t i = 0; i < count; i++) {
+        /* xorshift64: deterministic, uniform in [-1, 1) */
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        v[i] = (float)((double)(*state >> 11) / 9007199254740992.0 * 2.0 - 1.0);
+    }
+    return v;
+}
+
+static bool open_device(clmlp_device *dev)
+{
+    clmlp_device_desc *descs = NULL;
+    int n = 0, pick = -1;
+    clmlp_err err = {0};
+    clmlp_device_spec spec = {.type = CLMLP_DEVICE_ANY, .index = -1};
+    if (clmlp_devices_enumerate(&descs, &n, &err) == 0)
+        pick = clmlp_device_select(descs, n, &spec, &err);
+    int rc = pick >= 0 ? clmlp_device_open(&descs[pick], dev, &err) : -1;
+    free(descs);
+    if (rc < 0)
+        test_fail(__FILE__, __LINE__, "cannot open a device: %s", err.msg);
+    return rc == 0;
+}
+
+static cl_mem upload(clmlp_device *dev, const float *data, size_t count, clmlp_err *err)
+{
+    cl_int rc;
+    cl_mem m = clCreateBuffer(dev->context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, count * sizeof(float),
+                              (void *)data, &rc);
+    if (clmlp_cl_check(rc, "clCreateBuffer", err) < 0)
+        return NULL;
+    return m;
+}
+
+typedef enum { PROVIDER_GENERATED, PROVIDER_CLBLAST } provider;
+
+/* Runs one GEMM on the device. c holds C's initial contents plus GUARD
+ * floats after it, and receives all of them back. */
+static int run_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s, const clmlp_gemm_tunables *t,
+                    const float *a, const float *b, const float *bias, float *c, clmlp_err *err)
+{
+    size_t na, nb, nc;
+    clmlp_gemm_operand_elems(s, &na, &nb, &nc);
+    int rc = -1;
+    clmlp_gemm_kernel gk = {0};
+    cl_mem ma = upload(dev, a, na, err), mb = ma ? upload(dev, b, nb, err) : NULL;
+    cl_mem mc = mb ? upload(dev, c, nc + GUARD, err) : NULL;
+    cl_mem mbias = mc && bias ? upload(dev, bias, (size_t)s->n, err) : NULL;
+    if (!mc || (bias && !mbias))
+        goto done;
+    cl_event ev = NULL;
+    if (p == PROVIDER_CLBLAST) {
+        if (clmlp_gemm_clblast_enqueue(dev, s, ma, mb, mc, &ev, err) < 0)
+            goto done;
+    } else if (clmlp_gemm_generated_prepare(dev, s, t, &gk, err) < 0 ||
+               clmlp_gemm_generated_bind(&gk, ma, mb, mc, mbias, err) < 0 ||
+               clmlp_gemm_generated_enqueue(dev, &gk, &ev, err) < 0) {
+        goto done;
+    }
+    cl_int wait = clWaitForEvents(1, &ev);
+    clReleaseEvent(ev);
+    if (clmlp_cl_check(wait, "clWaitForEvents", err) < 0 ||
+        clmlp_cl_check(clEnqueueReadBuffer(dev->queue, mc, CL_TRUE, 0, (nc + GUARD) * sizeof(float), c, 0, NULL, NULL),
+                       "clEnqueueReadBuffer", err) < 0)
+        goto done;
+    rc = 0;
+done:
+    clmlp_gemm_generated_release(&gk);
+    cl_mem all[] = {ma, mb, mc, mbias};
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(all); i++)
+        if (all[i])
+            clReleaseMemObject(all[i]);
+    return rc;
+}
+
+/* Random operands (seeded by the shape), one device run, elementwise check.
+ * Returns true when every element is within tolerance. */
+static bool check_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s, const clmlp_gemm_tunables *t)
+{
+    char label[160];
+    shape_label(s, label, sizeof label);
+    if (t)
+        snprintf(label + strlen(label), sizeof label - strlen(label), " (TM=%d TN=%d VW=%d WG=%dx%d)", t->tile_m,
+                 t->tile_n, t->vector_width, t->local_m, t->local_n);
+    size_t na, nb, nc;
+    clmlp_gemm_operand_elems(s, &na, &nb, &nc);
+    uint64_t state = 0x9e3779b97f4a7c15ull ^ ((uint64_t)s->m << 40) ^ ((uint64_t)s->n << 20) ^ (uint64_t)s->k;
+    float *a = random_floats(na, &state), *b = random_floats(nb, &state);
+    float *bias = s->epilogue != CLMLP_EPILOGUE_NONE ? random_floats((size_t)s->n, &state) : NULL;
+    float *old = random_floats(nc, &state);
+    float *c = malloc((nc + GUARD) * sizeof *c), *want = malloc(nc * sizeof *want);
+    float *scale = calloc(nc, sizeof *scale);
+    for (size_t i = 0; i < nc; i++)
+        c[i] = s->accumulate ? old[i] : NAN;
+    for (size_t i = nc; i < nc + GUARD; i++)
+        c[i] = GUARD_VALUE;
+    memcpy(want, old, nc * sizeof *want);
+    clmlp_gemm_reference(s, a, b, bias, want);
+    /* scale = |A|·|B| + |old C| + |bias|: the size of the terms summed. */
+    float *abs_a = malloc(na * sizeof *abs_a), *abs_b = malloc(nb * sizeof *abs_b);
+    for (size_t i = 0; i < na; i++)
+        abs_a[i] = fabsf(a[i]);
+    for (size_t i = 0; i < nb; i++)
+        abs_b[i] = fabsf(b[i]);
+    clmlp_gemm_shape plain = *s;
+    plain.accumulate = false;
+    plain.epilogue = CLMLP_EPILOGUE_NONE;
+    clmlp_gemm_reference(&plain, abs_a, abs_b, NULL, scale);
+
+    bool ok = true;
+    clmlp_err err = {0};
+    if (run_gemm(dev, p, s, t, a, b, bias, c, &err) < 0) {
+        test_fail(__FILE__, __LINE__, "%s: %s", label, err.msg);
+        ok = false;
+    }
+    int bad = 0;
+    for (size_t idx = 0; ok && idx < nc; idx++) {
+        size_t i = idx / (size_t)s->n, j = idx % (size_t)s->n;
+        double mag = scale[idx] + (s->accumulate ? fabs(old[idx]) : 0.0) + (bias ? fabs(bias[j]) : 0.0);
+        double tol = 1e-4 * mag + 1e-6;
+        if (!(fabs((double)c[idx] - (double)want[idx]) <= tol) && bad++ < 3)
+            test_fail(__FILE__, __LINE__, "%s: C[%zu][%zu] = %.9g, reference %.9g (tol %.3g)", label, i, j, c[idx],
+                      want[idx], tol);
+    }
+    for (size_t i = nc; ok && i < nc + GUARD; i++) {
+        if (c[i] != GUARD_VALUE) {
+            test_fail(__FILE__, __LINE__, "%s: wrote past the end of C (element %zu = %g)", label, i, c[i]);
+            bad++;
+            break;
+        }
+    }
+    if (bad > 3)
+        test_fail(__FILE__, __LINE__, "%s: %d elements wrong in all", label, bad);
+    free(a);
+    free(b);
+    free(bias);
+    free(old);
+    free(c);
+    free(want);
+    free(scale);
+    free(abs_a);
+    free(abs_b);
+    return ok && bad == 0;
+}
+
+static const bool TRANS[4][2] = {{false, false}, {false, true}, {true, false}, {true, true}};
+
+/* ---- pure: reference, flops, names, tunables --------------------------------- */
+
+static void test_reference_by_hand(void)
+{
+    /* A = [1 2; 3 4], B = [5 6 7; 8 9 10] -> A·B = [21 24 27; 47 54 61]. */
+    const float a[] = {1, 2, 3, 4}, at[] = {1, 3, 2, 4};
+    const float b[] = {5, 6, 7, 8, 9, 10}, bt[] = {5, 8, 6, 9, 7, 10};
+    const float want[] = {21, 24, 27, 47, 54, 61};
+    for (int t = 0; t < 4; t++) {
+        clmlp_gemm_shape s = shape(2, 3, 2, TRANS[t][0], TRANS[t][1], false, CLMLP_EPILOGUE_NONE);
+        float c[6];
+        clmlp_gemm_reference(&s, s.trans_a ? at : a, s.trans_b ? bt : b, NULL, c);
+        for (int i = 0; i < 6; i++)
+            CHECK_NEAR(c[i], want[i], 0);
+    }
+    const float bias[] = {1, -100, 0};
+    float c[6] = {1, 1, 1, 1, 1, 1};
+    clmlp_gemm_shape s = shape(2, 3, 2, false, false, true, CLMLP_EPILOGUE_BIAS_RELU);
+    clmlp_gemm_reference(&s, a, b, bias, c);
+    const float relu[] = {23, 0, 28, 49, 0, 62}; /* A·B + 1 + bias, negatives clamped */
+    for (int i = 0; i < 6; i++)
+        CHECK_NEAR(c[i], relu[i], 0);
+
+    /* 1×1×1: 0.5·(-1) + bias 0.5 = 0 -> sigmoid 0.5, tanh 0; bias only -> 0. */
+    const float x = 0.5f, y = -1.0f, half = 0.5f;
+    float out = 7;
+    s = shape(1, 1, 1, false, false, false, CLMLP_EPILOGUE_BIAS_SIGMOID);
+    clmlp_gemm_reference(&s, &x, &y, &half, &out);
+    CHECK_NEAR(out, 0.5, 1e-7);
+    s.epilogue = CLMLP_EPILOGUE_BIAS_TANH;
+    clmlp_gemm_reference(&s, &x, &y, &half, &out);
+    CHECK_NEAR(out, 0.0, 1e-7);
+    s.epilogue = CLMLP_EPILOGUE_BIAS;
+    const float two = 2.0f;
+    clmlp_gemm_reference(&s, &x, &y, &two, &out);
+    CHECK_NEAR(out, 1.5, 1e-7);
+}
+
+static void test_flops_and_names(void)
+{
+    clmlp_gemm_shape s = shape(100, 400, 784, false, false, false, CLMLP_EPILOGUE_NONE);
+    CHECK_NEAR(clmlp_gemm_flops(&s), 62720000.0, 0);
+    s.accumulate = true;
+    CHECK_NEAR(clmlp_gemm_flops(&s), 62760000.0, 0);
+    s.epilogue = CLMLP_EPILOGUE_BIAS_RELU;
+    CHECK_NEAR(clmlp_gemm_flops(&s), 62800000.0, 0);
+    s = shape(1, 1, 1, true, true, false, CLMLP_EPILOGUE_BIAS);
+    CHECK_NEAR(clmlp_gemm_flops(&s), 3.0, 0);
+
+    CHECK_STR(clmlp_epilogue_name(CLMLP_EPILOGUE_NONE), "none");
+    CHECK_STR(clmlp_epilogue_name(CLMLP_EPILOGUE_BIAS_SIGMOID), "bias_sigmoid");
+    CHECK_STR(clmlp_epilogue_name(CLMLP_EPILOGUE_BIAS_TANH), "bias_tanh");
+
+    int lda, ldb, ldc;
+    s = shape(3, 5, 7, true, false, false, CLMLP_EPILOGUE_NONE);
+    clmlp_gemm_leading_dims(&s, &lda, &ldb, &ldc);
+    CHECK_INT(lda, 3);
+    CHECK_INT(ldb, 5);
+    CHECK_INT(ldc, 5);
+    s.trans_a = false;
+    s.trans_b = true;
+    clmlp_gemm_leading_dims(&s, &lda, &ldb, &ldc);
+    CHECK_INT(lda, 7);
+    CHECK_INT(ldb, 7);
+
+    clmlp_err err = {0};
+    s = shape(0, 5, 7, false, false, false, CLMLP_EPILOGUE_NONE);
+    CHECK_INT(clmlp_gemm_check_shape(&s, &err), -1);
+    CHECK_CONTAINS(err.msg, "gemm 0x5x7: m, n and k must be at least 1");
+    s = shape(70000, 70000, 7, false, false, false, CLMLP_EPILOGUE_NONE);
+    CHECK_INT(clmlp_gemm_check_shape(&s, &err), -1);
+    CHECK_CONTAINS(err.msg, "exceeds 2^31-1 elements");
+}
+
+static void expect_tunables(const clmlp_device_desc *d, clmlp_gemm_shape s, int tm, int tn, int vw, int lm, int ln)
+{
+    clmlp_gemm_tunables t;
+    clmlp_gemm_default_tunables(d, &s, &t);
+    char label[160];
+    shape_label(&s, label, sizeof label);
+    if (t.tile_m != tm || t.tile_n != tn || t.vector_width != vw || t.local_m != lm || t.local_n != ln)
+        test_fail(__FILE__, __LINE__, "%s: defaults TM=%d TN=%d VW=%d WG=%dx%d, expected TM=%d TN=%d VW=%d WG=%dx%d",
+                  label, t.tile_m, t.tile_n, t.vector_width, t.local_m, t.local_n, tm, tn, vw, lm, ln);
+    /* Whatever the defaults are, they must pass validation. */
+    char opts[512];
+    clmlp_err err = {0};
+    if (clmlp_gemm_generated_options(d, &s, &t, opts, sizeof opts, &err) < 0)
+        test_fail(__FILE__, __LINE__, "%s: defaults rejected: %s", label, err.msg);
+}
+
+static void test_default_tunables(void)
+{
+    clmlp_device_desc cpu = {.type = CL_DEVICE_TYPE_CPU, .max_work_group = 4096};
+    const clmlp_epilogue none = CLMLP_EPILOGUE_NONE;
+    /* The MLP's shapes (batch 100, eval 1000). */
+    expect_tunables(&cpu, shape(100, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU), 10, 16, 16, 1, 1);
+    expect_tunables(&cpu, shape(1000, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU), 8, 32, 16, 1, 1);
+    expect_tunables(&cpu, shape(100, 784, 400, false, true, false, none), 5, 5, 16, 1, 1);
+    expect_tunables(&cpu, shape(784, 400, 100, true, false, false, none), 8, 32, 16, 1, 1);
+    expect_tunables(&cpu, shape(500, 10, 100, true, false, false, none), 8, 16, 8, 1, 1);
+    expect_tunables(&cpu, shape(100, 10, 500, false, false, false, CLMLP_EPILOGUE_BIAS), 10, 16, 8, 1, 1);
+    /* Small sizes shrink tiles and vectors to what the shape has. */
+    expect_tunables(&cpu, shape(1, 1, 1, false, false, false, none), 1, 1, 1, 1, 1);
+    expect_tunables(&cpu, shape(3, 5, 2, false, true, false, none), 3, 5, 2, 1, 1);
+    expect_tunables(&cpu, shape(7, 13, 5, true, true, false, none), 7, 16, 8, 1, 1);
+    expect_tunables(&cpu, shape(7, 20, 5, false, false, false, none), 7, 32, 16, 1, 1);
+    /* No descriptor = a CPU. */
+    expect_tunables(NULL, shape(100, 400, 784, false, false, false, none), 10, 16, 16, 1, 1);
+    /* GPUs: small tiles, 16×8 work-groups, shrunk to the device's limit. */
+    clmlp_device_desc gpu = {.type = CL_DEVICE_TYPE_GPU, .max_work_group = 1024};
+    expect_tunables(&gpu, shape(100, 400, 784, false, false, false, none), 4, 4, 4, 8, 16);
+    expect_tunables(&gpu, shape(100, 784, 400, false, true, false, none), 2, 2, 4, 8, 16);
+    gpu.max_work_group = 64;
+    expect_tunables(&gpu, shape(100, 400, 784, false, false, false, none), 4, 4, 4, 4, 16);
+}
+
+static void test_options_validation(void)
+{
+    clmlp_device_desc cpu = {.type = CL_DEVICE_TYPE_CPU, .max_work_group = 256};
+    char opts[512];
+    clmlp_err err = {0};
+
+    clmlp_gemm_shape s = shape(100, 400, 784, true, false, true, CLMLP_EPILOGUE_BIAS_TANH);
+    clmlp_gemm_tunables t = {.tile_m = 6, .local_m = 2, .local_n = 4};
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), 0);
+    CHECK_STR(opts, "-DTRANS_A=1 -DTRANS_B=0 -DACCUMULATE=1 -DEPILOGUE=4 -DTM=6 -DTN=16 -DVW=16 -DWGM=2 -DWGN=4");
+    CHECK_INT(t.tile_n, 16); /* zero fields got the defaults */
+    CHECK_INT(t.vector_width, 16);
+
+    /* A given tile_n narrows the default vector width to divide it. */
+    t = (clmlp_gemm_tunables){.tile_n = 24};
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), 0);
+    CHECK_INT(t.vector_width, 8);
+
+    t = (clmlp_gemm_tunables){.tile_n = 12, .vector_width = 8};
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), -1);
+    CHECK_CONTAINS(err.msg, "tile_n 12 is not a multiple of vector_width 8");
+    CHECK_INT(err.code, CLMLP_EXIT_USAGE);
+    /* ... which the dot form (NT) does not need. */
+    s = shape(100, 784, 400, false, true, false, CLMLP_EPILOGUE_NONE);
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), 0);
+
+    t = (clmlp_gemm_tunables){.vector_width = 3};
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), -1);
+    CHECK_CONTAINS(err.msg, "vector_width 3 is not 1, 2, 4, 8 or 16");
+    t = (clmlp_gemm_tunables){.tile_m = 33};
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), -1);
+    CHECK_CONTAINS(err.msg, "tile_m 33 is outside 1..32");
+    t = (clmlp_gemm_tunables){.tile_n = -1};
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), -1);
+    CHECK_CONTAINS(err.msg, "tile_n -1 is outside 1..128");
+    t = (clmlp_gemm_tunables){.local_m = 16, .local_n = 32};
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), -1);
+    CHECK_CONTAINS(err.msg, "work-group size 16x32 = 512 exceeds the device's maximum 256");
+    t = (clmlp_gemm_tunables){0};
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, 20, &err), -1);
+    CHECK_CONTAINS(err.msg, "do not fit");
+    s.k = 0;
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), -1);
+    CHECK_CONTAINS(err.msg, "must be at least 1");
+}
+
+static void test_clblast_refuses_epilogue(void)
+{
+    /* Refused before any OpenCL call: no device needed. */
+    clmlp_device dev = {0};
+    clmlp_err err = {0};
+    clmlp_gemm_shape s = shape(4, 5, 6, false, false, false, CLMLP_EPILOGUE_BIAS_RELU);
+    CHECK_INT(clmlp_gemm_clblast_enqueue(&dev, &s, NULL, NULL, NULL, NULL, &err), -1);
+    CHECK_CONTAINS(err.msg, "gemm 4x5x6: the clblast provider cannot apply the bias_relu epilogue");
+    CHECK_INT(err.code, CLMLP_EXIT_INTERNAL);
+}
+
+/* ---- the generated kernel on the device --------------------------------------- */
+
+/* Every transpose × odd shapes, default tunables (what the runtime uses). */
+static void test_generated_shapes(void)
+{
+    clmlp_device dev;
+    if (!open_device(&dev))
+        return;
+    static const int shapes[][3] = {{1, 1, 1},   {7, 13, 5},  {33, 65, 17}, {100, 10, 500}, {1, 37, 20},
+                                    {19, 1, 33}, {17, 300, 40}, {64, 64, 64}, {3, 200, 1}};
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(shapes); i++)
+        for (int t = 0; t < 4; t++) {
+            clmlp_gemm_shape s = shape(shapes[i][0], shapes[i][1], shapes[i][2], TRANS[t][0], TRANS[t][1], false,
+                                       CLMLP_EPILOGUE_NONE);
+            check_gemm(&dev, PROVIDER_GENERATED, &s, NULL);
+        }
+    clmlp_device_close(&dev);
+}
+
+/* Every transpose × epilogue × accumulate on odd shapes. Fixed small tiles
+ * (shared by all shapes, so 40 programs in all) with a 2×3 work-group, so
+ * partial tiles, surplus work-items and the right-edge window all occur. */
+static void test_generated_epilogues_accumulate(void)
+{
+    clmlp_device dev;
+    if (!open_device(&dev))
+        return;
+    static const int shapes[][3] = {{1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {100, 10, 500}};
+    for (int t = 0; t < 4; t++) {
+        bool dot = TRANS[t][1] && !TRANS[t][0];
+        clmlp_gemm_tunables tun = {.tile_m = 3, .tile_n = dot ? 2 : 8, .vector_width = 4, .local_m = 2, .local_n = 3};
+        for (int e = CLMLP_EPILOGUE_NONE; e <= CLMLP_EPILOGUE_BIAS_TANH; e++)
+            for (int acc = 0; acc < 2; acc++)
+                for (size_t i = 0; i < CLMLP_ARRAY_LEN(shapes); i++) {
+                    clmlp_gemm_shape s = shape(shapes[i][0], shapes[i][1], shapes[i][2], TRANS[t][0], TRANS[t][1],
+                                               acc, (clmlp_epilogue)e);
+                    check_gemm(&dev, PROVIDER_GENERATED, &s, &tun);
+                }
+    }
+    clmlp_device_close(&dev);
+}
+
+/* Each vector width, with tiles of one and of several vectors. */
+static void test_generated_vector_widths(void)
+{
+    clmlp_device dev;
+    if (!open_device(&dev))
+        return;
+    static const int shapes[][3] = {{33, 65, 17}, {5, 3, 40}};
+    static const int widths[] = {1, 2, 8, 16};
+    for (size_t w = 0; w < CLMLP_ARRAY_LEN(widths); w++)
+        for (int t = 0; t < 4; t++) {
+            bool dot = TRANS[t][1] && !TRANS[t][0];
+            int vw = widths[w];
+            clmlp_gemm_tunables tun = {.tile_m = 2 + (int)w, .tile_n = dot ? 3 : 2 * vw, .vector_width = vw};
+            for (size_t i = 0; i < CLMLP_ARRAY_LEN(shapes); i++) {
+                clmlp_gemm_shape s = shape(shapes[i][0], shapes[i][1], shapes[i][2], TRANS[t][0], TRANS[t][1], true,
+                                           CLMLP_EPILOGUE_BIAS_TANH);
+                check_gemm(&dev, PROVIDER_GENERATED, &s, &tun);
+            }
+        }
+    clmlp_device_close(&dev);
+}
+
+/* The MLP's shapes (784-400-400-500-10, batch 100, eval 1000) as the
+ * runtime launches them. */
+static void test_generated_mlp_shapes(void)
+{
+    clmlp_device dev;
+    if (!open_device(&dev))
+        return;
+    const clmlp_gemm_shape shapes[] = {
+        shape(100, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU),  /* forward, layer 1 */
+        shape(100, 500, 400, false, false, false, CLMLP_EPILOGUE_BIAS_RELU),  /* forward, layer 3 */
+        shape(100, 10, 500, false, false, false, CLMLP_EPILOGUE_BIAS),        /* logits */
+        shape(1000, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU), /* eval batch */
+        shape(100, 784, 400, false, true, false, CLMLP_EPILOGUE_NONE),        /* dX = dY·W^T */
+        shape(100, 500, 10, false, true, false, CLMLP_EPILOGUE_NONE),         /* dX of the logits layer */
+        shape(784, 400, 100, true, false, false, CLMLP_EPILOGUE_NONE),        /* dW = X^T·dY */
+        shape(500, 10, 100, true, false, true, CLMLP_EPILOGUE_NONE),          /* dW, accumulated */
+    };
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(shapes); i++)
+        check_gemm(&dev, PROVIDER_GENERATED, &shapes[i], NULL);
+    clmlp_device_close(&dev);
+}
+
+/* The buffer plan hands out sub-buffers of one allocation. */
+static void test_generated_on_sub_buffers(void)
+{
+    clmlp_device dev;
+    if (!open_device(&dev))
+        return;
+    clmlp_err err = {0};
+    cl_uint align_bits = 0;
+    CHECK_INT(clGetDeviceInfo(dev.desc.device_id, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof align_bits, &align_bits, NULL),
+              CL_SUCCESS);
+    size_t align = align_bits >= 8 ? align_bits / 8 : 128;
+    clmlp_gemm_shape s = shape(37, 41, 29, false, false, false, CLMLP_EPILOGUE_BIAS_SIGMOID);
+    size_t na, nb, nc;
+    clmlp_gemm_operand_elems(&s, &na, &nb, &nc);
+    size_t sizes[4] = {na * 4, nb * 4, nc * 4, (size_t)s.n * 4}, offs[4], total = 0;
+    for (int i = 0; i < 4; i++) {
+        offs[i] = total;
+        total += (sizes[i] + align - 1) / align * align;
+    }
+    uint64_t state = 42;
+    float *host = random_floats(total / 4, &state);
+    cl_int rc;
+    cl_mem whole = clCreateBuffer(dev.context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, total, host, &rc);
+    CHECK_INT(rc, CL_SUCCESS);
+    cl_mem sub[4] = {0};
+    for (int i = 0; rc == CL_SUCCESS && i < 4; i++) {
+        cl_buffer_region region = {offs[i], sizes[i]};
+        sub[i] = clCreateSubBuffer(whole, CL_MEM_READ_WRITE, CL_BUFFER_CREATE_TYPE_REGION, &region, &rc);
+        CHECK_INT(rc, CL_SUCCESS);
+    }
+    clmlp_gemm_kernel gk = {0};
+    float *got = malloc(sizes[2]), *want = malloc(sizes[2]);
+    if (rc == CL_SUCCESS) {
+        if (clmlp_gemm_generated_prepare(&dev, &s, NULL, &gk, &err) < 0 ||
+            clmlp_gemm_generated_bind(&gk, sub[0], sub[1], sub[2], sub[3], &err) < 0 ||
+            clmlp_gemm_generated_enqueue(&dev, &gk, NULL, &err) < 0)
+            test_fail(__FILE__, __LINE__, "%s", err.msg);
+        else {
+            CHECK_INT(clEnqueueReadBuffer(dev.queue, sub[2], CL_TRUE, 0, sizes[2], got, 0, NULL, NULL), CL_SUCCESS);
+            clmlp_gemm_reference(&s, host + offs[0] / 4, host + offs[1] / 4, host + offs[3] / 4, want);
+            int bad = 0;
+            for (size_t i = 0; i < nc; i++)
+                if (!(fabsf(got[i] - want[i]) <= 1e-5f))
+                    bad++;
+            CHECK_INT(bad, 0);
+        }
+    }
+    clmlp_gemm_generated_release(&gk);
+    for (int i = 0; i < 4; i++)
+        if (sub[i])
+            clReleaseMemObject(sub[i]);
+    if (whole)
+        clReleaseMemObject(whole);
+    free(host);
+    free(got);
+    free(want);
+    clmlp_device_close(&dev);
+}
+
+static void test_generated_errors(void)
+{
+    clmlp_device dev;
+    if (!open_device(&dev))
+        return;
+    clmlp_err err = {0};
+    clmlp_gemm_shape s = shape(10, 20, 30, false, false, false, CLMLP_EPILOGUE_BIAS);
+    clmlp_gemm_kernel gk = {0};
+    cl_int rc;
+    cl_mem big = clCreateBuffer(dev.context, CL_MEM_READ_WRITE, 4 * 30 * 20, NULL, &rc);
+    cl_mem small = clCreateBuffer(dev.context, CL_MEM_READ_WRITE, 4 * 10, NULL, &rc);
+    CHECK_INT(clmlp_gemm_generated_bind(&gk, big, big, big, big, &err), -1);
+    CHECK_CONTAINS(err.msg, "the kernel was not prepared");
+
+    if (clmlp_gemm_generated_prepare(&dev, &s, NULL, &gk, &err) < 0) {
+        test_fail(__FILE__, __LINE__, "%s", err.msg);
+    } else {
+        CHECK(gk.kernel != NULL && gk.program != NULL);
+        CHECK_INT(gk.tunables.tile_m, 10); /* the defaults it picked are recorded */
+        CHECK_INT(gk.global[1] * (size_t)gk.tunables.tile_m >= 10, 1);
+        CHECK_INT(gk.global[0] * (size_t)gk.tunables.tile_n >= 20, 1);
+        CHECK_INT(clmlp_gemm_generated_bind(&gk, big, big, big, NULL, &err), -1);
+        CHECK_CONTAINS(err.msg, "gemm NN 10x20x30 (TM=10 TN=32 VW=16 WG=1x1): gemm: no buffer for bias");
+        CHECK_INT(clmlp_gemm_generated_bind(&gk, big, small, big, big, &err), -1);
+        CHECK_CONTAINS(err.msg, "gemm: buffer for B holds 40 bytes, the shape needs 2400");
+        CHECK_INT(clmlp_gemm_generated_bind(&gk, big, big, big, big, &err), 0);
+    }
+    clmlp_gemm_generated_release(&gk);
+    CHECK(gk.kernel == NULL && gk.program == NULL);
+    clmlp_gemm_generated_release(&gk); /* twice is harmless */
+
+    clmlp_gemm_tunables bad = {.vector_width = 5};
+    CHECK_INT(clmlp_gemm_generated_prepare(&dev, &s, &bad, &gk, &err), -1);
+    CHECK_CONTAINS(err.msg, "vector_width 5");
+    CHECK(gk.kernel == NULL && gk.program == NULL);
+    clReleaseMemObject(big);
+    clReleaseMemObject(small);
+    clmlp_device_close(&dev);
+}
+
+/* ---- CLBlast ------------------------------------------------------------------- */
+
+/* Few, small shapes in one test: CLBlast's first GEMM in a process compiles
+ * for ~16 s on a cold PoCL cache. */
+static void test_clblast_matches_reference(void)
+{
+    clmlp_device dev;
+    if (!open_device(&dev))
+        return;
+    const clmlp_gemm_shape shapes[] = {
+        shape(7, 13, 5, false, false, false, CLMLP_EPILOGUE_NONE),
+        shape(33, 65, 17, false, true, false, CLMLP_EPILOGUE_NONE),
+        shape(16, 9, 4, true, false, true, CLMLP_EPILOGUE_NONE),
+    };
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(shapes); i++)
+        check_gemm(&dev, PROVIDER_CLBLAST, &shapes[i], NULL);
+    clmlp_device_close(&dev);
+}
+
+const test_case gemm_tests[] = {
+    {"reference_by_hand", test_reference_by_hand, false},
+    {"flops_and_names", test_flops_and_names, false},
+    {"default_tunables", test_default_tunables, false},
+    {"options_validation", test_options_validation, false},
+    {"clblast_refuses_epilogue", test_clblast_refuses_epilogue, false},
+    {"generated_shapes", test_generated_shapes, true},
+    {"generated_epilogues_accumulate", test_generated_epilogues_accumulate, true},
+    {"generated_vector_widths", test_generated_vector_widths, true},
+    {"generated_mlp_shapes", test_generated_mlp_shapes, true},
+    {"generated_on_sub_buffers", test_generated_on_sub_buffers, true},
+    {"generated_errors", test_generated_errors, true},
+    {"clblast_matches_reference", test_clblast_matches_reference, true},
+    {NULL, NULL, false},
+};

@@ -1,0 +1,346 @@
+/* The OpenCL runtime against the plain-C reference MLP (reference_mlp.c):
+ * loss, every gradient, optimizer steps, fused == unfused, evaluation, and a
+ * small end-to-end MNIST run. */
+#include <stdlib.h>
+
+#include "clmlp/experiment.h"
+#include "clmlp/rng.h"
+#include "clmlp/session.h"
+#include "harness.h"
+#include "reference_mlp.h"
+
+enum { IN_ROWS = 2, IN_COLS = 3, INPUT = IN_ROWS * IN_COLS, CLASSES = 3, EXAMPLES = 8, BATCH = 4 };
+
+typedef struct fixture {
+    clmlp_config cfg;
+    clmlp_device dev;
+    clmlp_session s;
+    clmlp_dataset ds;
+    ref_mlp ref;
+} fixture;
+
+static int open_any_device(clmlp_device *dev)
+{
+    clmlp_device_desc *descs = NULL;
+    int n = 0;
+    clmlp_err err = {0};
+    clmlp_device_spec spec = {.type = CLMLP_DEVICE_ANY, .index = -1};
+    int pick = -1;
+    if (clmlp_devices_enumerate(&descs, &n, &err) == 0)
+        pick = clmlp_device_select(descs, n, &spec, &err);
+    int rc = pick >= 0 ? clmlp_device_open(&descs[pick], dev, &err) : -1;
+    free(descs);
+    if (rc < 0)
+        test_fail(__FILE__, __LINE__, "no device: %s", err.msg);
+    return rc;
+}
+
+/* A tiny model 6-5-4-3 on 8 random 2x3 "images"; device and reference share
+ * the same random parameters. */
+static bool setup(fixture *f, clmlp_activation act, clmlp_optimizer opt, bool fuse)
+{
+    memset(f, 0, sizeof *f);
+    clmlp_config_defaults(&f->cfg);
+    f->cfg.model.n_hidden = 2;
+    f->cfg.model.hidden[0] = 5;
+    f->cfg.model.hidden[1] = 4;
+    f->cfg.model.classes = CLASSES;
+    f->cfg.model.activation = act;
+    f->cfg.training.optimizer = opt;
+    f->cfg.training.lr = opt == CLMLP_OPT_ADAM ? 0.01 : 0.1;
+    f->cfg.training.momentum = 0.9;
+    f->cfg.training.batch_size = BATCH;
+    f->cfg.training.eval_batch_size = 3; /* 8 test examples: last batch padded */
+    f->cfg.compiler.fuse = fuse;
+    f->cfg.data.shuffle = false;
+
+    f->ds.count = EXAMPLES;
+    f->ds.rows = IN_ROWS;
+    f->ds.cols = IN_COLS;
+    f->ds.pixels = malloc(EXAMPLES * INPUT);
+    f->ds.labels = malloc(EXAMPLES);
+    clmlp_rng rng;
+    clmlp_rng_seed(&rng, 99);
+    for (int i = 0; i < EXAMPLES * INPUT; i++)
+        f->ds.pixels[i] = (uint8_t)clmlp_rng_below(&rng, 256);
+    for (int i = 0; i < EXAMPLES; i++)
+        f->ds.labels[i] = (uint8_t)clmlp_rng_below(&rng, CLASSES);
+
+    int width[] = {INPUT, 5, 4, CLASSES};
+    ref_mlp_init(&f->ref, 3, width, act);
+    if (open_any_device(&f->dev) < 0)
+        return false;
+    clmlp_err err = {0};
+    if (clmlp_session_create(&f->cfg, &f->dev, INPUT, &f->s, &err) < 0 ||
+        clmlp_session_upload_train(&f->s, &f->ds, &err) < 0 || clmlp_session_upload_test(&f->s, &f->ds, &err) < 0 ||
+        clmlp_session_init_params(&f->s, &err) < 0) {
+        test_fail(__FILE__, __LINE__, "session: %s", err.msg);
+        return false;
+    }
+    /* Copy the device's initial parameters into the reference. */
+    const clmlp_graph *g = &f->s.train_plan->graph;
+    for (int p = 0; p < g->n_params; p++) {
+        int n = ref_mlp_param_size(&f->ref, p);
+        float *host = malloc(sizeof(float) * (size_t)n);
+        CHECK_INT(clmlp_executor_read_tensor(&f->s.train, g->params[p], host, &err), 0);
+        for (int i = 0; i < n; i++)
+            ref_mlp_param(&f->ref, p)[i] = host[i];
+        free(host);
+    }
+    return true;
+}
+
+static void teardown(fixture *f)
+{
+    clmlp_session_release(&f->s);
+    clmlp_device_close(&f->dev);
+    ref_mlp_free(&f->ref);
+    clmlp_dataset_free(&f->ds);
+}
+
+static void batch_input(const fixture *f, int first, double *x, int *y)
+{
+    for (int b = 0; b < BATCH; b++) {
+        for (int k = 0; k < INPUT; k++)
+            x[b * INPUT + k] = f->ds.pixels[(first + b) * INPUT + k] / 255.0;
+        y[b] = f->ds.labels[first + b];
+    }
+}
+
+static double device_batch_loss(fixture *f, int step)
+{
+    float losses[BATCH];
+    clmlp_err err = {0};
+    CHECK_INT(clEnqueueReadBuffer(f->dev.queue, f->s.train_losses, CL_TRUE, sizeof(float) * step * BATCH,
+                                  sizeof losses, losses, 0, NULL, NULL),
+              CL_SUCCESS);
+    (void)err;
+    double sum = 0;
+    for (int i = 0; i < BATCH; i++)
+        sum += losses[i];
+    return sum / BATCH;
+}
+
+/* Relative-or-absolute closeness for float32 device results vs double reference. */
+static void check_tensor_close(fixture *f, int tensor, const double *want, int n, double tol, const char *what)
+{
+    float *got = malloc(sizeof(float) * (size_t)n);
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_executor_read_tensor(&f->s.train, tensor, got, &err), 0);
+    for (int i = 0; i < n; i++) {
+        double scale = fabs(want[i]) > 1 ? fabs(want[i]) : 1;
+        if (fabs(got[i] - want[i]) > tol * scale) {
+            test_fail(__FILE__, __LINE__, "%s[%d]: device %.9g, reference %.9g", what, i, got[i], want[i]);
+            break;
+        }
+    }
+    free(got);
+}
+
+static void one_step_matches_reference(clmlp_activation act, clmlp_optimizer opt, bool fuse)
+{
+    fixture f;
+    if (!setup(&f, act, opt, fuse)) {
+        teardown(&f);
+        return;
+    }
+    clmlp_err err = {0};
+    double x[BATCH * INPUT];
+    int y[BATCH];
+    for (int step = 0; step < 2; step++) {
+        batch_input(&f, step * BATCH, x, y);
+        double want_loss = ref_mlp_loss(&f.ref, x, y, BATCH, true);
+        CHECK_INT(clmlp_session_enqueue_steps(&f.s, step, 1, &err), 0);
+        CHECK_NEAR(device_batch_loss(&f, step), want_loss, 1e-4 * fabs(want_loss) + 1e-5);
+        const clmlp_graph *g = &f.s.train_plan->graph;
+        for (int p = 0; p < g->n_params; p++) {
+            char what[64];
+            snprintf(what, sizeof what, "step %d grad %s", step, g->tensors[g->params[p]].name);
+            check_tensor_close(&f, g->param_grads[p], ref_mlp_grad(&f.ref, p), ref_mlp_param_size(&f.ref, p), 1e-4,
+                               what);
+        }
+        if (opt == CLMLP_OPT_ADAM)
+            ref_mlp_adam(&f.ref, step + 1, f.cfg.training.lr, f.cfg.training.beta1, f.cfg.training.beta2,
+                         f.cfg.training.eps);
+        else
+            ref_mlp_sgd(&f.ref, f.cfg.training.lr, f.cfg.training.momentum);
+        for (int p = 0; p < g->n_params; p++) {
+            char what[64];
+            snprintf(what, sizeof what, "step %d param %s", step, g->tensors[g->params[p]].name);
+            check_tensor_close(&f, g->params[p], ref_mlp_param(&f.ref, p), ref_mlp_param_size(&f.ref, p), 1e-4,
+                               what);
+        }
+    }
+    teardown(&f);
+}
+
+static void relu_adam_fused_matches_reference(void) { one_step_matches_reference(CLMLP_ACT_RELU, CLMLP_OPT_ADAM, true); }
+static void relu_adam_unfused_matches_reference(void)
+{
+    one_step_matches_reference(CLMLP_ACT_RELU, CLMLP_OPT_ADAM, false);
+}
+static void sigmoid_sgd_fused_matches_reference(void)
+{
+    one_step_matches_reference(CLMLP_ACT_SIGMOID, CLMLP_OPT_SGD, true);
+}
+static void tanh_sgd_unfused_matches_reference(void)
+{
+    one_step_matches_reference(CLMLP_ACT_TANH, CLMLP_OPT_SGD, false);
+}
+
+/* The reference's own gradient against central finite differences, so the
+ * device is compared with something that is itself checked. */
+static void reference_gradient_matches_finite_differences(void)
+{
+    for (int a = 0; a < 3; a++) {
+        int width[] = {INPUT, 5, 4, CLASSES};
+        ref_mlp r;
+        ref_mlp_init(&r, 3, width, (clmlp_activation)a);
+        clmlp_rng rng;
+        clmlp_rng_seed(&rng, 5);
+        for (int p = 0; p < 6; p++)
+            for (int i = 0; i < ref_mlp_param_size(&r, p); i++)
+                ref_mlp_param(&r, p)[i] = clmlp_rng_normal(&rng) * 0.5;
+        double x[BATCH * INPUT];
+        int y[BATCH] = {0, 1, 2, 1};
+        for (int i = 0; i < BATCH * INPUT; i++)
+            x[i] = clmlp_rng_uniform(&rng);
+        ref_mlp_loss(&r, x, y, BATCH, true);
+        for (int p = 0; p < 6; p++)
+            for (int i = 0; i < ref_mlp_param_size(&r, p); i++) {
+                double *w = &ref_mlp_param(&r, p)[i], keep = *w, h = 1e-6;
+                *w = keep + h;
+                double up = ref_mlp_loss(&r, x, y, BATCH, false);
+                *w = keep - h;
+                double down = ref_mlp_loss(&r, x, y, BATCH, false);
+                *w = keep;
+                CHECK_NEAR(ref_mlp_grad(&r, p)[i], (up - down) / (2 * h), 1e-6);
+            }
+        ref_mlp_free(&r);
+    }
+}
+
+/* Adam's first step moves every weight with a non-zero gradient by lr
+ * against its sign: m = (1-b1) g, v = (1-b2) g^2, lr_t = lr sqrt(1-b2)/(1-b1)
+ * => step = lr * g / (|g| + eps / sqrt(1-b2)). */
+static void first_adam_step_is_lr_times_sign(void)
+{
+    fixture f;
+    if (!setup(&f, CLMLP_ACT_RELU, CLMLP_OPT_ADAM, true)) {
+        teardown(&f);
+        return;
+    }
+    clmlp_err err = {0};
+    const clmlp_graph *g = &f.s.train_plan->graph;
+    int w2 = g->params[4], n = ref_mlp_param_size(&f.ref, 4);
+    float before[64], after[64], grad[64];
+    CHECK_INT(clmlp_executor_read_tensor(&f.s.train, w2, before, &err), 0);
+    CHECK_INT(clmlp_session_enqueue_steps(&f.s, 0, 1, &err), 0);
+    CHECK_INT(clmlp_executor_read_tensor(&f.s.train, w2, after, &err), 0);
+    CHECK_INT(clmlp_executor_read_tensor(&f.s.train, g->param_grads[4], grad, &err), 0);
+    int moved = 0;
+    for (int i = 0; i < n; i++) {
+        if (fabs(grad[i]) < 1e-4)
+            continue;
+        double eps_hat = f.cfg.training.eps / sqrt(1 - f.cfg.training.beta2);
+        CHECK_NEAR(before[i] - after[i], f.cfg.training.lr * grad[i] / (fabs(grad[i]) + eps_hat), 2e-6);
+        moved++;
+    }
+    CHECK(moved > 0);
+    teardown(&f);
+}
+
+static void evaluation_matches_reference_predictions(void)
+{
+    fixture f;
+    if (!setup(&f, CLMLP_ACT_TANH, CLMLP_OPT_ADAM, true)) {
+        teardown(&f);
+        return;
+    }
+    clmlp_err err = {0};
+    int pred[EXAMPLES], want[EXAMPLES];
+    CHECK_INT(clmlp_session_evaluate(&f.s, pred, &err), 0);
+    double x[EXAMPLES * INPUT];
+    for (int i = 0; i < EXAMPLES * INPUT; i++)
+        x[i] = f.ds.pixels[i] / 255.0;
+    ref_mlp_predict(&f.ref, x, EXAMPLES, want);
+    for (int i = 0; i < EXAMPLES; i++)
+        CHECK_INT(pred[i], want[i]);
+    teardown(&f);
+}
+
+/* Fused and unfused plans train to the same parameters within float rounding. */
+static void fused_equals_unfused_after_an_epoch(void)
+{
+    float params[2][64];
+    for (int fuse = 0; fuse < 2; fuse++) {
+        fixture f;
+        if (!setup(&f, CLMLP_ACT_RELU, CLMLP_OPT_ADAM, fuse)) {
+            teardown(&f);
+            return;
+        }
+        clmlp_err err = {0};
+        double loss;
+        for (int e = 0; e < 3; e++)
+            CHECK_INT(clmlp_session_train_epoch(&f.s, e, NULL, NULL, &loss, &err), 0);
+        const clmlp_graph *g = &f.s.train_plan->graph;
+        CHECK_INT(clmlp_executor_read_tensor(&f.s.train, g->params[2], params[fuse], &err), 0);
+        teardown(&f);
+    }
+    for (int i = 0; i < 5 * 4; i++)
+        CHECK_NEAR(params[0][i], params[1][i], 1e-5);
+}
+
+static clmlp_run_result tiny_mnist_run(const char *extra_set)
+{
+    clmlp_config cfg;
+    clmlp_err err = {0};
+    char path[1200];
+    test_mnist_dir();
+    snprintf(path, sizeof path, "%s/configs/tiny-mnist.yaml", test_source_root());
+    const char *sets[] = {extra_set};
+    clmlp_run_result res = {0};
+    if (clmlp_config_load(path, sets, extra_set ? 1 : 0, &cfg, &err) < 0 ||
+        clmlp_experiment_run(&cfg, NULL, &res, &err) < 0)
+        test_fail(__FILE__, __LINE__, "tiny-mnist: %s", err.msg);
+    return res;
+}
+
+/* configs/tiny-mnist.yaml: 2 000 training images, 1 000 test images, 784-64-10, 2 epochs. */
+static void tiny_mnist_learns_and_is_deterministic(void)
+{
+    clmlp_run_result a = tiny_mnist_run(NULL), b = tiny_mnist_run(NULL);
+    CHECK(a.accuracy >= 0.85);
+    CHECK(a.epochs_done == 2 && a.epochs[1].loss < a.epochs[0].loss);
+    CHECK_INT(a.test_count, 1000);
+    int64_t total = 0;
+    for (int i = 0; i < a.classes * a.classes; i++)
+        total += a.confusion[i];
+    CHECK_INT(total, 1000);
+    /* Same config, seed and device: the same numbers. */
+    CHECK(a.epochs_done == b.epochs_done && a.epochs[1].loss == b.epochs[1].loss);
+    CHECK(a.accuracy == b.accuracy);
+    clmlp_run_result_free(&a);
+    clmlp_run_result_free(&b);
+}
+
+static void tiny_mnist_with_clblast_gemms_learns_too(void)
+{
+    clmlp_run_result r = tiny_mnist_run("compiler.gemm=clblast");
+    CHECK(r.accuracy >= 0.85);
+    clmlp_run_result_free(&r);
+}
+
+const test_case runtime_tests[] = {
+    {"reference_gradient_matches_finite_differences", reference_gradient_matches_finite_differences, false},
+    {"relu_adam_fused_matches_reference", relu_adam_fused_matches_reference, true},
+    {"relu_adam_unfused_matches_reference", relu_adam_unfused_matches_reference, true},
+    {"sigmoid_sgd_fused_matches_reference", sigmoid_sgd_fused_matches_reference, true},
+    {"tanh_sgd_unfused_matches_reference", tanh_sgd_unfused_matches_reference, true},
+    {"first_adam_step_is_lr_times_sign", first_adam_step_is_lr_times_sign, true},
+    {"evaluation_matches_reference_predictions", evaluation_matches_reference_predictions, true},
+    {"fused_equals_unfused_after_an_epoch", fused_equals_unfused_after_an_epoch, true},
+    {"tiny_mnist_learns_and_is_deterministic", tiny_mnist_learns_and_is_deterministic, true},
+    {"tiny_mnist_with_clblast_gemms_learns_too", tiny_mnist_with_clblast_gemms_learns_too, true},
+    {NULL, NULL, false},
+};
