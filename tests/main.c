@@ -139,7 +139,7 @@ int main(int argc, char **argv)
                 failures_in_case = 0;
                 tc->fn();
                 fflush(stderr);
-                _exit(failures_in_case ? 1 : 0);
+                exit(failures_in_case ? 1 : 0); /* exit, not _exit: LeakSanitizer runs at exit */
             }
             int status = 0;
             waitpid(pid, &status, 0);

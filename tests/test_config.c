@@ -633,7 +633,7 @@ static void other_configs_have_their_recipes(void)
     CHECK_INT(c.model.hidden[0], 64);
     CHECK_INT(c.model.init, CLMLP_INIT_HE);
     CHECK_INT(c.model.bias_init, CLMLP_BIAS_INIT_ZEROS);
-    CHECK_INT(c.training.epochs, 2);
+    CHECK_INT(c.training.epochs, 5);
     CHECK_INT(c.training.batch_size, 100);
 
     CHECK_INT(clmlp_config_load(config_path("fashion-mnist.yaml"), NULL, 0, &c, &err), 0);
