@@ -602,7 +602,8 @@ static void seed_mlp_is_the_seed(void)
     CHECK(c.training.lr == 0.001 && c.training.beta1 == 0.9 && c.training.beta2 == 0.999 && c.training.eps == 1e-8);
     CHECK_INT(c.training.batch_size, 100);
     CHECK_INT(c.training.epochs, 20);
-    CHECK_INT(c.training.seed, 1);
+    CHECK_INT(c.training.seed, 5);
+    CHECK_INT(c.data.shuffle_seed, 5);
     CHECK(c.data.scale && !c.data.binarize);
     static const char *const files[] = {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
                                         "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
