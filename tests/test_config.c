@@ -146,7 +146,7 @@ static void schema_is_consistent(void)
     CHECK(cfg_is_section("data.train") && cfg_is_section("data") && !cfg_is_section("training.lr"));
     char names[CFG_CHILDREN_MAX][CFG_COMPONENT_MAX];
     size_t n = cfg_children("data", names, CFG_CHILDREN_MAX);
-    CHECK_INT(n, 6);
+    CHECK_INT(n, 7);
     CHECK_STR(names[0], "train");
     CHECK_STR(names[1], "test");
     CHECK_STR(names[2], "scale");
@@ -721,7 +721,7 @@ static void write_then_parse_is_identity(void)
         "data.train.csv=/d/tr.csv", "data.train.limit=9000000000", "data.test.has_labels=false",
         "data.test.format=csv",    "data.test.csv=te.csv",    "data.test.limit=1",
         "data.scale=false",        "data.binarize=true",      "data.shuffle=no",
-        "data.shuffle_seed=18446744073709551615",             "model.input=784",
+        "data.shuffle_seed=18446744073709551615", "data.stream=true", "model.input=784",
         "model.hidden=[7]",        "model.classes=2",         "model.activation=sigmoid",
         "model.init=xavier",       "model.init_stddev=0.1",   "model.bias_init=zeros",
         "model.bias_stddev=0.30000000000000004",              "training.optimizer=sgd",

@@ -324,6 +324,19 @@ static void tiny_mnist_learns_and_is_deterministic(void)
     clmlp_run_result_free(&b);
 }
 
+/* Streaming the training set from the host in chunks gives the same run. */
+static void streamed_training_equals_device_resident(void)
+{
+    clmlp_run_result a = tiny_mnist_run(NULL), b = tiny_mnist_run("data.stream=true");
+    CHECK(!a.streamed && b.streamed);
+    CHECK(a.epochs_done == 5 && b.epochs_done == 5);
+    for (int e = 0; e < a.epochs_done && e < b.epochs_done; e++)
+        CHECK(a.epochs[e].loss == b.epochs[e].loss);
+    CHECK(a.accuracy == b.accuracy);
+    clmlp_run_result_free(&a);
+    clmlp_run_result_free(&b);
+}
+
 static void tiny_mnist_with_clblast_gemms_learns_too(void)
 {
     clmlp_run_result r = tiny_mnist_run("compiler.gemm=clblast");
@@ -341,6 +354,7 @@ const test_case runtime_tests[] = {
     {"evaluation_matches_reference_predictions", evaluation_matches_reference_predictions, true},
     {"fused_equals_unfused_after_an_epoch", fused_equals_unfused_after_an_epoch, true},
     {"tiny_mnist_learns_and_is_deterministic", tiny_mnist_learns_and_is_deterministic, true},
+    {"streamed_training_equals_device_resident", streamed_training_equals_device_resident, true},
     {"tiny_mnist_with_clblast_gemms_learns_too", tiny_mnist_with_clblast_gemms_learns_too, true},
     {NULL, NULL, false},
 };

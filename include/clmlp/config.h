@@ -61,6 +61,7 @@ typedef struct clmlp_config {
         bool binarize;         /* pixel > 0 -> 1 (the seed's SVM part) */
         bool shuffle;          /* reshuffle the training set every epoch */
         uint64_t shuffle_seed;
+        bool stream;           /* stream training chunks from the host (auto when the set does not fit) */
     } data;
 
     struct {

@@ -29,6 +29,7 @@ typedef struct clmlp_run_result {
     double phase_seconds[CLMLP_PHASE_COUNT];
     int64_t train_count, test_count;
     int steps_per_epoch;
+    bool streamed;             /* training chunks streamed from the host */
     int epochs_done;
     clmlp_epoch_stats *epochs; /* epochs_done entries */
     double train_seconds;

@@ -25,6 +25,15 @@ typedef struct clmlp_session {
     uint32_t *order;     /* epoch order on the host, uploaded once per epoch */
     float *losses;       /* one epoch of per-example losses, read back at the epoch's end */
     size_t dataset_device_bytes, run_buffer_bytes;
+
+    /* Streaming (data.stream, or a training set too large for the device):
+     * the host packs each chunk of steps in epoch order into one of two
+     * staging buffers and uploads it while the device trains on the other. */
+    bool streaming;
+    const clmlp_dataset *train_host;
+    int chunk_steps;
+    cl_mem chunk_pixels[2], chunk_labels[2];
+    uint8_t *staging_pixels[2], *staging_labels[2];
 } clmlp_session;
 
 /* Called every few steps from inside an epoch (after a sync), and at its end. */
@@ -35,10 +44,13 @@ int clmlp_session_create(const clmlp_config *cfg, clmlp_device *dev, int input_d
 /* Parameter initialisation as the config says (seeded by training.seed);
  * gradients and optimizer state are zeroed. */
 int clmlp_session_init_params(clmlp_session *s, clmlp_err *err);
+/* Keeps ds on the device, or (streaming) keeps a pointer to it: ds must
+ * then outlive the session. */
 int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err);
 int clmlp_session_upload_test(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err);
 /* Runs `steps` optimizer steps over the current epoch order starting at
- * step `first_step` of the epoch (no host sync inside). */
+ * step `first_step` of the epoch (no host sync inside). When streaming, the
+ * steps must be exactly the chunk that is bound. */
 int clmlp_session_enqueue_steps(clmlp_session *s, int first_step, int steps, clmlp_err *err);
 /* One epoch: new order (when data.shuffle), all steps, mean batch loss. */
 int clmlp_session_train_epoch(clmlp_session *s, int epoch, clmlp_progress_fn progress, void *user,

@@ -65,6 +65,8 @@ const cfg_key cfg_schema[] = {
      .doc = "reshuffle the training set every epoch"},
     {.path = "data.shuffle_seed", .type = CFG_UINT64, F(data.shuffle_seed), .def = "1",
      .doc = "seed of the shuffling"},
+    {.path = "data.stream", .type = CFG_BOOL, F(data.stream), .def = "false",
+     .doc = "stream training batches from the host in chunks instead of keeping the set on the device (automatic when it does not fit)"},
 
     {.path = "model.input", .type = CFG_INT, F(model.input), CLOSED(0, 16777216), .def = "0",
      .doc = "input width, 0 = taken from the data (784 for MNIST)"},

@@ -55,6 +55,7 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     clmlp_json_int(&j, "train_examples", res->train_count);
     clmlp_json_int(&j, "test_examples", res->test_count);
     clmlp_json_int(&j, "steps_per_epoch", res->steps_per_epoch);
+    clmlp_json_bool(&j, "streamed", res->streamed);
     clmlp_json_end_object(&j);
 
     clmlp_json_begin_object(&j, "plan");

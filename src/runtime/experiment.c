@@ -98,6 +98,7 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         goto done;
     res->phase_seconds[CLMLP_PHASE_UPLOAD] = clmlp_now() - t;
     res->steps_per_epoch = s.steps_per_epoch;
+    res->streamed = s.streaming;
     res->dataset_device_bytes = s.dataset_device_bytes;
     res->run_buffer_bytes = s.run_buffer_bytes;
     if (hooks->on_start)

@@ -122,6 +122,72 @@ static int check_features(const clmlp_session *s, const clmlp_dataset *ds, const
     return 0;
 }
 
+/* Whether the training set should stay on the host: asked for, or larger
+ * than one allocation or than what the device has left beside the plans. */
+static bool should_stream(const clmlp_session *s, size_t pixels)
+{
+    const clmlp_device_desc *d = &s->dev->desc;
+    size_t plans = s->train_plan->buffers.peak_bytes + s->eval_plan->buffers.peak_bytes;
+    if (s->cfg->data.stream)
+        return true;
+    if (d->max_alloc && pixels > d->max_alloc)
+        return true;
+    return d->global_mem && pixels + plans > d->global_mem / 10 * 8;
+}
+
+static int setup_streaming(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err)
+{
+    const int batch = s->cfg->training.batch_size;
+    s->streaming = true;
+    s->train_host = ds;
+    s->chunk_steps = s->steps_per_epoch < SYNC_EVERY ? s->steps_per_epoch : SYNC_EVERY;
+    size_t examples = (size_t)s->chunk_steps * batch, pixels = examples * (size_t)s->input_dim;
+    /* Within a chunk the examples are already in epoch order: the index is the identity. */
+    for (size_t i = 0; i < examples; i++)
+        s->order[i] = (uint32_t)i;
+    if (device_buffer(s, examples * 4, s->order, &s->train_index, "chunk order", err) < 0)
+        return -1;
+    for (int k = 0; k < 2; k++) {
+        s->staging_pixels[k] = clmlp_calloc(pixels, 1, err);
+        s->staging_labels[k] = clmlp_calloc(examples, 1, err);
+        if (!s->staging_pixels[k] || !s->staging_labels[k] ||
+            device_buffer(s, pixels, NULL, &s->chunk_pixels[k], "training chunk", err) < 0 ||
+            device_buffer(s, examples, NULL, &s->chunk_labels[k], "training chunk labels", err) < 0)
+            return -1;
+    }
+    for (int64_t i = 0; i < ds->count; i++)
+        s->order[i] = (uint32_t)i;
+    s->dataset_device_bytes += 2 * (pixels + examples);
+    s->run_buffer_bytes += examples * 4;
+    return 0;
+}
+
+/* Packs chunk `slot` with the examples of steps [first_step, first_step + steps)
+ * in epoch order, uploads it without blocking and binds it to the gather. */
+static int stream_chunk(clmlp_session *s, int slot, int first_step, int steps, clmlp_err *err)
+{
+    const int batch = s->cfg->training.batch_size;
+    const size_t features = (size_t)s->input_dim, examples = (size_t)steps * batch;
+    const clmlp_dataset *ds = s->train_host;
+    for (size_t i = 0; i < examples; i++) {
+        uint32_t e = s->order[(size_t)first_step * batch + i];
+        memcpy(s->staging_pixels[slot] + i * features, ds->pixels + (size_t)e * features, features);
+        s->staging_labels[slot][i] = ds->labels[e];
+    }
+    cl_command_queue q = s->dev->queue;
+    if (clmlp_cl_check(clEnqueueWriteBuffer(q, s->chunk_pixels[slot], CL_FALSE, 0, examples * features,
+                                            s->staging_pixels[slot], 0, NULL, NULL),
+                       "clEnqueueWriteBuffer(training chunk)", err) < 0 ||
+        clmlp_cl_check(clEnqueueWriteBuffer(q, s->chunk_labels[slot], CL_FALSE, 0, examples, s->staging_labels[slot],
+                                            0, NULL, NULL),
+                       "clEnqueueWriteBuffer(training chunk labels)", err) < 0)
+        return -1;
+    if (clmlp_executor_bind_external(&s->train, CLMLP_EXT_PIXELS, s->chunk_pixels[slot], err) < 0 ||
+        clmlp_executor_bind_external(&s->train, CLMLP_EXT_LABELS, s->chunk_labels[slot], err) < 0)
+        return -1;
+    return 0;
+}
+
 int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err)
 {
     const int batch = s->cfg->training.batch_size;
@@ -139,6 +205,16 @@ int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_
         return -1;
     for (int64_t i = 0; i < ds->count; i++)
         s->order[i] = (uint32_t)i;
+    if (should_stream(s, pixels)) {
+        if (setup_streaming(s, ds, err) < 0 ||
+            device_buffer(s, (size_t)s->steps_per_epoch * batch * 4, NULL, &s->train_losses, "epoch losses", err) < 0)
+            return -1;
+        s->run_buffer_bytes += (size_t)s->steps_per_epoch * batch * 4;
+        if (clmlp_executor_bind_external(&s->train, CLMLP_EXT_INDEX, s->train_index, err) < 0 ||
+            clmlp_executor_bind_external(&s->train, CLMLP_EXT_OUTPUT, s->train_losses, err) < 0)
+            return -1;
+        return 0;
+    }
     if (device_buffer(s, pixels, ds->pixels, &s->train_pixels, "training images", err) < 0 ||
         device_buffer(s, (size_t)ds->count, ds->labels, &s->train_labels, "training labels", err) < 0 ||
         device_buffer(s, (size_t)ds->count * 4, s->order, &s->train_index, "training order", err) < 0 ||
@@ -194,6 +270,8 @@ int clmlp_session_set_order(clmlp_session *s, const uint32_t *order, clmlp_err *
 {
     if (order != s->order)
         memcpy(s->order, order, (size_t)s->train_count * sizeof *order);
+    if (s->streaming)
+        return 0; /* the order is applied on the host when chunks are packed */
     return clmlp_cl_check(clEnqueueWriteBuffer(s->dev->queue, s->train_index, CL_TRUE, 0,
                                                (size_t)s->train_count * sizeof *order, s->order, 0, NULL, NULL),
                           "clEnqueueWriteBuffer(epoch order)", err);
@@ -211,9 +289,11 @@ static float step_lr(const clmlp_config *cfg, long t)
 int clmlp_session_enqueue_steps(clmlp_session *s, int first_step, int steps, clmlp_err *err)
 {
     const int batch = s->cfg->training.batch_size;
+    const int base = s->streaming ? first_step : 0; /* a streamed chunk starts at its own 0 */
     for (int i = first_step; i < first_step + steps; i++) {
         s->step++;
-        clmlp_step_args args = {.first = i * batch, .output_offset = i * batch, .lr = step_lr(s->cfg, s->step)};
+        clmlp_step_args args = {
+            .first = (i - base) * batch, .output_offset = i * batch, .lr = step_lr(s->cfg, s->step)};
         if (clmlp_executor_run(&s->train, &args, NULL, err) < 0)
             return clmlp_fail_prefix(err, "training step %ld: ", s->step);
     }
@@ -239,8 +319,12 @@ int clmlp_session_train_epoch(clmlp_session *s, int epoch, clmlp_progress_fn pro
     if (clmlp_session_set_order(s, s->order, err) < 0)
         return -1;
     cl_event marker = NULL;
-    for (int step = 0; step < s->steps_per_epoch; step += SYNC_EVERY) {
+    for (int step = 0, group = 0; step < s->steps_per_epoch; step += SYNC_EVERY, group++) {
         int n = s->steps_per_epoch - step < SYNC_EVERY ? s->steps_per_epoch - step : SYNC_EVERY;
+        /* Streaming: the slot reused here served group - 2, whose marker was
+         * waited for in the previous iteration, so its upload and use are done. */
+        if (s->streaming && stream_chunk(s, group % 2, step, n, err) < 0)
+            goto fail;
         if (clmlp_session_enqueue_steps(s, step, n, err) < 0)
             goto fail;
         /* Wait for the previous group while this one runs. */
@@ -305,6 +389,16 @@ void clmlp_session_release(clmlp_session *s)
     free(s->eval_plan);
     free(s->order);
     free(s->losses);
+    for (int k = 0; k < 2; k++) {
+        if (s->chunk_pixels[k])
+            clReleaseMemObject(s->chunk_pixels[k]);
+        if (s->chunk_labels[k])
+            clReleaseMemObject(s->chunk_labels[k]);
+        free(s->staging_pixels[k]);
+        free(s->staging_labels[k]);
+        s->chunk_pixels[k] = s->chunk_labels[k] = NULL;
+        s->staging_pixels[k] = s->staging_labels[k] = NULL;
+    }
     s->train_plan = s->eval_plan = NULL;
     s->order = NULL;
     s->losses = NULL;
