@@ -3,6 +3,18 @@
  * predictions are written to a run-owned buffer at out_offset, so a whole
  * epoch's losses are read back once, without a sync per step. */
 
+/* The row's maximum and sum of exp(z - max): the stable softmax denominator. */
+inline float2 row_max_sum(__global const float *zr, const int cols)
+{
+    float m = zr[0];
+    for (int c = 1; c < cols; c++)
+        m = fmax(m, zr[c]);
+    float s = 0.0f;
+    for (int c = 0; c < cols; c++)
+        s += exp(zr[c] - m);
+    return (float2)(m, s);
+}
+
 /* p = softmax(z)                                             (unfused) */
 __kernel void softmax(__global const float *z, __global float *p, const int rows, const int cols)
 {
@@ -10,13 +22,8 @@ __kernel void softmax(__global const float *z, __global float *p, const int rows
     if (r >= rows)
         return;
     __global const float *zr = z + r * cols;
-    float m = zr[0];
-    for (int c = 1; c < cols; c++)
-        m = fmax(m, zr[c]);
-    float s = 0.0f;
-    for (int c = 0; c < cols; c++)
-        s += exp(zr[c] - m);
-    const float inv = 1.0f / s;
+    const float2 ms = row_max_sum(zr, cols);
+    const float m = ms.x, inv = 1.0f / ms.y;
     for (int c = 0; c < cols; c++)
         p[r * cols + c] = exp(zr[c] - m) * inv;
 }
@@ -52,14 +59,9 @@ __kernel void softmax_xent(__global const float *z, __global const int *y, __glo
         return;
     __global const float *zr = z + r * cols;
     const int label = y[r];
-    float m = zr[0];
-    for (int c = 1; c < cols; c++)
-        m = fmax(m, zr[c]);
-    float s = 0.0f;
-    for (int c = 0; c < cols; c++)
-        s += exp(zr[c] - m);
-    loss[out_offset + r] = log(s) - (zr[label] - m);
-    const float inv = 1.0f / s;
+    const float2 ms = row_max_sum(zr, cols);
+    const float m = ms.x, inv = 1.0f / ms.y;
+    loss[out_offset + r] = log(ms.y) - (zr[label] - m);
     for (int c = 0; c < cols; c++)
         dz[r * cols + c] = (exp(zr[c] - m) * inv - (c == label ? 1.0f : 0.0f)) * inv_batch;
 }

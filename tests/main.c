@@ -46,6 +46,24 @@ const char *test_write_file(const char *name, const void *data, size_t len)
     return path;
 }
 
+char *test_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc(n > 0 ? (size_t)n + 1 : 1);
+    size_t got = buf ? fread(buf, 1, n > 0 ? (size_t)n : 0, f) : 0;
+    fclose(f);
+    if (buf)
+        buf[got] = '\0';
+    if (len)
+        *len = got;
+    return buf;
+}
+
 int test_run_clmlp(const char *args, char *out, size_t cap)
 {
     char cmd[4096];

@@ -60,20 +60,6 @@ static const char *write_gz(const char *name, const void *data, size_t len)
     return path;
 }
 
-static uint8_t *read_whole(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-    *len = fread(buf, 1, (size_t)n, f);
-    fclose(f);
-    return buf;
-}
-
 /* Loads an IDX pair that must fail; returns the message (static). */
 static const char *idx_error(const char *images, const char *labels)
 {
@@ -192,7 +178,7 @@ static void idx_truncated_gzip_stream(void)
     }
     const char *gz = write_gz("big.idx.gz", img, len);
     size_t gz_len = 0;
-    uint8_t *packed = read_whole(gz, &gz_len);
+    uint8_t *packed = (uint8_t *)test_read_file(gz, &gz_len);
     CHECK(packed && gz_len > 1000);
     if (!packed) {
         free(img);
@@ -315,7 +301,7 @@ static void idx_corrupt_gzip(void)
     make_images(img);
     const char *gz = write_gz("images.idx.gz", img, sizeof img);
     size_t len = 0;
-    uint8_t *packed = read_whole(gz, &len);
+    uint8_t *packed = (uint8_t *)test_read_file(gz, &len);
     CHECK(packed && len > 30);
     if (!packed)
         return;
@@ -350,7 +336,7 @@ static void idx_corrupt_gzip(void)
         big[i] = (uint8_t)((i * i) >> 7 & 0x3F);
     gz = write_gz("big.idx.gz", big, big_len);
     free(big);
-    packed = read_whole(gz, &len);
+    packed = (uint8_t *)test_read_file(gz, &len);
     CHECK(packed && len > 1000);
     if (!packed)
         return;
@@ -865,7 +851,7 @@ static const char *fake_root(void)
 static bool same_file(const char *a, const char *b)
 {
     size_t la = 0, lb = 0;
-    uint8_t *x = read_whole(a, &la), *y = read_whole(b, &lb);
+    uint8_t *x = (uint8_t *)test_read_file(a, &la), *y = (uint8_t *)test_read_file(b, &lb);
     bool same = x && y && la == lb && memcmp(x, y, la) == 0;
     free(x);
     free(y);

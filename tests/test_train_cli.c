@@ -5,23 +5,6 @@
 
 #include "harness.h"
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = calloc((size_t)n + 1, 1);
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    return buf;
-}
-
 static void compile_dump_prints_the_plan(void)
 {
     static char out[200000];
@@ -53,7 +36,7 @@ static void train_writes_report_json(void)
     CHECK_CONTAINS(out, "confusion matrix");
     char path[1200];
     snprintf(path, sizeof path, "%s/report.json", dir);
-    char *json = read_all(path);
+    char *json = test_read_file(path, NULL);
     CHECK(json != NULL);
     if (json) {
         CHECK_CONTAINS(json, "\"device\": {\n    \"name\":");
@@ -64,7 +47,7 @@ static void train_writes_report_json(void)
     }
     free(json);
     snprintf(path, sizeof path, "%s/config.yaml", dir);
-    char *yaml = read_all(path);
+    char *yaml = test_read_file(path, NULL);
     CHECK(yaml != NULL);
     free(yaml);
 }

@@ -122,6 +122,18 @@ static int check_features(const clmlp_session *s, const clmlp_dataset *ds, const
     return 0;
 }
 
+/* Binds the run-owned buffers of one executor; NULL ones are left for later. */
+static int bind_run_buffers(clmlp_executor *ex, cl_mem pixels, cl_mem labels, cl_mem index, cl_mem output,
+                            clmlp_err *err)
+{
+    const cl_mem mems[CLMLP_EXT_COUNT] = {[CLMLP_EXT_PIXELS] = pixels, [CLMLP_EXT_LABELS] = labels,
+                                          [CLMLP_EXT_INDEX] = index, [CLMLP_EXT_OUTPUT] = output};
+    for (int e = 0; e < CLMLP_EXT_COUNT; e++)
+        if (mems[e] && clmlp_executor_bind_external(ex, (clmlp_external)e, mems[e], err) < 0)
+            return -1;
+    return 0;
+}
+
 /* Whether the training set should stay on the host: asked for, or larger
  * than one allocation or than what the device has left beside the plans. */
 static bool should_stream(const clmlp_session *s, size_t pixels)
@@ -210,10 +222,8 @@ int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_
             device_buffer(s, (size_t)s->steps_per_epoch * batch * 4, NULL, &s->train_losses, "epoch losses", err) < 0)
             return -1;
         s->run_buffer_bytes += (size_t)s->steps_per_epoch * batch * 4;
-        if (clmlp_executor_bind_external(&s->train, CLMLP_EXT_INDEX, s->train_index, err) < 0 ||
-            clmlp_executor_bind_external(&s->train, CLMLP_EXT_OUTPUT, s->train_losses, err) < 0)
-            return -1;
-        return 0;
+        /* the chunk's pixels and labels are bound per chunk by stream_chunk */
+        return bind_run_buffers(&s->train, NULL, NULL, s->train_index, s->train_losses, err);
     }
     if (device_buffer(s, pixels, ds->pixels, &s->train_pixels, "training images", err) < 0 ||
         device_buffer(s, (size_t)ds->count, ds->labels, &s->train_labels, "training labels", err) < 0 ||
@@ -222,13 +232,7 @@ int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_
         return -1;
     s->dataset_device_bytes += pixels + (size_t)ds->count;
     s->run_buffer_bytes += (size_t)ds->count * 4 + (size_t)s->steps_per_epoch * batch * 4;
-    clmlp_executor *ex = &s->train;
-    if (clmlp_executor_bind_external(ex, CLMLP_EXT_PIXELS, s->train_pixels, err) < 0 ||
-        clmlp_executor_bind_external(ex, CLMLP_EXT_LABELS, s->train_labels, err) < 0 ||
-        clmlp_executor_bind_external(ex, CLMLP_EXT_INDEX, s->train_index, err) < 0 ||
-        clmlp_executor_bind_external(ex, CLMLP_EXT_OUTPUT, s->train_losses, err) < 0)
-        return -1;
-    return 0;
+    return bind_run_buffers(&s->train, s->train_pixels, s->train_labels, s->train_index, s->train_losses, err);
 }
 
 int clmlp_session_upload_test(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err)
@@ -257,13 +261,7 @@ int clmlp_session_upload_test(clmlp_session *s, const clmlp_dataset *ds, clmlp_e
         return -1;
     s->dataset_device_bytes += pixels + (size_t)ds->count;
     s->run_buffer_bytes += padded * 8;
-    clmlp_executor *ex = &s->eval;
-    if (clmlp_executor_bind_external(ex, CLMLP_EXT_PIXELS, s->test_pixels, err) < 0 ||
-        clmlp_executor_bind_external(ex, CLMLP_EXT_LABELS, s->test_labels, err) < 0 ||
-        clmlp_executor_bind_external(ex, CLMLP_EXT_INDEX, s->test_index, err) < 0 ||
-        clmlp_executor_bind_external(ex, CLMLP_EXT_OUTPUT, s->test_preds, err) < 0)
-        return -1;
-    return 0;
+    return bind_run_buffers(&s->eval, s->test_pixels, s->test_labels, s->test_index, s->test_preds, err);
 }
 
 int clmlp_session_set_order(clmlp_session *s, const uint32_t *order, clmlp_err *err)
