@@ -15,7 +15,7 @@
 static int add_grad_tensor(clmlp_graph *g, int of, clmlp_role role, clmlp_err *err)
 {
     const clmlp_tensor *t = &g->tensors[of];
-    char name[48];
+    char name[64]; /* room for a prefix; clmlp_graph_add_tensor truncates to the tensor name size */
     snprintf(name, sizeof name, "d%s", t->name);
     int id = clmlp_graph_add_tensor(g, name, t->rows, t->cols, role, CLMLP_F32, err);
     if (id >= 0)

@@ -101,7 +101,7 @@ int clmlp_graph_build_forward(const clmlp_config *cfg, int batch, int input_dim,
     for (int l = 0; l < n_layers; l++) {
         bool last = l == n_layers - 1;
         int out = last ? cfg->model.classes : cfg->model.hidden[l];
-        char name[48];
+        char name[64]; /* room for a prefix; clmlp_graph_add_tensor truncates to the tensor name size */
         snprintf(name, sizeof name, "W%d", l);
         int w = add_param(g, name, width, out, err);
         snprintf(name, sizeof name, "b%d", l);
@@ -167,7 +167,7 @@ int clmlp_graph_add_optimizer(clmlp_graph *g, clmlp_optimizer opt, clmlp_err *er
             return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "parameter %s has no gradient (run autodiff first)",
                               param->name);
         int rows = param->rows, cols = param->cols;
-        char name[48];
+        char name[64]; /* room for a prefix; clmlp_graph_add_tensor truncates to the tensor name size */
         int n_state = opt == CLMLP_OPT_ADAM ? 2 : 1;
         for (int s = 0; s < n_state; s++) {
             snprintf(name, sizeof name, "%s.%s", opt == CLMLP_OPT_ADAM ? (s ? "v" : "m") : "vel", param->name);
