@@ -1,6 +1,7 @@
 /* Device stage: selection over fake descriptors, error names and messages,
  * listing; with OpenCL, enumeration, a kernel built through the binary
  * cache and run, build failures, and the `clmlp devices` command. */
+#include "device_fixture.h"
 #include "harness.h"
 
 #include <dirent.h>
@@ -426,17 +427,7 @@ static bool open_first_with_cache(clmlp_device *dev, const char *cache_name)
     char cache[1024];
     snprintf(cache, sizeof cache, "%s/%s", test_tmpdir(), cache_name);
     setenv("CLMLP_CACHE_DIR", cache, 1);
-    clmlp_device_desc *d = NULL;
-    int n = 0, idx = -1;
-    clmlp_err err = {0};
-    clmlp_device_spec s = spec(CLMLP_DEVICE_ANY, "", "", -1);
-    if (clmlp_devices_enumerate(&d, &n, &err) == 0)
-        idx = clmlp_device_select(d, n, &s, &err);
-    int rc = idx >= 0 ? clmlp_device_open(&d[idx], dev, &err) : -1;
-    free(d);
-    if (rc < 0)
-        test_fail(__FILE__, __LINE__, "cannot open a device: %s", err.msg);
-    return rc == 0;
+    return test_open_device(dev);
 }
 
 static bool open_first(clmlp_device *dev) { return open_first_with_cache(dev, "cache"); }

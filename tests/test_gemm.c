@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "clmlp/gemm.h"
+#include "device_fixture.h"
 #include "harness.h"
 
 enum { GUARD = 64 };
@@ -43,21 +44,6 @@ static float *random_floats(size_t count, uint64_t *state)
         v[i] = (float)((double)(*state >> 11) / 9007199254740992.0 * 2.0 - 1.0);
     }
     return v;
-}
-
-static bool open_device(clmlp_device *dev)
-{
-    clmlp_device_desc *descs = NULL;
-    int n = 0, pick = -1;
-    clmlp_err err = {0};
-    clmlp_device_spec spec = {.type = CLMLP_DEVICE_ANY, .index = -1};
-    if (clmlp_devices_enumerate(&descs, &n, &err) == 0)
-        pick = clmlp_device_select(descs, n, &spec, &err);
-    int rc = pick >= 0 ? clmlp_device_open(&descs[pick], dev, &err) : -1;
-    free(descs);
-    if (rc < 0)
-        test_fail(__FILE__, __LINE__, "cannot open a device: %s", err.msg);
-    return rc == 0;
 }
 
 static cl_mem upload(clmlp_device *dev, const float *data, size_t count, clmlp_err *err)
@@ -362,7 +348,7 @@ static void test_clblast_refuses_epilogue(void)
 static void test_generated_shapes(void)
 {
     clmlp_device dev;
-    if (!open_device(&dev))
+    if (!test_open_device(&dev))
         return;
     static const int shapes[][3] = {{1, 1, 1},   {7, 13, 5},  {33, 65, 17}, {100, 10, 500}, {1, 37, 20},
                                     {19, 1, 33}, {17, 300, 40}, {64, 64, 64}, {3, 200, 1}};
@@ -381,7 +367,7 @@ static void test_generated_shapes(void)
 static void test_generated_epilogues_accumulate(void)
 {
     clmlp_device dev;
-    if (!open_device(&dev))
+    if (!test_open_device(&dev))
         return;
     static const int shapes[][3] = {{1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {100, 10, 500}};
     for (int t = 0; t < 4; t++) {
@@ -402,7 +388,7 @@ static void test_generated_epilogues_accumulate(void)
 static void test_generated_vector_widths(void)
 {
     clmlp_device dev;
-    if (!open_device(&dev))
+    if (!test_open_device(&dev))
         return;
     static const int shapes[][3] = {{33, 65, 17}, {5, 3, 40}};
     static const int widths[] = {1, 2, 8, 16};
@@ -425,7 +411,7 @@ static void test_generated_vector_widths(void)
 static void test_generated_mlp_shapes(void)
 {
     clmlp_device dev;
-    if (!open_device(&dev))
+    if (!test_open_device(&dev))
         return;
     const clmlp_gemm_shape shapes[] = {
         shape(100, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU),  /* forward, layer 1 */
@@ -446,7 +432,7 @@ static void test_generated_mlp_shapes(void)
 static void test_generated_on_sub_buffers(void)
 {
     clmlp_device dev;
-    if (!open_device(&dev))
+    if (!test_open_device(&dev))
         return;
     clmlp_err err = {0};
     cl_uint align_bits = 0;
@@ -504,7 +490,7 @@ static void test_generated_on_sub_buffers(void)
 static void test_generated_errors(void)
 {
     clmlp_device dev;
-    if (!open_device(&dev))
+    if (!test_open_device(&dev))
         return;
     clmlp_err err = {0};
     clmlp_gemm_shape s = shape(10, 20, 30, false, false, false, CLMLP_EPILOGUE_BIAS);
@@ -548,7 +534,7 @@ static void test_generated_errors(void)
 static void test_clblast_matches_reference(void)
 {
     clmlp_device dev;
-    if (!open_device(&dev))
+    if (!test_open_device(&dev))
         return;
     const clmlp_gemm_shape shapes[] = {
         shape(7, 13, 5, false, false, false, CLMLP_EPILOGUE_NONE),

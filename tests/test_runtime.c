@@ -6,6 +6,7 @@
 #include "clmlp/experiment.h"
 #include "clmlp/rng.h"
 #include "clmlp/session.h"
+#include "device_fixture.h"
 #include "harness.h"
 #include "reference_mlp.h"
 
@@ -18,22 +19,6 @@ typedef struct fixture {
     clmlp_dataset ds;
     ref_mlp ref;
 } fixture;
-
-static int open_any_device(clmlp_device *dev)
-{
-    clmlp_device_desc *descs = NULL;
-    int n = 0;
-    clmlp_err err = {0};
-    clmlp_device_spec spec = {.type = CLMLP_DEVICE_ANY, .index = -1};
-    int pick = -1;
-    if (clmlp_devices_enumerate(&descs, &n, &err) == 0)
-        pick = clmlp_device_select(descs, n, &spec, &err);
-    int rc = pick >= 0 ? clmlp_device_open(&descs[pick], dev, &err) : -1;
-    free(descs);
-    if (rc < 0)
-        test_fail(__FILE__, __LINE__, "no device: %s", err.msg);
-    return rc;
-}
 
 /* A tiny model 6-5-4-3 on 8 random 2x3 "images"; device and reference share
  * the same random parameters. */
@@ -68,7 +53,7 @@ static bool setup(fixture *f, clmlp_activation act, clmlp_optimizer opt, bool fu
 
     int width[] = {INPUT, 5, 4, CLASSES};
     ref_mlp_init(&f->ref, 3, width, act);
-    if (open_any_device(&f->dev) < 0)
+    if (!test_open_device(&f->dev))
         return false;
     clmlp_err err = {0};
     if (clmlp_session_create(&f->cfg, &f->dev, INPUT, &f->s, &err) < 0 ||
