@@ -19,18 +19,29 @@ static void trim(char *s)
         memmove(s, s + lead, n - lead + 1);
 }
 
+/* The object a string query reads: a platform, or a device when set. */
+typedef struct {
+    cl_platform_id platform;
+    cl_device_id device;
+} info_source;
+
+static cl_int get_info(info_source src, cl_uint param, size_t size, void *value, size_t *size_ret)
+{
+    return src.device ? clGetDeviceInfo(src.device, param, size, value, size_ret)
+                      : clGetPlatformInfo(src.platform, param, size, value, size_ret);
+}
+
 /* String queries: ask for the size first, since a fixed buffer that is too
  * small makes the call fail with CL_INVALID_VALUE; then truncate to dst. */
-static int platform_string(cl_platform_id p, cl_platform_info param, const char *what, char *dst, size_t cap,
-                           clmlp_err *err)
+static int info_string(info_source src, cl_uint param, const char *what, char *dst, size_t cap, clmlp_err *err)
 {
     size_t size = 0;
-    if (clmlp_cl_check(clGetPlatformInfo(p, param, 0, NULL, &size), what, err) < 0)
+    if (clmlp_cl_check(get_info(src, param, 0, NULL, &size), what, err) < 0)
         return -1;
     char *buf = clmlp_calloc(size + 1, 1, err);
     if (!buf)
         return -1;
-    int rc = clmlp_cl_check(clGetPlatformInfo(p, param, size, buf, NULL), what, err);
+    int rc = clmlp_cl_check(get_info(src, param, size, buf, NULL), what, err);
     if (rc == 0) {
         clmlp_strlcpy(dst, buf, cap);
         trim(dst);
@@ -39,22 +50,16 @@ static int platform_string(cl_platform_id p, cl_platform_info param, const char 
     return rc;
 }
 
+static int platform_string(cl_platform_id p, cl_platform_info param, const char *what, char *dst, size_t cap,
+                           clmlp_err *err)
+{
+    return info_string((info_source){.platform = p}, param, what, dst, cap, err);
+}
+
 static int device_string(cl_device_id d, cl_device_info param, const char *what, char *dst, size_t cap,
                          clmlp_err *err)
 {
-    size_t size = 0;
-    if (clmlp_cl_check(clGetDeviceInfo(d, param, 0, NULL, &size), what, err) < 0)
-        return -1;
-    char *buf = clmlp_calloc(size + 1, 1, err);
-    if (!buf)
-        return -1;
-    int rc = clmlp_cl_check(clGetDeviceInfo(d, param, size, buf, NULL), what, err);
-    if (rc == 0) {
-        clmlp_strlcpy(dst, buf, cap);
-        trim(dst);
-    }
-    free(buf);
-    return rc;
+    return info_string((info_source){.device = d}, param, what, dst, cap, err);
 }
 
 static int device_value(cl_device_id d, cl_device_info param, const char *what, void *dst, size_t size,
