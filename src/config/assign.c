@@ -31,7 +31,7 @@ static int wrong_shape(const cfg_key *key, const yaml_node_t *node, char *msg, s
     return -1;
 }
 
-static int assign_list(clmlp_config *cfg, const cfg_key *key, yaml_document_t *doc, yaml_node_t *node,
+static int assign_list(void *target, const cfg_key *key, yaml_document_t *doc, yaml_node_t *node,
                        yaml_mark_t *where, char *msg, size_t cap)
 {
     int values[CLMLP_MAX_HIDDEN];
@@ -61,21 +61,21 @@ static int assign_list(clmlp_config *cfg, const cfg_key *key, yaml_document_t *d
         }
     }
     *where = node->start_mark;
-    if (cfg_set_list(cfg, key, values, n, why, sizeof why) < 0) {
+    if (cfg_set_list(target, key, values, n, why, sizeof why) < 0) {
         snprintf(msg, cap, "%s: %s", key->path, why);
         return -1;
     }
     return 0;
 }
 
-int cfg_assign_node(clmlp_config *cfg, const cfg_key *key, yaml_document_t *doc, yaml_node_t *node,
+int cfg_assign_node(void *target, const cfg_key *key, yaml_document_t *doc, yaml_node_t *node,
                     const char *rel_base, yaml_mark_t *where, char *msg, size_t cap)
 {
     *where = node->start_mark;
     if (key->type == CFG_INT_LIST) {
         if (node->type != YAML_SEQUENCE_NODE)
             return wrong_shape(key, node, msg, cap);
-        return assign_list(cfg, key, doc, node, where, msg, cap);
+        return assign_list(target, key, doc, node, where, msg, cap);
     }
     if (node->type != YAML_SCALAR_NODE)
         return wrong_shape(key, node, msg, cap);
@@ -86,7 +86,7 @@ int cfg_assign_node(clmlp_config *cfg, const cfg_key *key, yaml_document_t *doc,
     }
     bool plain = node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     char why[700];
-    if (cfg_set_scalar(cfg, key, text, plain, rel_base, why, sizeof why) < 0) {
+    if (cfg_set_scalar(target, key, text, plain, rel_base, why, sizeof why) < 0) {
         snprintf(msg, cap, "%s: %s", key->path, why);
         return -1;
     }

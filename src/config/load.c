@@ -12,7 +12,7 @@
 /* Configs are small; anything bigger is not a config. */
 #define CONFIG_MAX_BYTES (4u << 20)
 
-static char *read_file(const char *path, size_t *len, clmlp_err *err)
+char *cfg_read_file(const char *path, const char *noun, size_t *len, clmlp_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -21,7 +21,7 @@ static char *read_file(const char *path, size_t *len, clmlp_err *err)
     char *buf = malloc(cap + 1);
     if (!buf) {
         fclose(f);
-        clmlp_fail(err, CLMLP_EXIT_INTERNAL, "out of memory reading config '%s'", path);
+        clmlp_fail(err, CLMLP_EXIT_INTERNAL, "out of memory reading %s '%s'", noun, path);
         return NULL;
     }
     for (;;) {
@@ -29,14 +29,14 @@ static char *read_file(const char *path, size_t *len, clmlp_err *err)
             if (cap >= CONFIG_MAX_BYTES) {
                 free(buf);
                 fclose(f);
-                clmlp_fail(err, CLMLP_EXIT_USAGE, "config '%s' is larger than %u MiB", path, CONFIG_MAX_BYTES >> 20);
+                clmlp_fail(err, CLMLP_EXIT_USAGE, "%s '%s' is larger than %u MiB", noun, path, CONFIG_MAX_BYTES >> 20);
                 return NULL;
             }
             char *bigger = realloc(buf, cap * 2 + 1);
             if (!bigger) {
                 free(buf);
                 fclose(f);
-                clmlp_fail(err, CLMLP_EXIT_INTERNAL, "out of memory reading config '%s'", path);
+                clmlp_fail(err, CLMLP_EXIT_INTERNAL, "out of memory reading %s '%s'", noun, path);
                 return NULL;
             }
             buf = bigger;
@@ -60,7 +60,7 @@ static char *read_file(const char *path, size_t *len, clmlp_err *err)
     *len = n;
     return buf;
 fail:
-    clmlp_fail(err, CLMLP_EXIT_USAGE, "cannot read config '%s': %s", path, strerror(errno));
+    clmlp_fail(err, CLMLP_EXIT_USAGE, "cannot read %s '%s': %s", noun, path, strerror(errno));
     return NULL;
 }
 
@@ -99,7 +99,7 @@ int clmlp_config_load(const char *path, const char *const *overrides, int n_over
 {
     clmlp_config_defaults(cfg);
     size_t len = 0;
-    char *text = read_file(path, &len, err);
+    char *text = cfg_read_file(path, "config", &len, err);
     if (!text)
         return -1;
     if (strlen(path) >= sizeof cfg->source_path) {

@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 typedef struct parse_ctx {
-    clmlp_config *cfg;
+    const cfg_table *table;
+    void *target;
     yaml_document_t *doc;
     const char *origin;
     const char *base_dir;
@@ -93,15 +94,15 @@ static int walk_mapping(parse_ctx *c, yaml_node_t *map, const char *prefix)
                                earlier->start_mark.line + 1);
         }
 
-        const cfg_key *k = cfg_find_key(path);
+        const cfg_key *k = cfg_table_find(c->table, path);
         if (k) {
             char msg[900];
             yaml_mark_t where;
-            if (cfg_assign_node(c->cfg, k, c->doc, value, c->base_dir, &where, msg, sizeof msg) < 0)
+            if (cfg_assign_node(c->target, k, c->doc, value, c->base_dir, &where, msg, sizeof msg) < 0)
                 return fail_at(c->origin, where, c->err, "%s", msg);
             if (c->seen)
-                c->seen[k - cfg_schema] = 1;
-        } else if (cfg_is_section(path)) {
+                c->seen[k - c->table->keys] = 1;
+        } else if (cfg_table_is_section(c->table, path)) {
             if (value->type == YAML_MAPPING_NODE) {
                 if (walk_mapping(c, value, path) < 0)
                     return -1;
@@ -111,7 +112,7 @@ static int walk_mapping(parse_ctx *c, yaml_node_t *map, const char *prefix)
             }
         } else {
             char msg[900];
-            cfg_unknown_key_message(path, msg, sizeof msg);
+            cfg_table_unknown_key_message(c->table, path, msg, sizeof msg);
             return fail_at(c->origin, key->start_mark, c->err, "%s", msg);
         }
     }
@@ -120,8 +121,8 @@ static int walk_mapping(parse_ctx *c, yaml_node_t *map, const char *prefix)
 
 /* Loads the first document, walks it, and rejects a second one. The parser
  * and documents are freed here on every path. */
-static int parse_text(clmlp_config *cfg, const char *text, size_t len, const char *origin, const char *base_dir,
-                      unsigned char *seen, clmlp_err *err)
+int cfg_table_parse(const cfg_table *t, void *target, const char *text, size_t len, const char *origin,
+                    const char *base_dir, unsigned char *seen, clmlp_err *err)
 {
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser))
@@ -139,12 +140,12 @@ static int parse_text(clmlp_config *cfg, const char *text, size_t len, const cha
     yaml_mark_t start = {0, 0, 0};
     char got[300];
     if (!root) {
-        rc = fail_at(origin, start, err, "the config is empty (expected sections such as 'data:' and 'training:')");
+        rc = fail_at(origin, start, err, "the %s is empty (expected %s)", t->noun, t->empty_hint);
     } else if (root->type != YAML_MAPPING_NODE) {
         rc = fail_at(origin, root->start_mark, err, "expected a mapping of sections at the top level, got %s",
                      cfg_describe_node(root, got, sizeof got));
     } else {
-        parse_ctx c = {cfg, &doc, origin, base_dir, seen, err};
+        parse_ctx c = {t, target, &doc, origin, base_dir, seen, err};
         rc = walk_mapping(&c, root, "");
     }
     yaml_document_delete(&doc);
@@ -156,7 +157,7 @@ static int parse_text(clmlp_config *cfg, const char *text, size_t len, const cha
             yaml_node_t *extra_root = yaml_document_get_root_node(&extra);
             if (extra_root)
                 rc = fail_at(origin, extra_root->start_mark, err,
-                             "a second YAML document; a config is one document (remove the '---')");
+                             "a second YAML document; a %s is one document (remove the '---')", t->noun);
             yaml_document_delete(&extra);
         }
     }
@@ -171,7 +172,8 @@ int cfg_parse_into(clmlp_config *cfg, const char *yaml_text, size_t len, const c
         origin = "<string>";
     if (!base_dir)
         base_dir = "";
-    if (parse_text(cfg, yaml_text ? yaml_text : "", yaml_text ? len : 0, origin, base_dir, seen, err) < 0)
+    if (cfg_table_parse(&cfg_config_table, cfg, yaml_text ? yaml_text : "", yaml_text ? len : 0, origin, base_dir,
+                        seen, err) < 0)
         return -1;
     for (int i = 0; i < n_overrides; i++)
         if (cfg_apply_override(cfg, overrides[i], seen, err) < 0)

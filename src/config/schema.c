@@ -125,31 +125,37 @@ const cfg_key cfg_schema[] = {
 };
 
 const size_t cfg_schema_len = CLMLP_ARRAY_LEN(cfg_schema);
+const cfg_table cfg_config_table = {cfg_schema, CLMLP_ARRAY_LEN(cfg_schema), "config",
+                                    "sections such as 'data:' and 'training:'"};
 
-const cfg_key *cfg_find_key(const char *path)
+const cfg_key *cfg_table_find(const cfg_table *t, const char *path)
 {
-    for (size_t i = 0; i < cfg_schema_len; i++)
-        if (strcmp(cfg_schema[i].path, path) == 0)
-            return &cfg_schema[i];
+    for (size_t i = 0; i < t->len; i++)
+        if (strcmp(t->keys[i].path, path) == 0)
+            return &t->keys[i];
     return NULL;
 }
 
-bool cfg_is_section(const char *path)
+const cfg_key *cfg_find_key(const char *path) { return cfg_table_find(&cfg_config_table, path); }
+
+bool cfg_table_is_section(const cfg_table *t, const char *path)
 {
     size_t n = strlen(path);
     if (n == 0)
         return true;
-    for (size_t i = 0; i < cfg_schema_len; i++)
-        if (strncmp(cfg_schema[i].path, path, n) == 0 && cfg_schema[i].path[n] == '.')
+    for (size_t i = 0; i < t->len; i++)
+        if (strncmp(t->keys[i].path, path, n) == 0 && t->keys[i].path[n] == '.')
             return true;
     return false;
 }
 
-size_t cfg_children(const char *prefix, char (*names)[CFG_COMPONENT_MAX], size_t cap)
+bool cfg_is_section(const char *path) { return cfg_table_is_section(&cfg_config_table, path); }
+
+size_t cfg_table_children(const cfg_table *t, const char *prefix, char (*names)[CFG_COMPONENT_MAX], size_t cap)
 {
     size_t plen = strlen(prefix), count = 0;
-    for (size_t i = 0; i < cfg_schema_len && count < cap; i++) {
-        const char *p = cfg_schema[i].path;
+    for (size_t i = 0; i < t->len && count < cap; i++) {
+        const char *p = t->keys[i].path;
         if (plen) {
             if (strncmp(p, prefix, plen) != 0 || p[plen] != '.')
                 continue;
@@ -165,18 +171,22 @@ size_t cfg_children(const char *prefix, char (*names)[CFG_COMPONENT_MAX], size_t
     return count;
 }
 
-void clmlp_config_defaults(clmlp_config *cfg)
+size_t cfg_children(const char *prefix, char (*names)[CFG_COMPONENT_MAX], size_t cap)
 {
-    memset(cfg, 0, sizeof *cfg);
+    return cfg_table_children(&cfg_config_table, prefix, names, cap);
+}
+
+void cfg_table_defaults(const cfg_table *t, void *target)
+{
     char why[256];
-    for (size_t i = 0; i < cfg_schema_len; i++) {
-        const cfg_key *k = &cfg_schema[i];
+    for (size_t i = 0; i < t->len; i++) {
+        const cfg_key *k = &t->keys[i];
         if (k->type != CFG_INT_LIST) {
             /* Defaults are plain YAML scalars; a test checks they all parse. */
-            cfg_set_scalar(cfg, k, k->def, true, "", why, sizeof why);
+            cfg_set_scalar(target, k, k->def, true, "", why, sizeof why);
             continue;
         }
-        /* "[a, b, c]": the only list default syntax the table uses. */
+        /* "[a, b, c]": the only list default syntax the tables use. */
         int values[CLMLP_MAX_HIDDEN], n = 0;
         const char *p = k->def + 1;
         char item[32];
@@ -189,8 +199,14 @@ void clmlp_config_defaults(clmlp_config *cfg)
             if (*p == ',')
                 p++;
         }
-        cfg_set_list(cfg, k, values, n, why, sizeof why);
+        cfg_set_list(target, k, values, n, why, sizeof why);
     }
+}
+
+void clmlp_config_defaults(clmlp_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg_table_defaults(&cfg_config_table, cfg);
 }
 
 static const char *enum_name(const char *const *names, size_t count, int value)

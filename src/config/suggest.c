@@ -94,11 +94,11 @@ const char *cfg_closest(const char *word, const char *const *candidates, size_t 
 }
 
 /* The closest child of prefix to word, into out; false when none is close. */
-static bool closest_child(const char *prefix, const char *word, char *out, size_t cap)
+static bool closest_child(const cfg_table *t, const char *prefix, const char *word, char *out, size_t cap)
 {
     char names[CFG_CHILDREN_MAX][CFG_COMPONENT_MAX];
     const char *ptrs[CFG_CHILDREN_MAX];
-    size_t n = cfg_children(prefix, names, CFG_CHILDREN_MAX);
+    size_t n = cfg_table_children(t, prefix, names, CFG_CHILDREN_MAX);
     for (size_t i = 0; i < n; i++)
         ptrs[i] = names[i];
     const char *best = cfg_closest(word, ptrs, n);
@@ -108,11 +108,11 @@ static bool closest_child(const char *prefix, const char *word, char *out, size_
 }
 
 /* A key or section anywhere whose last name is word: "lr" -> "training.lr". */
-static bool elsewhere(const char *word, char *out, size_t cap)
+static bool elsewhere(const cfg_table *t, const char *word, char *out, size_t cap)
 {
     size_t wl = strlen(word);
-    for (size_t i = 0; i < cfg_schema_len; i++) {
-        const char *p = cfg_schema[i].path;
+    for (size_t i = 0; i < t->len; i++) {
+        const char *p = t->keys[i].path;
         for (const char *dot = strchr(p, '.'); dot; dot = strchr(dot + 1, '.')) {
             const char *name = dot + 1;
             if (strncmp(name, word, wl) == 0 && (name[wl] == '\0' || name[wl] == '.')) {
@@ -124,9 +124,17 @@ static bool elsewhere(const char *word, char *out, size_t cap)
     return false;
 }
 
-static bool is_known(const char *path) { return cfg_find_key(path) || cfg_is_section(path); }
+static bool is_known(const cfg_table *t, const char *path)
+{
+    return cfg_table_find(t, path) || cfg_table_is_section(t, path);
+}
 
 void cfg_unknown_key_message(const char *path, char *msg, size_t cap)
+{
+    cfg_table_unknown_key_message(&cfg_config_table, path, msg, cap);
+}
+
+void cfg_table_unknown_key_message(const cfg_table *t, const char *path, char *msg, size_t cap)
 {
     /* Walk the components; the first unknown one gets replaced by its
      * closest sibling, and the rest is kept if the result is a real key. */
@@ -140,26 +148,26 @@ void cfg_unknown_key_message(const char *path, char *msg, size_t cap)
         char next[384];
         snprintf(next, sizeof next, "%s%s%s", known, known[0] ? "." : "", comp);
         const char *rest = p[len] ? p + len : "";
-        if (cfg_find_key(known)) {
+        if (cfg_table_find(t, known)) {
             snprintf(msg, cap, "unknown key '%s' ('%s' is a key, not a section)", path, known);
             return;
         }
-        if (is_known(next) && strlen(next) < sizeof known) {
+        if (is_known(t, next) && strlen(next) < sizeof known) {
             strcpy(known, next);
             p += len + (p[len] == '.');
             continue;
         }
         char best[CFG_COMPONENT_MAX];
         char candidate[512];
-        if (closest_child(known, comp, best, sizeof best)) {
+        if (closest_child(t, known, comp, best, sizeof best)) {
             snprintf(candidate, sizeof candidate, "%s%s%s%s", known, known[0] ? "." : "", best, rest);
-            if (!is_known(candidate))
+            if (!is_known(t, candidate))
                 snprintf(candidate, sizeof candidate, "%s%s%s", known, known[0] ? "." : "", best);
             found = true;
-        } else if (elsewhere(comp, candidate, sizeof candidate)) {
+        } else if (elsewhere(t, comp, candidate, sizeof candidate)) {
             size_t n = strlen(candidate);
             snprintf(candidate + n, sizeof candidate - n, "%s", rest);
-            if (!is_known(candidate))
+            if (!is_known(t, candidate))
                 candidate[n] = '\0';
             found = true;
         }
@@ -172,7 +180,7 @@ void cfg_unknown_key_message(const char *path, char *msg, size_t cap)
         return;
     }
     char names[CFG_CHILDREN_MAX][CFG_COMPONENT_MAX];
-    size_t n = cfg_children(known, names, CFG_CHILDREN_MAX);
+    size_t n = cfg_table_children(t, known, names, CFG_CHILDREN_MAX);
     size_t len = snprintf(msg, cap, "unknown key '%s' (valid keys%s%s%s: ", path, known[0] ? " in '" : "", known,
                           known[0] ? "'" : "");
     for (size_t i = 0; i < n && len < cap; i++)

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-static void *field(clmlp_config *cfg, const cfg_key *key) { return (char *)cfg + key->offset; }
-static const void *cfield(const clmlp_config *cfg, const cfg_key *key) { return (const char *)cfg + key->offset; }
+static void *field(void *target, const cfg_key *key) { return (char *)target + key->offset; }
+static const void *cfield(const void *target, const cfg_key *key) { return (const char *)target + key->offset; }
 
 /* "'abc'" or "an empty value", for "expected ..., got ..." */
 static const char *got(const char *text, char *buf, size_t cap)
@@ -131,17 +131,17 @@ int cfg_parse_list_item(const cfg_key *key, const char *text, int *out, char *wh
     return 0;
 }
 
-int cfg_set_list(clmlp_config *cfg, const cfg_key *key, const int *values, int n, char *why, size_t cap)
+int cfg_set_list(void *target, const cfg_key *key, const int *values, int n, char *why, size_t cap)
 {
     size_t capacity = key->size / sizeof(int);
     if (n < 0 || (size_t)n > capacity) {
         snprintf(why, cap, "at most %zu entries, got %d", capacity, n);
         return -1;
     }
-    int *dst = field(cfg, key);
+    int *dst = field(target, key);
     memset(dst, 0, key->size);
     memcpy(dst, values, (size_t)n * sizeof(int));
-    *(int *)((char *)cfg + key->count_offset) = n;
+    *(int *)((char *)target + key->count_offset) = n;
     return 0;
 }
 
@@ -237,10 +237,10 @@ static int set_uint64(const cfg_key *key, uint64_t *dst, const char *text, char 
     return 0;
 }
 
-int cfg_set_scalar(clmlp_config *cfg, const cfg_key *key, const char *text, bool plain, const char *rel_base,
+int cfg_set_scalar(void *target, const cfg_key *key, const char *text, bool plain, const char *rel_base,
                    char *why, size_t cap)
 {
-    void *dst = field(cfg, key);
+    void *dst = field(target, key);
     long long v;
     switch (key->type) {
     case CFG_STRING:
@@ -353,9 +353,9 @@ static void format_double(double v, char *out, size_t cap)
     snprintf(out, cap, "%s", buf);
 }
 
-void cfg_format_value(const clmlp_config *cfg, const cfg_key *key, char *buf, size_t cap)
+void cfg_format_value(const void *target, const cfg_key *key, char *buf, size_t cap)
 {
-    const void *src = cfield(cfg, key);
+    const void *src = cfield(target, key);
     switch (key->type) {
     case CFG_STRING:
     case CFG_PATH:
@@ -385,7 +385,7 @@ void cfg_format_value(const clmlp_config *cfg, const cfg_key *key, char *buf, si
     }
     case CFG_INT_LIST: {
         const int *values = src;
-        int count = *(const int *)((const char *)cfg + key->count_offset);
+        int count = *(const int *)((const char *)target + key->count_offset);
         size_t n = snprintf(buf, cap, "[");
         for (int i = 0; i < count && n < cap; i++)
             n += snprintf(buf + n, cap - n, "%s%d", i ? ", " : "", values[i]);
@@ -396,7 +396,7 @@ void cfg_format_value(const clmlp_config *cfg, const cfg_key *key, char *buf, si
     }
 }
 
-bool cfg_key_equal(const clmlp_config *a, const clmlp_config *b, const cfg_key *key)
+bool cfg_key_equal(const void *a, const void *b, const cfg_key *key)
 {
     const void *x = cfield(a, key), *y = cfield(b, key);
     switch (key->type) {
