@@ -104,6 +104,16 @@ static void defaults_are_the_documented_ones(void)
     CHECK_INT(c.compiler.autotune, CLMLP_AUTOTUNE_QUICK);
     CHECK(c.profile.enabled);
     CHECK_INT(c.profile.trace_steps, 20);
+    CHECK_STR(c.compare.devices, "");
+    CHECK_INT(c.compare.baseline, 0);
+    CHECK(c.compare.accuracy_tolerance == 0.005);
+    CHECK_STR(c.compare.models, "");
+    CHECK(c.extrapolate.train_images == 60e9);
+    CHECK(c.extrapolate.test_images == 10e9);
+    CHECK_INT(c.extrapolate.epochs, 0);
+    CHECK(c.extrapolate.storage_read_gbps == 2.0);
+    CHECK(c.extrapolate.target_hours == 24.0);
+    CHECK_INT(c.extrapolate.precision, CLMLP_PREC_FP32);
     CHECK_STR(c.output.dir, "runs");
     CHECK_STR(c.output.run_dir, "");
 }
@@ -275,7 +285,7 @@ static void unknown_keys_with_did_you_mean(void)
                  "momentum, batch_size, epochs, seed, eval_batch_size)");
     EXPECT_ERROR("\n\n  # comment\nwhatever: 1\n",
                  "t.yaml:4:1: unknown key 'whatever' (valid keys: name, device, data, model, training, compiler, "
-                 "profile, output)");
+                 "profile, compare, extrapolate, output)");
 }
 
 static void wrong_types(void)
@@ -730,6 +740,10 @@ static void write_then_parse_is_identity(void)
         "training.epochs=0",       "training.seed=42",        "training.eval_batch_size=1",
         "compiler.fuse=false",     "compiler.gemm=clblast",   "compiler.autotune=off",
         "profile.enabled=false",   "profile.trace_steps=1000000", "output.dir=123",
+        "compare.devices=name=pthread,basic", "compare.baseline=1", "compare.accuracy_tolerance=0.01",
+        "compare.models=/models",  "extrapolate.train_images=1.5e12", "extrapolate.test_images=0",
+        "extrapolate.epochs=3",    "extrapolate.storage_read_gbps=0.5", "extrapolate.target_hours=1e3",
+        "extrapolate.usd_per_hour=0.1", "extrapolate.precision=bf16",
         "output.run_dir=\"a b\\tc\"",
     };
     CHECK_INT(parse_with(DATA, sets, (int)CLMLP_ARRAY_LEN(sets), &c, &err), 0);

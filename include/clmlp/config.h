@@ -47,6 +47,9 @@ typedef enum { CLMLP_BIAS_INIT_NORMAL, CLMLP_BIAS_INIT_ZEROS } clmlp_bias_init;
 typedef enum { CLMLP_OPT_ADAM, CLMLP_OPT_SGD } clmlp_optimizer;
 typedef enum { CLMLP_GEMM_AUTO, CLMLP_GEMM_CLBLAST, CLMLP_GEMM_GENERATED } clmlp_gemm_provider;
 typedef enum { CLMLP_AUTOTUNE_OFF, CLMLP_AUTOTUNE_QUICK, CLMLP_AUTOTUNE_FULL } clmlp_autotune;
+typedef enum { CLMLP_PREC_FP32, CLMLP_PREC_FP16, CLMLP_PREC_BF16, CLMLP_PREC_COUNT } clmlp_precision;
+
+#define CLMLP_DEVICE_LIST_MAX 512
 
 typedef struct clmlp_config {
     char name[CLMLP_NAME_MAX];
@@ -97,6 +100,24 @@ typedef struct clmlp_config {
         int trace_steps;
     } profile;
 
+    /* `clmlp compare`: the same experiment on several devices. */
+    struct {
+        char devices[CLMLP_DEVICE_LIST_MAX]; /* device specs as --devices takes them, "" = none */
+        int baseline;                        /* position in the device list of the speedup baseline */
+        double accuracy_tolerance;           /* |accuracy - baseline's| above this is flagged (0..1) */
+        char models[CLMLP_PATH_MAX];         /* folder of device-model YAML files (configs/devices) */
+    } compare;
+
+    /* Scaling the measured per-image costs to a large data set. */
+    struct {
+        double train_images, test_images; /* N_train, N_test */
+        int epochs;                       /* E; 0 = training.epochs */
+        double storage_read_gbps;         /* GB/s (1e9 bytes/s) one device can read its data at */
+        double target_hours;              /* wall time to finish in: sizes the device count */
+        double usd_per_hour;              /* price of a measured device with no priced model; 0 = unknown */
+        clmlp_precision precision;        /* which peak the roofline uses for modeled devices */
+    } extrapolate;
+
     struct {
         char dir[CLMLP_PATH_MAX];      /* parent of run directories, default "runs" */
         char run_dir[CLMLP_PATH_MAX];  /* exact run directory; "" = <dir>/<name>-<timestamp> */
@@ -127,5 +148,6 @@ int clmlp_config_write_yaml(const clmlp_config *cfg, FILE *out);
 const char *clmlp_device_kind_name(clmlp_device_kind kind);
 const char *clmlp_activation_name(clmlp_activation act);
 const char *clmlp_optimizer_name(clmlp_optimizer opt);
+const char *clmlp_precision_name(clmlp_precision prec);
 
 #endif

@@ -11,6 +11,7 @@
 _Static_assert(sizeof(clmlp_device_kind) == sizeof(int), "enum size");
 _Static_assert(sizeof(clmlp_activation) == sizeof(int), "enum size");
 _Static_assert(sizeof(clmlp_gemm_provider) == sizeof(int), "enum size");
+_Static_assert(sizeof(clmlp_precision) == sizeof(int), "enum size");
 
 /* Value names, indexed by the C enum value. */
 static const char *const device_kinds[] = {"any", "cpu", "gpu", "accelerator", NULL};
@@ -21,6 +22,7 @@ static const char *const bias_inits[] = {"normal", "zeros", NULL};
 static const char *const optimizers[] = {"adam", "sgd", NULL};
 static const char *const gemms[] = {"auto", "clblast", "generated", NULL};
 static const char *const autotunes[] = {"off", "quick", "full", NULL};
+static const char *const precisions[] = {"fp32", "fp16", "bf16", NULL};
 
 #define F(member) .offset = offsetof(clmlp_config, member), .size = sizeof(((clmlp_config *)0)->member)
 #define CLOSED(lo, hi) .min = (lo), .max = (hi), .bounds = CFG_HAS_MIN | CFG_HAS_MAX
@@ -117,6 +119,30 @@ const cfg_key cfg_schema[] = {
      .doc = "record every launch's device time"},
     {.path = "profile.trace_steps", .type = CFG_INT, F(profile.trace_steps), CLOSED(0, 1000000), .def = "20",
      .doc = "training steps written to trace.json, 0 = none"},
+
+    {.path = "compare.devices", .type = CFG_STRING, F(compare.devices), .def = "",
+     .doc = "clmlp compare: device specs separated by ',' (name=pthread,type=gpu:index=1,basic), as --devices"},
+    {.path = "compare.baseline", .type = CFG_INT, F(compare.baseline), CLOSED(0, 63), .def = "0",
+     .doc = "position in the device list of the device speedups are relative to"},
+    {.path = "compare.accuracy_tolerance", .type = CFG_FLOAT, F(compare.accuracy_tolerance), CLOSED(0, 1),
+     .def = "0.005", .doc = "test accuracies (0..1) further than this from the baseline's are flagged"},
+    {.path = "compare.models", .type = CFG_PATH, F(compare.models), .def = "",
+     .doc = "folder of extra device-model YAML files; they replace built-in models of the same file name"},
+
+    {.path = "extrapolate.train_images", .type = CFG_FLOAT, F(extrapolate.train_images), AT_LEAST(0),
+     .def = "60e9", .doc = "N_train: training images to extrapolate to"},
+    {.path = "extrapolate.test_images", .type = CFG_FLOAT, F(extrapolate.test_images), AT_LEAST(0),
+     .def = "10e9", .doc = "N_test: test images to extrapolate to"},
+    {.path = "extrapolate.epochs", .type = CFG_INT, F(extrapolate.epochs), CLOSED(0, 100000), .def = "0",
+     .doc = "epochs over N_train, 0 = training.epochs"},
+    {.path = "extrapolate.storage_read_gbps", .type = CFG_FLOAT, F(extrapolate.storage_read_gbps),
+     OPEN_CLOSED(0, 1e6), .def = "2.0", .doc = "GB/s (1e9 bytes/s) one device reads its data at (one NVMe SSD ~2-7)"},
+    {.path = "extrapolate.target_hours", .type = CFG_FLOAT, F(extrapolate.target_hours), OPEN_CLOSED(0, 1e9),
+     .def = "24.0", .doc = "wall time to finish in; sizes the number of devices"},
+    {.path = "extrapolate.usd_per_hour", .type = CFG_FLOAT, F(extrapolate.usd_per_hour), CLOSED(0, 1e6),
+     .def = "0.0", .doc = "USD per device-hour of a measured device no priced model describes, 0 = unknown"},
+    {.path = "extrapolate.precision", .type = CFG_ENUM, F(extrapolate.precision), .names = precisions,
+     .def = "fp32", .doc = "fp32, fp16 or bf16: the peak the roofline uses for modeled devices"},
 
     {.path = "output.dir", .type = CFG_STRING, F(output.dir), .def = "runs",
      .doc = "parent of run directories, relative to the current directory"},
@@ -227,4 +253,9 @@ const char *clmlp_activation_name(clmlp_activation act)
 const char *clmlp_optimizer_name(clmlp_optimizer opt)
 {
     return enum_name(optimizers, CLMLP_ARRAY_LEN(optimizers) - 1, (int)opt);
+}
+
+const char *clmlp_precision_name(clmlp_precision prec)
+{
+    return enum_name(precisions, CLMLP_ARRAY_LEN(precisions) - 1, (int)prec);
 }
