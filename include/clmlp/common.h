@@ -6,6 +6,7 @@
 #ifndef CLMLP_COMMON_H
 #define CLMLP_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,9 @@ void *clmlp_calloc(size_t count, size_t size, clmlp_err *err);
 
 /* Bounded string copy that always terminates dst. */
 void clmlp_strlcpy(char *dst, const char *src, size_t cap);
+
+/* Case-insensitive substring test; an empty needle matches everything. */
+bool clmlp_contains_ci(const char *hay, const char *needle);
 
 /* Monotonic clock in seconds. */
 double clmlp_now(void);

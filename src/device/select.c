@@ -3,7 +3,6 @@
  * was asked, what exists, and the setting that would pick it. */
 #include "clmlp/device.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -49,26 +48,10 @@ static bool type_matches(clmlp_device_kind kind, cl_device_type type)
     }
 }
 
-/* Case-insensitive substring test; an empty needle matches everything. */
-static bool contains_ci(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    if (n == 0)
-        return true;
-    for (; *hay; hay++) {
-        size_t i = 0;
-        while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
-            i++;
-        if (i == n)
-            return true;
-    }
-    return false;
-}
-
 static bool spec_matches(const clmlp_device_spec *spec, const clmlp_device_desc *d)
 {
-    return type_matches(spec->type, d->type) && contains_ci(d->platform, spec->platform) &&
-           contains_ci(d->name, spec->name);
+    return type_matches(spec->type, d->type) && clmlp_contains_ci(d->platform, spec->platform) &&
+           clmlp_contains_ci(d->name, spec->name);
 }
 
 /* A bounded appender for the one-line messages below; output past the end
