@@ -27,6 +27,12 @@ typedef enum {
 
 /* Bits of cfg_key.bounds. */
 enum { CFG_HAS_MIN = 1, CFG_HAS_MAX = 2, CFG_MIN_OPEN = 4, CFG_MAX_OPEN = 8 };
+/* Bounds in a cfg_key initialiser: [lo, hi], (lo, hi], [lo, hi), >= lo, > lo. */
+#define CLOSED(lo, hi) .min = (lo), .max = (hi), .bounds = CFG_HAS_MIN | CFG_HAS_MAX
+#define OPEN_CLOSED(lo, hi) .min = (lo), .max = (hi), .bounds = CFG_HAS_MIN | CFG_HAS_MAX | CFG_MIN_OPEN
+#define CLOSED_OPEN(lo, hi) .min = (lo), .max = (hi), .bounds = CFG_HAS_MIN | CFG_HAS_MAX | CFG_MAX_OPEN
+#define AT_LEAST(lo) .min = (lo), .bounds = CFG_HAS_MIN
+#define ABOVE(lo) .min = (lo), .bounds = CFG_HAS_MIN | CFG_MIN_OPEN
 
 typedef struct cfg_key {
     const char *path;          /* dotted: "training.lr" */

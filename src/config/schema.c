@@ -25,10 +25,6 @@ static const char *const autotunes[] = {"off", "quick", "full", NULL};
 static const char *const precisions[] = {"fp32", "fp16", "bf16", NULL};
 
 #define F(member) .offset = offsetof(clmlp_config, member), .size = sizeof(((clmlp_config *)0)->member)
-#define CLOSED(lo, hi) .min = (lo), .max = (hi), .bounds = CFG_HAS_MIN | CFG_HAS_MAX
-#define OPEN_CLOSED(lo, hi) .min = (lo), .max = (hi), .bounds = CFG_HAS_MIN | CFG_HAS_MAX | CFG_MIN_OPEN
-#define CLOSED_OPEN(lo, hi) .min = (lo), .max = (hi), .bounds = CFG_HAS_MIN | CFG_HAS_MAX | CFG_MAX_OPEN
-#define AT_LEAST(lo) .min = (lo), .bounds = CFG_HAS_MIN
 
 /* One split's keys; the train and test tables differ only in the prefix. */
 #define DATA_SOURCE(split, what)                                                                              \
@@ -133,8 +129,8 @@ const cfg_key cfg_schema[] = {
      .def = "60e9", .doc = "N_train: training images to extrapolate to"},
     {.path = "extrapolate.test_images", .type = CFG_FLOAT, F(extrapolate.test_images), AT_LEAST(0),
      .def = "10e9", .doc = "N_test: test images to extrapolate to"},
-    {.path = "extrapolate.epochs", .type = CFG_INT, F(extrapolate.epochs), CLOSED(0, 100000), .def = "0",
-     .doc = "epochs over N_train, 0 = training.epochs"},
+    {.path = "extrapolate.epochs", .type = CFG_INT, F(extrapolate.epochs), CLOSED(0, 100000), .def = "20",
+     .doc = "E: epochs over N_train (the seed's 20, whatever a short measuring run used), 0 = training.epochs"},
     {.path = "extrapolate.storage_read_gbps", .type = CFG_FLOAT, F(extrapolate.storage_read_gbps),
      OPEN_CLOSED(0, 1e6), .def = "2.0", .doc = "GB/s (1e9 bytes/s) one device reads its data at (one NVMe SSD ~2-7)"},
     {.path = "extrapolate.target_hours", .type = CFG_FLOAT, F(extrapolate.target_hours), OPEN_CLOSED(0, 1e9),
