@@ -110,7 +110,7 @@ static void defaults_are_the_documented_ones(void)
     CHECK_STR(c.compare.models, "");
     CHECK(c.extrapolate.train_images == 60e9);
     CHECK(c.extrapolate.test_images == 10e9);
-    CHECK_INT(c.extrapolate.epochs, 0);
+    CHECK_INT(c.extrapolate.epochs, 20);
     CHECK(c.extrapolate.storage_read_gbps == 2.0);
     CHECK(c.extrapolate.target_hours == 24.0);
     CHECK_INT(c.extrapolate.precision, CLMLP_PREC_FP32);

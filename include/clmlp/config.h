@@ -111,7 +111,7 @@ typedef struct clmlp_config {
     /* Scaling the measured per-image costs to a large data set. */
     struct {
         double train_images, test_images; /* N_train, N_test */
-        int epochs;                       /* E; 0 = training.epochs */
+        int epochs;                       /* E (default the seed's 20); 0 = training.epochs */
         double storage_read_gbps;         /* GB/s (1e9 bytes/s) one device can read its data at */
         double target_hours;              /* wall time to finish in: sizes the device count */
         double usd_per_hour;              /* price of a measured device with no priced model; 0 = unknown */
@@ -141,6 +141,13 @@ int clmlp_config_parse(const char *yaml_text, size_t len, const char *origin, co
 /* Reads the file, then clmlp_config_parse with base_dir = the file's folder. */
 int clmlp_config_load(const char *path, const char *const *overrides, int n_overrides, clmlp_config *cfg,
                       clmlp_err *err);
+
+/* One device spec as `clmlp compare --devices` takes them: "key=value"
+ * parts joined by ':' (keys type, platform, name, index, as in the device
+ * section), or a bare word = a name substring. "type=gpu:index=1",
+ * "name=pthread", "basic". Errors (exit 2) name the spec:
+ *   device spec 'nme=x': unknown key 'device.nme' (did you mean 'device.name'?) */
+int clmlp_device_spec_parse(const char *text, clmlp_device_spec *spec, clmlp_err *err);
 
 /* Writes the effective config back as YAML (for the run directory and report). */
 int clmlp_config_write_yaml(const clmlp_config *cfg, FILE *out);
