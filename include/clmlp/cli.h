@@ -18,6 +18,8 @@ typedef struct clmlp_cli_args {
     bool json;           /* --json */
     bool dump;           /* --dump */
     bool probe;          /* --probe */
+    const char *devices; /* --devices SPEC[,SPEC...] */
+    const char *from;    /* --from FILE */
 } clmlp_cli_args;
 
 /* Parses argv after the subcommand name. `allowed` lists the flags the
@@ -32,9 +34,16 @@ int clmlp_cli_load_config(const clmlp_cli_args *args, clmlp_config *cfg, clmlp_e
 /* Prints "clmlp: <msg>" to stderr and returns err->code. */
 int clmlp_cli_report_error(const clmlp_err *err);
 
+/* Shared by compare and extrapolate: checks the request, runs the
+ * experiment on each device with progress on stdout, analyzes. */
+struct clmlp_compare;
+int clmlp_cli_compare_run(const clmlp_config *cfg, const char *devices, struct clmlp_compare *c, clmlp_err *err);
+
 int clmlp_cmd_devices(int argc, char **argv);
 int clmlp_cmd_check(int argc, char **argv);
 int clmlp_cmd_compile(int argc, char **argv);
 int clmlp_cmd_train(int argc, char **argv);
+int clmlp_cmd_compare(int argc, char **argv);
+int clmlp_cmd_extrapolate(int argc, char **argv);
 
 #endif

@@ -16,6 +16,12 @@ static const command commands[] = {
     {"check", clmlp_cmd_check, "check CONFIG [--set k=v]    validate a config and print it with defaults"},
     {"compile", clmlp_cmd_compile, "compile CONFIG [--set k=v] [--dump]   lower the model to a plan and print it"},
     {"train", clmlp_cmd_train, "train CONFIG [--set k=v] [--out DIR]  train, evaluate, write the run report"},
+    {"compare", clmlp_cmd_compare,
+     "compare CONFIG --devices SPEC[,SPEC...] [--set k=v] [--out DIR]\n"
+     "                              run the experiment on each device; speedups, chain, roofline, extrapolation"},
+    {"extrapolate", clmlp_cmd_extrapolate,
+     "extrapolate CONFIG [--devices SPEC[,SPEC...]] [--set k=v]\n"
+     "                              measure per-image costs, scale them to extrapolate.train_images/test_images"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,79 @@
+/* clmlp compare CONFIG --devices SPEC[,SPEC...] [--set k=v ...] [--out DIR]
+ * Runs the experiment on each device in turn, then writes compare.json and
+ * compare.md (speedups, the chain against the seed's factors, predicted vs
+ * measured, the extrapolation) and prints compare.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clmlp/cli.h"
+#include "clmlp/compare.h"
+#include "clmlp/report.h"
+
+static void on_device(void *user, int i, int n, const clmlp_compare_run *run)
+{
+    const clmlp_compare *c = user;
+    if (!run) {
+        printf("== device %d/%d: %s ==\n", i + 1, n, c->runs[i].spec);
+    } else {
+        printf("   %s: %.3f s per epoch, %.0f train img/s, %.0f eval img/s, accuracy %.2f %%\n", run->run.device.name,
+               run->run.epochs_done ? run->run.train_seconds / run->run.epochs_done : 0.0,
+               run->run.train_seconds > 0
+                   ? (double)run->run.steps_per_epoch * c->cfg.training.batch_size * run->run.epochs_done /
+                         run->run.train_seconds
+                   : 0.0,
+               run->run.eval_seconds > 0 ? (double)run->run.test_count / run->run.eval_seconds : 0.0,
+               100.0 * run->run.accuracy);
+    }
+    fflush(stdout);
+}
+
+static void on_epoch(void *user, int epoch, int epochs, const clmlp_epoch_stats *st)
+{
+    (void)user;
+    printf("   epoch %d/%d  loss %.6g  %.2f s\n", epoch + 1, epochs, st->loss, st->seconds);
+    fflush(stdout);
+}
+
+int clmlp_cli_compare_run(const clmlp_config *cfg, const char *devices, clmlp_compare *c, clmlp_err *err)
+{
+    if (clmlp_compare_prepare(cfg, devices, c, err) < 0)
+        return -1;
+    clmlp_run_hooks hooks = {.user = c, .on_epoch = on_epoch};
+    return clmlp_compare_run_all(c, &hooks, on_device, err);
+}
+
+static int write_json(FILE *out, const void *ctx) { return clmlp_compare_write_json(out, ctx); }
+static int write_md(FILE *out, const void *ctx) { return clmlp_compare_write_md(out, ctx); }
+
+int clmlp_cmd_compare(int argc, char **argv)
+{
+    clmlp_err err = {0};
+    clmlp_cli_args args;
+    clmlp_config cfg;
+    if (clmlp_cli_parse(argc, argv, "compare", "--devices --set --out", true, &args, &err) < 0 ||
+        clmlp_cli_load_config(&args, &cfg, &err) < 0)
+        return clmlp_cli_report_error(&err);
+    clmlp_compare *c = clmlp_calloc(1, sizeof *c, &err);
+    if (!c)
+        return clmlp_cli_report_error(&err);
+    int rc = 0;
+    char dir[CLMLP_PATH_MAX];
+    /* The directory is named compare-<name>-<timestamp> unless --out names it. */
+    clmlp_config named = cfg;
+    snprintf(named.name, sizeof named.name, "compare-%.*s", (int)sizeof named.name - 16, cfg.name);
+    named.output.run_dir[0] = '\0';
+    if (clmlp_cli_compare_run(&cfg, args.devices, c, &err) < 0 ||
+        clmlp_run_dir_create(&named, args.out_dir, dir, sizeof dir, &err) < 0 ||
+        clmlp_write_file_atomic(dir, "compare.json", write_json, c, &err) < 0 ||
+        clmlp_write_file_atomic(dir, "compare.md", write_md, c, &err) < 0) {
+        rc = clmlp_cli_report_error(&err);
+    } else {
+        printf("\n");
+        clmlp_compare_write_md(stdout, c);
+        printf("compare: %s/compare.md, %s/compare.json\n", dir, dir);
+    }
+    clmlp_compare_free(c);
+    free(c);
+    return rc;
+}

@@ -1,0 +1,125 @@
+/* From runs and device models to the comparison's figures; see compare.h.
+ * Pure arithmetic over what the runs measured and the plans they ran. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clmlp/compare.h"
+
+static void measure(clmlp_compare_run *r, int batch)
+{
+    const clmlp_run_result *res = &r->run;
+    double steps = (double)res->steps_per_epoch * res->epochs_done;
+    r->cls = clmlp_device_class_of(res->device.type);
+    r->train_s_per_epoch = res->epochs_done ? res->train_seconds / res->epochs_done : 0;
+    r->step_s = steps > 0 ? res->train_seconds / steps : 0;
+    r->train_s_per_image = r->step_s / batch;
+    r->train_images_per_s = res->train_seconds > 0 ? steps * batch / res->train_seconds : 0;
+    r->eval_s_per_image = res->test_count ? res->eval_seconds / (double)res->test_count : 0;
+    r->eval_images_per_s = res->eval_seconds > 0 ? (double)res->test_count / res->eval_seconds : 0;
+}
+
+/* The roofline of model m on a run's own plans, scaled to the run's
+ * device (its compute units); fp32, since that is what ran. */
+static void predict_run(clmlp_compare *c, clmlp_compare_run *r)
+{
+    r->model = clmlp_devmodel_find(c->models, c->n_models, &r->run.device);
+    clmlp_roof roof;
+    if (r->model < 0 || !r->train_plan || !r->eval_plan ||
+        !clmlp_roof_from_model(&c->models[r->model], CLMLP_PREC_FP32, r->run.device.compute_units, &roof)) {
+        r->model = -1;
+        return;
+    }
+    clmlp_roofline_plan(r->train_plan, &roof, &r->pred_step);
+    clmlp_roofline_plan(r->eval_plan, &roof, &r->pred_eval_batch);
+}
+
+/* Every model on the baseline's plans, at the precision the config asks. */
+static void predict_models(clmlp_compare *c)
+{
+    const clmlp_compare_run *base = &c->runs[c->baseline];
+    for (int m = 0; m < c->n_models; m++) {
+        clmlp_model_prediction *p = &c->predictions[m];
+        clmlp_roof roof;
+        memset(p, 0, sizeof *p);
+        if (!base->train_plan || !base->eval_plan ||
+            !clmlp_roof_from_model(&c->models[m], c->cfg.extrapolate.precision, 0, &roof))
+            continue;
+        p->ok = true;
+        clmlp_roofline_plan(base->train_plan, &roof, &p->step);
+        clmlp_roofline_plan(base->eval_plan, &roof, &p->eval_batch);
+        p->train_s_per_image = p->step.seconds / base->train_plan->graph.batch;
+        p->eval_s_per_image = p->eval_batch.seconds / base->eval_plan->graph.batch;
+    }
+}
+
+static void fill_scale_in(const clmlp_compare *c, double train_s, double eval_s, double usd, clmlp_scale_in *in)
+{
+    const clmlp_config *cfg = &c->cfg;
+    in->train_s_per_image = train_s;
+    in->eval_s_per_image = eval_s;
+    in->train_images = cfg->extrapolate.train_images;
+    in->test_images = cfg->extrapolate.test_images;
+    in->epochs = c->epochs;
+    in->bytes_per_image = c->bytes_per_image;
+    in->read_bytes_per_s = cfg->extrapolate.storage_read_gbps * 1e9;
+    in->target_hours = cfg->extrapolate.target_hours;
+    in->usd_per_hour = usd;
+}
+
+static void extrapolate_rows(clmlp_compare *c)
+{
+    c->n_rows = 0;
+    for (int i = 0; i < c->n_runs; i++) {
+        const clmlp_compare_run *r = &c->runs[i];
+        clmlp_extrap_row *row = &c->rows[c->n_rows++];
+        double usd = r->model >= 0 && c->models[r->model].usd_per_hour > 0 ? c->models[r->model].usd_per_hour
+                                                                           : c->cfg.extrapolate.usd_per_hour;
+        row->measured = true;
+        row->index = i;
+        fill_scale_in(c, r->train_s_per_image, r->eval_s_per_image, usd, &row->in);
+        clmlp_extrapolate(&row->in, &row->out);
+    }
+    for (int m = 0; m < c->n_models; m++) {
+        const clmlp_model_prediction *p = &c->predictions[m];
+        if (!p->ok)
+            continue;
+        clmlp_extrap_row *row = &c->rows[c->n_rows++];
+        row->measured = false;
+        row->index = m;
+        fill_scale_in(c, p->train_s_per_image, p->eval_s_per_image, c->models[m].usd_per_hour, &row->in);
+        clmlp_extrapolate(&row->in, &row->out);
+    }
+}
+
+int clmlp_compare_analyze(clmlp_compare *c, clmlp_err *err)
+{
+    const clmlp_config *cfg = &c->cfg;
+    free(c->predictions);
+    free(c->rows);
+    c->predictions = clmlp_calloc((size_t)c->n_models + 1, sizeof *c->predictions, err);
+    c->rows = clmlp_calloc((size_t)(c->n_runs + c->n_models) + 1, sizeof *c->rows, err);
+    if (!c->predictions || !c->rows)
+        return -1;
+    for (int i = 0; i < c->n_runs; i++) {
+        measure(&c->runs[i], cfg->training.batch_size);
+        predict_run(c, &c->runs[i]);
+    }
+    const clmlp_compare_run *base = &c->runs[c->baseline];
+    for (int i = 0; i < c->n_runs; i++) {
+        clmlp_compare_run *r = &c->runs[i];
+        r->speedup = r->train_s_per_epoch > 0 ? base->train_s_per_epoch / r->train_s_per_epoch : 0;
+        r->accuracy_delta = r->run.accuracy - base->run.accuracy;
+        r->accuracy_flagged = fabs(r->accuracy_delta) > cfg->compare.accuracy_tolerance;
+    }
+    predict_models(c);
+    clmlp_compare_chain(c);
+
+    c->epochs = cfg->extrapolate.epochs ? cfg->extrapolate.epochs : cfg->training.epochs;
+    int input_dim = base->train_plan ? base->train_plan->graph.input_dim : cfg->model.input;
+    c->bytes_per_image = input_dim + 1.0; /* uint8 pixels + a uint8 label */
+    extrapolate_rows(c);
+    clmlp_seed_arithmetic(CLMLP_SEED_RUN_SECONDS, CLMLP_SEED_TRAIN_IMAGES, cfg->extrapolate.train_images,
+                          CLMLP_SEED_TPU_PER_CPU, &c->seed);
+    return 0;
+}

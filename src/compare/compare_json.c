@@ -1,0 +1,226 @@
+/* compare.json: the machine-readable comparison. Keys are documented in the
+ * README ("Comparing devices"); later versions only add keys. Units are in
+ * the key names (_seconds, _bytes, _gbps, _usd, _hours). */
+#include "clmlp/compare.h"
+#include "clmlp/json.h"
+
+static void write_roofline(clmlp_json *j, const char *key, const clmlp_roofline *r)
+{
+    clmlp_json_begin_object(j, key);
+    clmlp_json_number(j, "seconds", r->seconds);
+    clmlp_json_number(j, "compute_seconds", r->compute_s);
+    clmlp_json_number(j, "memory_seconds", r->memory_s);
+    clmlp_json_number(j, "launch_overhead_seconds", r->overhead_s);
+    clmlp_json_int(j, "launches", r->launches);
+    clmlp_json_int(j, "compute_bound_launches", r->compute_bound);
+    clmlp_json_int(j, "memory_bound_launches", r->memory_bound);
+    clmlp_json_end_object(j);
+}
+
+static void write_prediction(clmlp_json *j, const clmlp_compare *c, const clmlp_compare_run *r)
+{
+    if (r->model < 0) {
+        clmlp_json_null(j, "prediction");
+        return;
+    }
+    clmlp_json_begin_object(j, "prediction");
+    clmlp_json_string(j, "model", c->models[r->model].id);
+    clmlp_json_string(j, "precision", "fp32");
+    write_roofline(j, "train_step", &r->pred_step);
+    write_roofline(j, "eval_batch", &r->pred_eval_batch);
+    clmlp_json_number(j, "measured_step_seconds", r->step_s);
+    clmlp_json_number(j, "step_error_percent", r->step_s > 0 ? 100.0 * (r->pred_step.seconds - r->step_s) / r->step_s : 0);
+    clmlp_json_end_object(j);
+}
+
+static void write_run(clmlp_json *j, const clmlp_compare *c, const clmlp_compare_run *r)
+{
+    const clmlp_run_result *res = &r->run;
+    clmlp_json_begin_object(j, NULL);
+    clmlp_json_string(j, "spec", r->spec);
+    clmlp_json_string(j, "name", res->device.name);
+    clmlp_json_string(j, "platform", res->device.platform);
+    clmlp_json_string(j, "type", clmlp_device_type_name(res->device.type));
+    clmlp_json_string(j, "class", clmlp_device_class_name(r->cls));
+    clmlp_json_int(j, "compute_units", res->device.compute_units);
+    clmlp_json_begin_object(j, "train");
+    clmlp_json_int(j, "epochs", res->epochs_done);
+    clmlp_json_int(j, "steps_per_epoch", res->steps_per_epoch);
+    clmlp_json_number(j, "seconds", res->train_seconds);
+    clmlp_json_number(j, "seconds_per_epoch", r->train_s_per_epoch);
+    clmlp_json_number(j, "seconds_per_step", r->step_s);
+    clmlp_json_number(j, "images_per_second", r->train_images_per_s);
+    clmlp_json_end_object(j);
+    clmlp_json_begin_object(j, "eval");
+    clmlp_json_int(j, "examples", res->test_count);
+    clmlp_json_number(j, "seconds", res->eval_seconds);
+    clmlp_json_number(j, "images_per_second", r->eval_images_per_s);
+    clmlp_json_number(j, "accuracy", res->accuracy);
+    clmlp_json_end_object(j);
+    clmlp_json_number(j, "speedup", r->speedup);
+    clmlp_json_number(j, "accuracy_delta", r->accuracy_delta);
+    clmlp_json_bool(j, "accuracy_flagged", r->accuracy_flagged);
+    clmlp_json_begin_object(j, "memory");
+    clmlp_json_int(j, "device_plan_bytes", (int64_t)res->device_plan_bytes);
+    clmlp_json_int(j, "device_dataset_bytes", (int64_t)res->dataset_device_bytes);
+    clmlp_json_int(j, "device_run_buffer_bytes", (int64_t)res->run_buffer_bytes);
+    clmlp_json_end_object(j);
+    clmlp_json_begin_object(j, "plan");
+    clmlp_json_int(j, "launches_per_step", res->launches_per_step);
+    clmlp_json_number(j, "flops_per_step", res->flops_per_step);
+    clmlp_json_number(j, "bytes_per_step", res->bytes_per_step);
+    clmlp_json_end_object(j);
+    write_prediction(j, c, r);
+    clmlp_json_end_object(j);
+}
+
+static void write_model(clmlp_json *j, const clmlp_compare *c, int m)
+{
+    const clmlp_devmodel *d = &c->models[m];
+    const clmlp_model_prediction *p = &c->predictions[m];
+    clmlp_json_begin_object(j, NULL);
+    clmlp_json_string(j, "id", d->id);
+    clmlp_json_string(j, "name", d->name);
+    clmlp_json_string(j, "class", clmlp_device_class_name(d->kind));
+    clmlp_json_string(j, "source", d->origin);
+    clmlp_json_begin_object(j, "peak_gflops");
+    for (int k = 0; k < CLMLP_PREC_COUNT; k++)
+        clmlp_json_number(j, clmlp_precision_name((clmlp_precision)k), d->peak_gflops[k]);
+    clmlp_json_end_object(j);
+    clmlp_json_number(j, "memory_bandwidth_gbps", d->memory_bandwidth_gbps);
+    clmlp_json_number(j, "memory_gib", d->memory_gib);
+    clmlp_json_number(j, "launch_overhead_us", d->launch_overhead_us);
+    clmlp_json_number(j, "usd_per_hour", d->usd_per_hour);
+    if (p->ok) {
+        clmlp_json_begin_object(j, "predicted");
+        clmlp_json_string(j, "precision", clmlp_precision_name(c->cfg.extrapolate.precision));
+        write_roofline(j, "train_step", &p->step);
+        write_roofline(j, "eval_batch", &p->eval_batch);
+        clmlp_json_number(j, "train_seconds_per_image", p->train_s_per_image);
+        clmlp_json_number(j, "eval_seconds_per_image", p->eval_s_per_image);
+        clmlp_json_end_object(j);
+    } else {
+        clmlp_json_null(j, "predicted");
+    }
+    clmlp_json_end_object(j);
+}
+
+static void write_link(clmlp_json *j, const clmlp_compare *c, const clmlp_chain_link *l)
+{
+    clmlp_json_begin_object(j, NULL);
+    clmlp_json_string(j, "from", clmlp_device_class_name(l->from));
+    clmlp_json_string(j, "to", clmlp_device_class_name(l->to));
+    if (l->seed_factor > 0)
+        clmlp_json_number(j, "seed_factor", l->seed_factor);
+    else
+        clmlp_json_null(j, "seed_factor");
+    if (l->measured) {
+        clmlp_json_begin_object(j, "measured");
+        clmlp_json_int(j, "from_device", l->from_run);
+        clmlp_json_int(j, "to_device", l->to_run);
+        clmlp_json_number(j, "factor", l->measured_factor);
+        clmlp_json_end_object(j);
+    } else {
+        clmlp_json_null(j, "measured");
+    }
+    clmlp_json_begin_array(j, "modeled");
+    for (int k = 0; k < l->n_modeled; k++) {
+        clmlp_json_begin_object(j, NULL);
+        clmlp_json_string(j, "from_model", c->models[l->modeled[k].from_model].id);
+        clmlp_json_string(j, "to_model", c->models[l->modeled[k].to_model].id);
+        clmlp_json_number(j, "factor", l->modeled[k].factor);
+        clmlp_json_end_object(j);
+    }
+    clmlp_json_end_array(j);
+    clmlp_json_end_object(j);
+}
+
+static void write_row(clmlp_json *j, const clmlp_compare *c, const clmlp_extrap_row *row)
+{
+    const clmlp_scale *o = &row->out;
+    clmlp_json_begin_object(j, NULL);
+    clmlp_json_string(j, "source", row->measured ? "measured" : "modeled");
+    if (row->measured)
+        clmlp_json_int(j, "device", row->index);
+    else
+        clmlp_json_string(j, "model", c->models[row->index].id);
+    clmlp_json_number(j, "train_seconds_per_image", row->in.train_s_per_image);
+    clmlp_json_number(j, "eval_seconds_per_image", row->in.eval_s_per_image);
+    clmlp_json_number(j, "train_compute_hours", o->train_compute_h);
+    clmlp_json_number(j, "train_read_hours", o->train_read_h);
+    clmlp_json_number(j, "eval_compute_hours", o->eval_compute_h);
+    clmlp_json_number(j, "eval_read_hours", o->eval_read_h);
+    clmlp_json_bool(j, "train_read_bound", o->train_read_bound);
+    clmlp_json_bool(j, "eval_read_bound", o->eval_read_bound);
+    clmlp_json_number(j, "total_device_hours", o->total_h);
+    clmlp_json_int(j, "devices_for_target", o->devices);
+    clmlp_json_number(j, "wall_hours", o->wall_h);
+    clmlp_json_number(j, "usd_per_device_hour", row->in.usd_per_hour);
+    if (row->in.usd_per_hour > 0)
+        clmlp_json_number(j, "usd", o->usd);
+    else
+        clmlp_json_null(j, "usd");
+    clmlp_json_end_object(j);
+}
+
+static void write_extrapolation(clmlp_json *j, const clmlp_compare *c)
+{
+    const clmlp_config *cfg = &c->cfg;
+    const clmlp_compare_run *base = &c->runs[c->baseline];
+    clmlp_json_begin_object(j, "extrapolation");
+    clmlp_json_number(j, "train_images", cfg->extrapolate.train_images);
+    clmlp_json_number(j, "test_images", cfg->extrapolate.test_images);
+    clmlp_json_int(j, "epochs", c->epochs);
+    clmlp_json_number(j, "bytes_per_image", c->bytes_per_image);
+    clmlp_json_number(j, "train_bytes", cfg->extrapolate.train_images * c->bytes_per_image);
+    clmlp_json_number(j, "test_bytes", cfg->extrapolate.test_images * c->bytes_per_image);
+    clmlp_json_number(j, "storage_read_gbps", cfg->extrapolate.storage_read_gbps);
+    clmlp_json_number(j, "target_hours", cfg->extrapolate.target_hours);
+    clmlp_json_int(j, "device_plan_bytes", (int64_t)base->run.device_plan_bytes);
+    clmlp_json_begin_object(j, "seed_arithmetic");
+    clmlp_json_number(j, "run_seconds", c->seed.run_seconds);
+    clmlp_json_number(j, "scale", c->seed.scale);
+    clmlp_json_number(j, "tpu_per_cpu", c->seed.speedup);
+    clmlp_json_number(j, "cpu_seconds", c->seed.cpu_seconds);
+    clmlp_json_number(j, "tpu_seconds", c->seed.tpu_seconds);
+    clmlp_json_number(j, "tpu_hours", c->seed.tpu_hours);
+    clmlp_json_number(j, "seed_claimed_seconds", c->seed.tpu_hours);
+    clmlp_json_end_object(j);
+    clmlp_json_begin_array(j, "rows");
+    for (int i = 0; i < c->n_rows; i++)
+        write_row(j, c, &c->rows[i]);
+    clmlp_json_end_array(j);
+    clmlp_json_end_object(j);
+}
+
+int clmlp_compare_write_json(FILE *out, const clmlp_compare *c)
+{
+    const clmlp_config *cfg = &c->cfg;
+    clmlp_json j;
+    clmlp_json_init(&j, out);
+    clmlp_json_begin_object(&j, NULL);
+    clmlp_json_string(&j, "clmlp_compare_version", "1");
+    clmlp_json_string(&j, "name", cfg->name);
+    clmlp_json_string(&j, "config", cfg->source_path);
+    clmlp_json_string(&j, "started", c->started);
+    clmlp_json_int(&j, "batch_size", cfg->training.batch_size);
+    clmlp_json_int(&j, "epochs", cfg->training.epochs);
+    clmlp_json_int(&j, "baseline", c->baseline);
+    clmlp_json_number(&j, "accuracy_tolerance", cfg->compare.accuracy_tolerance);
+    clmlp_json_begin_array(&j, "devices");
+    for (int i = 0; i < c->n_runs; i++)
+        write_run(&j, c, &c->runs[i]);
+    clmlp_json_end_array(&j);
+    clmlp_json_begin_array(&j, "chain");
+    for (int i = 0; i < c->n_chain; i++)
+        write_link(&j, c, &c->chain[i]);
+    clmlp_json_end_array(&j);
+    clmlp_json_begin_array(&j, "models");
+    for (int m = 0; m < c->n_models; m++)
+        write_model(&j, c, m);
+    clmlp_json_end_array(&j);
+    write_extrapolation(&j, c);
+    clmlp_json_end_object(&j);
+    fputc('\n', out);
+    return ferror(out) ? -1 : 0;
+}

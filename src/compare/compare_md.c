@@ -1,0 +1,251 @@
+/* compare.md: the comparison for a reader who has not read the issue. One
+ * function per section; the extrapolation section is extrapolate_md.c. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clmlp/compare.h"
+#include "format.h"
+
+static void describe_layers(const clmlp_compare *c, char *buf, size_t cap)
+{
+    const clmlp_config *cfg = &c->cfg;
+    const clmlp_compare_run *base = &c->runs[c->baseline];
+    int input = base->train_plan ? base->train_plan->graph.input_dim : cfg->model.input;
+    size_t n = (size_t)snprintf(buf, cap, "%d", input);
+    for (int i = 0; i < cfg->model.n_hidden && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "-%d", cfg->model.hidden[i]);
+    if (n < cap)
+        snprintf(buf + n, cap - n, "-%d", cfg->model.classes);
+}
+
+static void write_header(FILE *out, const clmlp_compare *c)
+{
+    const clmlp_config *cfg = &c->cfg;
+    const clmlp_compare_run *base = &c->runs[c->baseline];
+    char layers[256], a[48], b[48];
+    describe_layers(c, layers, sizeof layers);
+    fprintf(out, "# clmlp compare: %s on %d device%s\n\n", cfg->name, c->n_runs, c->n_runs == 1 ? "" : "s");
+    fprintf(out, "The same experiment (`%s`) ran on every device in turn, each in a fresh OpenCL context: the same\n"
+                 "data, seeds and compiled plan. Model %s (%s), %s lr %g, batch %d, %d epoch%s of %d steps,\n"
+                 "%s training and %s test images. Started %s.\n\n",
+            cfg->source_path[0] ? cfg->source_path : cfg->name, layers, clmlp_activation_name(cfg->model.activation),
+            clmlp_optimizer_name(cfg->training.optimizer), cfg->training.lr, cfg->training.batch_size,
+            base->run.epochs_done, base->run.epochs_done == 1 ? "" : "s", base->run.steps_per_epoch,
+            fmt_count((double)base->run.train_count, a, sizeof a), fmt_count((double)base->run.test_count, b, sizeof b),
+            c->started);
+}
+
+static void write_measured(FILE *out, const clmlp_compare *c)
+{
+    char t[48], ti[48], ei[48], sp[48];
+    fprintf(out, "## 1. Measured on this machine\n\n");
+    fprintf(out, "| # | device (spec) | class | CUs | train s/epoch | train img/s | eval img/s | test accuracy | speedup |\n");
+    fprintf(out, "|---|---|---|--:|--:|--:|--:|--:|--:|\n");
+    int flagged = 0;
+    for (int i = 0; i < c->n_runs; i++) {
+        const clmlp_compare_run *r = &c->runs[i];
+        snprintf(t, sizeof t, "%.3f", r->train_s_per_epoch);
+        fmt_count(round(r->train_images_per_s), ti, sizeof ti);
+        fmt_count(round(r->eval_images_per_s), ei, sizeof ei);
+        fmt_factor(r->speedup, sp, sizeof sp);
+        fprintf(out, "| %d | %s (`%s`) | %s | %u | %s | %s | %s | %.2f %%%s | %s%s |\n", i, r->run.device.name, r->spec,
+                clmlp_device_class_name(r->cls), r->run.device.compute_units, t, ti, ei, 100.0 * r->run.accuracy,
+                r->accuracy_flagged ? " **(!)**" : "", sp, i == c->baseline ? " (baseline)" : "");
+        flagged += r->accuracy_flagged;
+    }
+    fprintf(out, "\nSpeedup = the baseline's train seconds per epoch ÷ the device's (wall time of the epochs, all\n"
+                 "device work included). Eval img/s covers the whole test set in batches of %d. One run each: on a\n"
+                 "shared machine repeat a comparison to see the spread.\n",
+            c->cfg.training.eval_batch_size);
+    if (flagged)
+        fprintf(out, "**(!)** %d device%s differ from the baseline's accuracy by more than %.2f points "
+                     "(compare.accuracy_tolerance): same data, seed and plan should agree to fp rounding; look for a "
+                     "device or driver bug.\n",
+                flagged, flagged == 1 ? "" : "s", 100.0 * c->cfg.compare.accuracy_tolerance);
+    else
+        fprintf(out, "Accuracy: every device is within %.2f points of the baseline (compare.accuracy_tolerance).\n",
+                100.0 * c->cfg.compare.accuracy_tolerance);
+    fprintf(out, "\n| # | device memory: plans (parameters, gradients, Adam m and v, a training and an eval batch's activations) | "
+                 "data set on the device | run buffers (order, losses, predictions) |\n|---|--:|--:|--:|\n");
+    for (int i = 0; i < c->n_runs; i++) {
+        const clmlp_run_result *res = &c->runs[i].run;
+        char p[48], d[48], b[48];
+        fprintf(out, "| %d | %s | %s%s | %s |\n", i, fmt_bytes((double)res->device_plan_bytes, p, sizeof p),
+                fmt_bytes((double)res->dataset_device_bytes, d, sizeof d), res->streamed ? " (streamed chunks)" : "",
+                fmt_bytes((double)res->run_buffer_bytes, b, sizeof b));
+    }
+    fprintf(out, "\n");
+}
+
+/* The class of a link that no run had (the target first). */
+static clmlp_device_class missing_class(const clmlp_compare *c, const clmlp_chain_link *l)
+{
+    bool have_to = false;
+    for (int i = 0; i < c->n_runs; i++)
+        have_to |= c->runs[i].cls == l->to;
+    return have_to ? l->from : l->to;
+}
+
+static void write_chain(FILE *out, const clmlp_compare *c)
+{
+    const clmlp_compare_run *base = &c->runs[c->baseline];
+    char f[48];
+    fprintf(out, "## 2. The speedup chain: the seed's assumptions, measured, modeled\n\n");
+    fprintf(out, "| link | the seed assumed | measured here | modeled (roofline of this plan, %s) |\n|---|--:|---|---|\n",
+            clmlp_precision_name(c->cfg.extrapolate.precision));
+    for (int i = 0; i < c->n_chain; i++) {
+        const clmlp_chain_link *l = &c->chain[i];
+        fprintf(out, "| %s → %s | ", clmlp_device_class_name(l->from), clmlp_device_class_name(l->to));
+        if (l->seed_factor > 0)
+            fprintf(out, "%s | ", fmt_factor(l->seed_factor, f, sizeof f));
+        else
+            fprintf(out, "— | ");
+        if (l->measured)
+            fprintf(out, "**%s** (%s → %s) | ", fmt_factor(l->measured_factor, f, sizeof f), c->runs[l->from_run].spec,
+                    c->runs[l->to_run].spec);
+        else
+            fprintf(out, "not measured here (no %s device ran) | ", clmlp_device_class_name(missing_class(c, l)));
+        if (!l->n_modeled)
+            fprintf(out, "no device model |");
+        for (int k = 0; k < l->n_modeled; k++) {
+            const char *m1 = c->models[l->modeled[k].from_model].id, *m2 = c->models[l->modeled[k].to_model].id;
+            if (l->from == l->to)
+                fprintf(out, "%s%s (%s on %u vs %u units)", k ? "; " : "", fmt_factor(l->modeled[k].factor, f, sizeof f),
+                        m1, c->runs[l->from_run].run.device.compute_units, c->runs[l->to_run].run.device.compute_units);
+            else
+                fprintf(out, "%s%s → %s: %s", k ? "; " : "", m1, m2, fmt_factor(l->modeled[k].factor, f, sizeof f));
+        }
+        fprintf(out, "%s\n", l->n_modeled ? " *(modeled)* |" : "");
+    }
+    char fl[48], by[48];
+    snprintf(fl, sizeof fl, "%.1f", base->run.flops_per_step / 1e6);
+    fprintf(out, "\nMeasured = train seconds per epoch of the first device of the link ÷ the second's (for cpu → cpu: the\n"
+                 "slower ÷ the faster). *Modeled* = the ratio of the\n"
+                 "roofline-predicted training-step times (section 4) of this experiment's plan: %d launches, %s MFLOP and\n"
+                 "%s moved per step. Modeled figures are predictions from datasheet numbers, not measurements; section 3\n"
+                 "shows how far they are from the measurements where a device is present. The seed's 14× and 768×\n"
+                 "came from a vendor blog and a press quote about other models; its 10 752× is their product.\n\n",
+            base->run.launches_per_step, fl, fmt_bytes(base->run.bytes_per_step, by, sizeof by));
+}
+
+static void write_trust(FILE *out, const clmlp_compare *c)
+{
+    char p[48], cs[48], ms[48], os[48], m[48];
+    fprintf(out, "## 3. How far to trust the model: predicted vs measured on the devices present\n\n");
+    fprintf(out, "| # | device | model | predicted step (compute + memory + launches) | measured step | error |\n"
+                 "|---|---|---|---|--:|--:|\n");
+    int shown = 0;
+    for (int i = 0; i < c->n_runs; i++) {
+        const clmlp_compare_run *r = &c->runs[i];
+        if (r->model < 0) {
+            fprintf(out, "| %d | %s | none matches (add a configs/devices file with `match:`) | — | %s | — |\n", i,
+                    r->run.device.name, fmt_seconds(r->step_s, m, sizeof m));
+            continue;
+        }
+        const clmlp_devmodel *d = &c->models[r->model];
+        fprintf(out, "| %d | %s | %s (%u of %d units) | %s (%s + %s + %s) | %s | %+.0f %% |\n", i, r->run.device.name,
+                d->id, r->run.device.compute_units, d->compute_units, fmt_seconds(r->pred_step.seconds, p, sizeof p),
+                fmt_seconds(r->pred_step.compute_s, cs, sizeof cs), fmt_seconds(r->pred_step.memory_s, ms, sizeof ms),
+                fmt_seconds(r->pred_step.overhead_s, os, sizeof os), fmt_seconds(r->step_s, m, sizeof m),
+                r->step_s > 0 ? 100.0 * (r->pred_step.seconds - r->step_s) / r->step_s : 0.0);
+        shown++;
+    }
+    fprintf(out, "\nPredicted = Σ over the plan's launches of max(FLOPs ÷ peak, bytes ÷ bandwidth) + launch overhead,\n"
+                 "fp32 peak scaled to the device's compute units. Error = (predicted − measured) ÷ measured: negative means\n"
+                 "the datasheet roofline is optimistic, as it is wherever kernels reach a fraction of peak. Read the\n"
+                 "modeled links and rows with this error in mind%s.\n\n",
+            shown ? "" : " (no present device has a model here, so it is unchecked)");
+}
+
+static void write_models(FILE *out, const clmlp_compare *c)
+{
+    fprintf(out, "## 4. Device models (`configs/devices/*.yaml`, each figure's source in the file)\n\n");
+    fprintf(out, "| model | class | peak GFLOP/s fp32 / fp16 / bf16 | memory GB/s | memory GiB | launch µs | $/hour | "
+                 "predicted step (%s) | launches bound by compute / memory |\n|---|---|---|--:|--:|--:|--:|--:|---|\n",
+            clmlp_precision_name(c->cfg.extrapolate.precision));
+    for (int m = 0; m < c->n_models; m++) {
+        const clmlp_devmodel *d = &c->models[m];
+        const clmlp_model_prediction *p = &c->predictions[m];
+        char step[48], usd[48], peaks[3][32];
+        for (int k = 0; k < CLMLP_PREC_COUNT; k++)
+            if (d->peak_gflops[k] > 0)
+                fmt_count(round(d->peak_gflops[k]), peaks[k], sizeof peaks[k]);
+            else
+                snprintf(peaks[k], sizeof peaks[k], "–");
+        char bound[96] = "—", ov[48];
+        if (p->ok)
+            snprintf(bound, sizeof bound, "%d / %d, launch overhead %s", p->step.compute_bound, p->step.memory_bound,
+                     fmt_seconds(p->step.overhead_s, ov, sizeof ov));
+        fprintf(out, "| %s: %s | %s | %s / %s / %s | %g | %g | %g | %s | %s | %s |\n", d->id, d->name,
+                clmlp_device_class_name(d->kind), peaks[0], peaks[1], peaks[2], d->memory_bandwidth_gbps, d->memory_gib,
+                d->launch_overhead_us, d->usd_per_hour > 0 ? fmt_usd(d->usd_per_hour, usd, sizeof usd) : "unknown",
+                p->ok ? fmt_seconds(p->step.seconds, step, sizeof step) : "no such peak", bound);
+    }
+    fprintf(out, "\n");
+}
+
+/* Launches of the same kernel, summed. */
+typedef struct {
+    const char *name;
+    int calls;
+    double seconds, flops, bytes;
+} kernel_sum;
+
+static int by_seconds(const void *a, const void *b)
+{
+    double x = ((const kernel_sum *)a)->seconds, y = ((const kernel_sum *)b)->seconds;
+    return (x < y) - (x > y);
+}
+
+/* Until per-kernel device times are recorded, the baseline's top kernels
+ * are the roofline's: which launches the time should go to. */
+static void write_kernels(FILE *out, const clmlp_compare *c)
+{
+    const clmlp_compare_run *r = &c->runs[c->baseline];
+    clmlp_roof roof;
+    if (r->model < 0 || !r->train_plan ||
+        !clmlp_roof_from_model(&c->models[r->model], CLMLP_PREC_FP32, r->run.device.compute_units, &roof))
+        return;
+    kernel_sum sums[CLMLP_MAX_LAUNCHES];
+    int n = 0;
+    double total = 0;
+    for (int i = 0; i < r->train_plan->n_launches; i++) {
+        const clmlp_launch *l = &r->train_plan->launches[i];
+        int k = 0;
+        while (k < n && strcmp(sums[k].name, l->name) != 0)
+            k++;
+        if (k == n)
+            sums[n++] = (kernel_sum){l->name, 0, 0, 0, 0};
+        double t = clmlp_roofline_launch(l->flops, l->bytes, &roof);
+        sums[k].calls++;
+        sums[k].seconds += t;
+        sums[k].flops += l->flops;
+        sums[k].bytes += l->bytes;
+        total += t;
+    }
+    qsort(sums, (size_t)n, sizeof *sums, by_seconds);
+    fprintf(out, "## 5. Top kernels of a training step on the baseline (%s), *predicted*\n\n", r->run.device.name);
+    fprintf(out, "| kernel | launches per step | MFLOP | bytes | predicted time | share |\n|---|--:|--:|--:|--:|--:|\n");
+    for (int k = 0; k < n && k < 8; k++) {
+        char b[48], t[48];
+        fprintf(out, "| %s | %d | %.2f | %s | %s | %.0f %% |\n", sums[k].name, sums[k].calls, sums[k].flops / 1e6,
+                fmt_bytes(sums[k].bytes, b, sizeof b), fmt_seconds(sums[k].seconds, t, sizeof t),
+                total > 0 ? 100.0 * sums[k].seconds / total : 0.0);
+    }
+    fprintf(out, "\nFrom the roofline of `%s`, not from device timers: this build records no per-kernel device time\n"
+                 "yet (the profiler will); the measured step is in section 3.\n\n",
+            c->models[r->model].id);
+}
+
+int clmlp_compare_write_md(FILE *out, const clmlp_compare *c)
+{
+    write_header(out, c);
+    write_measured(out, c);
+    write_chain(out, c);
+    write_trust(out, c);
+    write_models(out, c);
+    write_kernels(out, c);
+    clmlp_compare_write_extrapolation_md(out, c, 6);
+    return ferror(out) ? -1 : 0;
+}
