@@ -45,6 +45,8 @@ static const struct {
     {"n_classes", "classes"},  {"optim", "optimizer"},   {"opt", "optimizer"},      {"activation_fn", "activation"},
     {"output_dir", "dir"},     {"out_dir", "dir"},       {"weight_init", "init"},   {"initializer", "init"},
     {"train_images", "images"}, {"train_labels", "labels"},
+    /* device types: a TPU, an NPU or an FPGA is an OpenCL accelerator */
+    {"tpu", "accelerator"},    {"npu", "accelerator"},   {"fpga", "accelerator"},
 };
 
 /* "lr" abbreviates "learning_rate": same first letter, letters in order. */
