@@ -729,7 +729,8 @@ static void write_then_parse_is_identity(void)
         "training.eps=1e-12",      "training.momentum=0.95",  "training.batch_size=65536",
         "training.epochs=0",       "training.seed=42",        "training.eval_batch_size=1",
         "compiler.fuse=false",     "compiler.gemm=clblast",   "compiler.autotune=off",
-        "profile.enabled=false",   "profile.trace_steps=1000000", "output.dir=123",
+        "profile.enabled=false",   "profile.trace_steps=1000000", "profile.probe=false",
+        "output.dir=123",
         "output.run_dir=\"a b\\tc\"",
     };
     CHECK_INT(parse_with(DATA, sets, (int)CLMLP_ARRAY_LEN(sets), &c, &err), 0);

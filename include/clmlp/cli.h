@@ -36,5 +36,6 @@ int clmlp_cmd_devices(int argc, char **argv);
 int clmlp_cmd_check(int argc, char **argv);
 int clmlp_cmd_compile(int argc, char **argv);
 int clmlp_cmd_train(int argc, char **argv);
+int clmlp_cmd_report(int argc, char **argv);
 
 #endif

@@ -41,6 +41,11 @@ void *clmlp_calloc(size_t count, size_t size, clmlp_err *err);
 /* Bounded string copy that always terminates dst. */
 void clmlp_strlcpy(char *dst, const char *src, size_t cap);
 
+/* The whole file plus a terminating NUL (malloc'ed), at most max_bytes.
+ * Errors use `code` and name the file as "<what> '<path>'". */
+char *clmlp_read_text_file(const char *path, size_t max_bytes, const char *what, int code, size_t *len,
+                           clmlp_err *err);
+
 /* Monotonic clock in seconds. */
 double clmlp_now(void);
 

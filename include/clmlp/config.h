@@ -95,6 +95,7 @@ typedef struct clmlp_config {
     struct {
         bool enabled;
         int trace_steps;
+        bool probe;
     } profile;
 
     struct {
