@@ -169,9 +169,9 @@ static void trace_json_nests_per_track(void)
         return;
     }
     int host = 0, device = 0, counters = 0, steps = 0, names = 0;
-    bool saw_phase[9] = {0};
-    static const char *const phases[] = {"config", "load", "device", "compile", "upload", "train", "eval", "probe",
-                                         "report"};
+    bool saw_phase[10] = {0};
+    static const char *const phases[] = {"config", "load",  "device", "compile", "upload",
+                                         "warmup", "train", "eval",   "probe",   "report"};
     for (size_t i = 0; i < events->count; i++) {
         const clmlp_jv *e = &events->items[i];
         const char *ph = str(e, "ph");
@@ -182,7 +182,7 @@ static void trace_json_nests_per_track(void)
             CHECK(num(e, "args.host_rss") > 0);
         }
         if (strcmp(ph, "X") == 0 && num(e, "pid") == 1)
-            for (int p = 0; p < 9; p++)
+            for (int p = 0; p < 10; p++)
                 saw_phase[p] |= strcmp(str(e, "name"), phases[p]) == 0;
         if (strcmp(ph, "X") == 0 && num(e, "pid") == 2 && strcmp(str(e, "cat"), "train") == 0) {
             steps++;
@@ -192,13 +192,13 @@ static void trace_json_nests_per_track(void)
     check_nesting(events, 1, &host);
     check_nesting(events, 2, &device);
     CHECK_INT(names, 2); /* host and device processes are named */
-    for (int p = 0; p < 9; p++)
+    for (int p = 0; p < 10; p++)
         if (!saw_phase[p])
             test_fail(__FILE__, __LINE__, "no host span for phase %s", phases[p]);
     CHECK_INT(steps, 5 * 10); /* 5 traced steps x 10 launches of the tiny plan */
-    CHECK(host >= 8 + 2);     /* phases and 2 epochs */
+    CHECK(host >= 10 + 2);    /* phases and 2 epochs */
     CHECK(device > steps);    /* plus evaluation and transfers */
-    CHECK(counters >= 8);     /* a memory sample per phase */
+    CHECK(counters >= 10);    /* a memory sample per phase */
     run_files_free(&rf);
 }
 

@@ -15,6 +15,7 @@ typedef enum {
     CLMLP_PHASE_DEVICE,
     CLMLP_PHASE_COMPILE, /* graph compiler + program builds (incl. the binary cache) */
     CLMLP_PHASE_UPLOAD,
+    CLMLP_PHASE_WARMUP,  /* first launch of every kernel (drivers finish compiling), parameter init */
     CLMLP_PHASE_TRAIN,
     CLMLP_PHASE_EVAL,
     CLMLP_PHASE_PROBE,   /* the device peak, measured once per device (profile.probe) */

@@ -337,6 +337,18 @@ int clmlp_session_enqueue_steps(clmlp_session *s, int first_step, int steps, clm
     return 0;
 }
 
+int clmlp_session_warm_up(clmlp_session *s, clmlp_err *err)
+{
+    if (s->streaming && stream_chunk(s, 0, 0, s->chunk_steps, err) < 0)
+        return -1;
+    clmlp_step_args args = {.first = 0, .output_offset = 0, .lr = 0};
+    if (clmlp_executor_run(&s->train, &args, NULL, err) < 0)
+        return clmlp_fail_prefix(err, "warm-up training step: ");
+    if (s->eval_batches > 0 && clmlp_executor_run(&s->eval, &args, NULL, err) < 0)
+        return clmlp_fail_prefix(err, "warm-up evaluation batch: ");
+    return clmlp_cl_check(clFinish(s->dev->queue), "clFinish", err);
+}
+
 static int wait_marker(cl_event *marker, clmlp_err *err)
 {
     if (!*marker)
