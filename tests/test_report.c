@@ -187,6 +187,8 @@ static void trace_json_nests_per_track(void)
         if (strcmp(ph, "X") == 0 && num(e, "pid") == 2 && strcmp(str(e, "cat"), "train") == 0) {
             steps++;
             CHECK(num(e, "args.step") >= 1 && num(e, "args.step") <= 5);
+            CHECK(num(e, "args.epoch") == 1);
+            CHECK(num(e, "args.queued_us_before_start") >= num(e, "args.submitted_us_before_start"));
         }
     }
     check_nesting(events, 1, &host);

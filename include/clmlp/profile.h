@@ -31,6 +31,7 @@ typedef struct clmlp_kernel_stats {
 
 typedef struct clmlp_trace_event {
     double start, end; /* host clock, seconds */
+    double queued, submitted; /* device events: when the host enqueued it and the driver submitted it */
     int stat;          /* device event: index into stats; host span: -1 */
     long step;         /* training step (1-based) or evaluation batch + 1; 0 = none */
     double flops, bytes; /* of this call (device events) */

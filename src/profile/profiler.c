@@ -188,7 +188,9 @@ static int record(clmlp_profiler *p, cl_event ev, const clmlp_pending_event *pe,
     p->events_read++;
     if (!pe->traced)
         return 0;
-    clmlp_trace_event te = {.start = (double)t[2] * 1e-9 + p->device_offset,
+    clmlp_trace_event te = {.queued = (double)t[0] * 1e-9 + p->device_offset,
+                            .submitted = (double)t[1] * 1e-9 + p->device_offset,
+                            .start = (double)t[2] * 1e-9 + p->device_offset,
                             .end = (double)t[3] * 1e-9 + p->device_offset, .stat = pe->stat, .step = pe->step,
                             .flops = pe->flops, .bytes = pe->bytes};
     return add_trace(p, te, err);

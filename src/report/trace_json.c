@@ -37,8 +37,9 @@ static void complete_event(clmlp_json *j, const char *name, const char *cat, int
     clmlp_json_number(j, "dur", (e->end > e->start ? e->end - e->start : 0) * 1e6);
 }
 
-static void trace_event(clmlp_json *j, const clmlp_profiler *p, double origin, const clmlp_trace_event *e)
+static void trace_event(clmlp_json *j, const clmlp_run_result *res, double origin, const clmlp_trace_event *e)
 {
+    const clmlp_profiler *p = &res->profile;
     clmlp_json_begin_object(j, NULL);
     if (e->stat < 0) {
         complete_event(j, e->name, "host", HOST_PID, origin, e);
@@ -49,8 +50,15 @@ static void trace_event(clmlp_json *j, const clmlp_profiler *p, double origin, c
         clmlp_json_string(j, "what", k->label);
         if (k->ops[0])
             clmlp_json_string(j, "ops", k->ops);
+        bool train = strcmp(k->phase, "train") == 0;
         if (e->step)
-            clmlp_json_int(j, strcmp(k->phase, "eval") == 0 ? "batch" : "step", e->step);
+            clmlp_json_int(j, train ? "step" : "batch", e->step);
+        if (train && e->step && res->steps_per_epoch > 0)
+            clmlp_json_int(j, "epoch", (e->step - 1) / res->steps_per_epoch + 1);
+        /* In flight: enqueued this long before it started (the host runs
+         * about ten steps ahead), and submitted by the driver this long before. */
+        clmlp_json_number(j, "queued_us_before_start", (e->start - e->queued) * 1e6);
+        clmlp_json_number(j, "submitted_us_before_start", (e->start - e->submitted) * 1e6);
         clmlp_json_number(j, "flops", e->flops);
         clmlp_json_number(j, "bytes", e->bytes);
         clmlp_json_end_object(j);
@@ -89,7 +97,7 @@ int clmlp_report_write_trace(FILE *out, const clmlp_run_result *res)
     metadata(&j, "process_name", DEVICE_PID, device);
     metadata(&j, "thread_name", DEVICE_PID, "in-order queue");
     for (size_t i = 0; i < p->n_trace; i++)
-        trace_event(&j, p, origin, &p->trace[i]);
+        trace_event(&j, res, origin, &p->trace[i]);
     for (size_t i = 0; i < p->n_memory; i++)
         memory_counter(&j, origin, &p->memory[i]);
     clmlp_json_end_array(&j);
