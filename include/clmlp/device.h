@@ -96,6 +96,8 @@ void clmlp_device_cache_path(const clmlp_device_desc *d, const char *folder, con
 /* Profiling timestamps of a completed event (device clock, ns):
  * t[0] QUEUED, t[1] SUBMIT, t[2] START, t[3] END. */
 int clmlp_event_times(cl_event ev, cl_ulong t[4], clmlp_err *err);
+/* START and END only (half the queries, for events that are only summed). */
+int clmlp_event_span(cl_event ev, cl_ulong *start, cl_ulong *end, clmlp_err *err);
 /* END - START of a completed event, in seconds. */
 int clmlp_event_seconds(cl_event ev, double *seconds, clmlp_err *err);
 

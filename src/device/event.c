@@ -13,11 +13,21 @@ int clmlp_event_times(cl_event ev, cl_ulong t[4], clmlp_err *err)
     return 0;
 }
 
+int clmlp_event_span(cl_event ev, cl_ulong *start, cl_ulong *end, clmlp_err *err)
+{
+    if (clmlp_cl_check(clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof *start, start, NULL),
+                       "clGetEventProfilingInfo", err) < 0 ||
+        clmlp_cl_check(clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof *end, end, NULL),
+                       "clGetEventProfilingInfo", err) < 0)
+        return -1;
+    return 0;
+}
+
 int clmlp_event_seconds(cl_event ev, double *seconds, clmlp_err *err)
 {
-    cl_ulong t[4];
-    if (clmlp_event_times(ev, t, err) < 0)
+    cl_ulong start, end;
+    if (clmlp_event_span(ev, &start, &end, err) < 0)
         return -1;
-    *seconds = t[3] > t[2] ? (double)(t[3] - t[2]) * 1e-9 : 0.0;
+    *seconds = end > start ? (double)(end - start) * 1e-9 : 0.0;
     return 0;
 }

@@ -177,8 +177,9 @@ static int add_trace(clmlp_profiler *p, clmlp_trace_event ev, clmlp_err *err)
 /* Adds one completed event to its stats entry (and the trace). */
 static int record(clmlp_profiler *p, cl_event ev, const clmlp_pending_event *pe, clmlp_err *err)
 {
-    cl_ulong t[4];
-    if (clmlp_event_times(ev, t, err) < 0)
+    /* Summed events need START and END only; traced ones all four. */
+    cl_ulong t[4] = {0};
+    if ((pe->traced ? clmlp_event_times(ev, t, err) : clmlp_event_span(ev, &t[2], &t[3], err)) < 0)
         return -1;
     clmlp_kernel_stats *s = &p->stats[pe->stat];
     s->calls++;
