@@ -67,6 +67,7 @@ typedef struct clmlp_profiler {
     clmlp_memory_sample *memory;
     size_t n_memory, cap_memory;
     long events_read;
+    double host_seconds; /* spent in the profiler itself (reserving and reading events) */
 } clmlp_profiler;
 
 void clmlp_profiler_init(clmlp_profiler *p, bool enabled, long trace_steps);

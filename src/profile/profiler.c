@@ -139,6 +139,7 @@ int clmlp_profiler_launches(clmlp_profiler *p, int first, int n, bool traced, lo
     if (first < 0 || first + n > p->n_stats)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "profiler: launches %d..%d have no stats entry", first,
                           first + n - 1);
+    double t0 = clmlp_now();
     if (reserve(p, (size_t)n, err) < 0)
         return -1;
     for (int i = 0; i < n; i++) {
@@ -147,6 +148,7 @@ int clmlp_profiler_launches(clmlp_profiler *p, int first, int n, bool traced, lo
         if (i == 0)
             *events = slot;
     }
+    p->host_seconds += clmlp_now() - t0;
     return 0;
 }
 
@@ -203,6 +205,7 @@ int clmlp_profiler_collect(clmlp_profiler *p, size_t count, clmlp_err *err)
         return 0;
     if (count > p->n_pending)
         count = p->n_pending;
+    double t0 = clmlp_now();
     /* Compact away empty slots (a failed enqueue leaves one) so the wait
      * sees only real events; pending[] moves along. */
     size_t n = 0;
@@ -221,6 +224,7 @@ int clmlp_profiler_collect(clmlp_profiler *p, size_t count, clmlp_err *err)
     memmove(p->events, p->events + count, rest * sizeof *p->events);
     memmove(p->pending, p->pending + count, rest * sizeof *p->pending);
     p->n_pending = rest;
+    p->host_seconds += clmlp_now() - t0;
     return rc;
 }
 

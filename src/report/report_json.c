@@ -93,6 +93,8 @@ static void write_profile(clmlp_json *j, const clmlp_run_result *res)
     clmlp_json_bool(j, "enabled", p->enabled);
     clmlp_json_int(j, "trace_steps", p->trace_steps);
     clmlp_json_int(j, "events", p->events_read);
+    clmlp_json_number(j, "host_seconds", p->host_seconds);
+    clmlp_json_number(j, "host_share_of_train", res->train_seconds > 0 ? p->host_seconds / res->train_seconds : 0);
     clmlp_json_number(j, "train_device_seconds", train);
     clmlp_json_number(j, "train_device_share", res->train_seconds > 0 ? train / res->train_seconds : 0);
     clmlp_json_number(j, "eval_device_seconds", eval);

@@ -92,9 +92,10 @@ static void kernels(FILE *out, const clmlp_jv *r)
                  num(r, "device.probe.gemm_gflops"), num(r, "device.probe.gemm_size"), num(r, "device.probe.copy_gbps"),
                  num(r, "device.probe.launch_us"));
     fprintf(out, "Training kernels were busy on the device for %.2f s of %.2f s of training wall time (%.1f %%); "
-                 "%.0f events read. Device peak: %s.\n\n",
+                 "%.0f events read in %.3f s of host time. Device peak: %s.\n\n",
             num(r, "profile.train_device_seconds"), num(r, "train.seconds"),
-            100.0 * num(r, "profile.train_device_share"), num(r, "profile.events"), peak);
+            100.0 * num(r, "profile.train_device_share"), num(r, "profile.events"), num(r, "profile.host_seconds"),
+            peak);
     size_t n = ks->count;
     const clmlp_jv **sorted = malloc((n ? n : 1) * sizeof *sorted);
     if (!sorted)
