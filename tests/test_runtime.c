@@ -329,7 +329,52 @@ static void tiny_mnist_with_clblast_gemms_learns_too(void)
     clmlp_run_result_free(&r);
 }
 
+/* The vectorised gather converts every pixel of a row that is not a
+ * multiple of its vector width (37 = 2 x 16 + 5), in each preprocessing mode. */
+static void gather_converts_every_pixel(void)
+{
+    enum { FEATURES = 37, COUNT = 4, GB = 2 };
+    clmlp_device dev;
+    if (!test_open_device(&dev))
+        return;
+    for (int mode = 0; mode < 3; mode++) { /* scale, binarize, raw */
+        clmlp_config cfg;
+        clmlp_config_defaults(&cfg);
+        cfg.model.n_hidden = 1;
+        cfg.model.hidden[0] = 3;
+        cfg.model.classes = 2;
+        cfg.training.batch_size = GB;
+        cfg.training.eval_batch_size = GB;
+        cfg.data.shuffle = false;
+        cfg.data.scale = mode == 0;
+        cfg.data.binarize = mode == 1;
+        uint8_t pixels[COUNT * FEATURES], labels[COUNT] = {1, 0, 1, 1};
+        for (int i = 0; i < COUNT * FEATURES; i++)
+            pixels[i] = (uint8_t)(i % 5 == 0 ? 0 : (i * 37) % 256);
+        clmlp_dataset ds = {.count = COUNT, .rows = 1, .cols = FEATURES, .pixels = pixels, .labels = labels};
+        clmlp_session s;
+        clmlp_err err = {0};
+        float x[GB * FEATURES];
+        if (clmlp_session_create(&cfg, &dev, FEATURES, &s, &err) < 0 || clmlp_session_upload_train(&s, &ds, &err) < 0 ||
+            clmlp_session_init_params(&s, &err) < 0 || clmlp_session_enqueue_steps(&s, 1, 1, &err) < 0 ||
+            clmlp_executor_read_tensor(&s.train, s.train_plan->graph.x, x, &err) < 0)
+            test_fail(__FILE__, __LINE__, "mode %d: %s", mode, err.msg);
+        else
+            for (int i = 0; i < GB * FEATURES; i++) {
+                uint8_t p = pixels[GB * FEATURES + i]; /* step 1 reads examples 2 and 3 */
+                float want = mode == 0 ? p / 255.0f : mode == 1 ? (p > 0 ? 1.0f : 0.0f) : (float)p;
+                if (fabsf(x[i] - want) > 1e-6f) {
+                    test_fail(__FILE__, __LINE__, "mode %d: x[%d] = %g, want %g", mode, i, x[i], want);
+                    break;
+                }
+            }
+        clmlp_session_release(&s);
+    }
+    clmlp_device_close(&dev);
+}
+
 const test_case runtime_tests[] = {
+    {"gather_converts_every_pixel", gather_converts_every_pixel, true},
     {"reference_gradient_matches_finite_differences", reference_gradient_matches_finite_differences, false},
     {"relu_adam_fused_matches_reference", relu_adam_fused_matches_reference, true},
     {"relu_adam_unfused_matches_reference", relu_adam_unfused_matches_reference, true},

@@ -39,7 +39,7 @@ static void train_writes_report_json(void)
     char *json = test_read_file(path, NULL);
     CHECK(json != NULL);
     if (json) {
-        CHECK_CONTAINS(json, "\"device\": {\n    \"name\":");
+        CHECK_CONTAINS(json, "\"device\": {\n    \"index\":");
         CHECK_CONTAINS(json, "\"accuracy\":");
         CHECK_CONTAINS(json, "\"epochs\": [");
         CHECK_CONTAINS(json, "\"device_plan_bytes\":");

@@ -43,6 +43,7 @@ int clmlp_cmd_devices(int argc, char **argv);
 int clmlp_cmd_check(int argc, char **argv);
 int clmlp_cmd_compile(int argc, char **argv);
 int clmlp_cmd_train(int argc, char **argv);
+int clmlp_cmd_report(int argc, char **argv);
 int clmlp_cmd_compare(int argc, char **argv);
 int clmlp_cmd_extrapolate(int argc, char **argv);
 

@@ -45,6 +45,11 @@ void clmlp_strlcpy(char *dst, const char *src, size_t cap);
 /* Case-insensitive substring test; an empty needle matches everything. */
 bool clmlp_contains_ci(const char *hay, const char *needle);
 
+/* The whole file plus a terminating NUL (malloc'ed), at most max_bytes.
+ * Errors use `code` and name the file as "<what> '<path>'". */
+char *clmlp_read_text_file(const char *path, size_t max_bytes, const char *what, int code, size_t *len,
+                           clmlp_err *err);
+
 /* Monotonic clock in seconds. */
 double clmlp_now(void);
 

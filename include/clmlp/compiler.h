@@ -122,6 +122,10 @@ double clmlp_plan_flops(const clmlp_plan *plan);
 double clmlp_plan_bytes(const clmlp_plan *plan);
 /* Human-readable plan: launches with fused ops, shapes, FLOPs, bytes; buffer plan and peak. */
 void clmlp_plan_dump(const clmlp_plan *plan, const char *title, FILE *out);
+/* One launch in words: "h0 = x . W0  (M=100 N=400 K=784, generated)", or its
+ * outputs <- inputs with shapes; and the ops it fuses ("matmul+bias_add+relu"). */
+void clmlp_launch_describe(const clmlp_plan *plan, int launch, char *buf, size_t cap);
+const char *clmlp_launch_ops(const clmlp_plan *plan, int launch);
 
 const char *clmlp_region_name(clmlp_region region);
 const char *clmlp_gemm_provider_name(clmlp_gemm_provider provider);

@@ -98,6 +98,7 @@ typedef struct clmlp_config {
     struct {
         bool enabled;
         int trace_steps;
+        bool probe;
     } profile;
 
     /* `clmlp compare`: the same experiment on several devices. */

@@ -59,6 +59,9 @@ const char *clmlp_device_type_name(cl_device_type type);
  * opencl_c_version, driver_version. */
 void clmlp_devices_print(FILE *out, const clmlp_device_desc *descs, int count);
 void clmlp_devices_print_json(FILE *out, const clmlp_device_desc *descs, int count);
+/* The keys above, written into an object the caller has opened. */
+struct clmlp_json;
+void clmlp_device_write_json_fields(struct clmlp_json *j, const clmlp_device_desc *d);
 
 /* An opened device: one context, one in-order queue with profiling enabled. */
 typedef struct clmlp_device {
@@ -82,6 +85,21 @@ int clmlp_program_build(clmlp_device *dev, const char *source, const char *optio
 
 /* $CLMLP_CACHE_DIR, else $XDG_CACHE_HOME/clmlp, else $HOME/.cache/clmlp. Created on demand. */
 const char *clmlp_cache_dir(void);
+
+/* <cache>/<folder>/<sha256 of purpose, platform, device name and version,
+ * driver, extra><suffix>: a per-device cache file for facts that depend on
+ * the hardware and driver (probe results, tuning choices). The folder is
+ * created on demand. extra may be NULL. */
+void clmlp_device_cache_path(const clmlp_device_desc *d, const char *folder, const char *purpose, const char *extra,
+                             const char *suffix, char *out, size_t cap);
+
+/* Profiling timestamps of a completed event (device clock, ns):
+ * t[0] QUEUED, t[1] SUBMIT, t[2] START, t[3] END. */
+int clmlp_event_times(cl_event ev, cl_ulong t[4], clmlp_err *err);
+/* START and END only (half the queries, for events that are only summed). */
+int clmlp_event_span(cl_event ev, cl_ulong *start, cl_ulong *end, clmlp_err *err);
+/* END - START of a completed event, in seconds. */
+int clmlp_event_seconds(cl_event ev, double *seconds, clmlp_err *err);
 
 /* Symbolic names: CL_OUT_OF_RESOURCES, CLBlastInvalidLocalMemUsage, ... */
 const char *clmlp_cl_error_name(cl_int code);

@@ -5,6 +5,8 @@
 #define CLMLP_EXPERIMENT_H
 
 #include "clmlp/device.h"
+#include "clmlp/probe.h"
+#include "clmlp/profile.h"
 #include "clmlp/session.h"
 
 typedef enum {
@@ -13,8 +15,10 @@ typedef enum {
     CLMLP_PHASE_DEVICE,
     CLMLP_PHASE_COMPILE, /* graph compiler + program builds (incl. the binary cache) */
     CLMLP_PHASE_UPLOAD,
+    CLMLP_PHASE_WARMUP,  /* first launch of every kernel (drivers finish compiling), parameter init */
     CLMLP_PHASE_TRAIN,
     CLMLP_PHASE_EVAL,
+    CLMLP_PHASE_PROBE,   /* the device peak, measured once per device (profile.probe) */
     CLMLP_PHASE_REPORT,
     CLMLP_PHASE_COUNT
 } clmlp_phase;
@@ -24,9 +28,17 @@ typedef struct clmlp_epoch_stats {
     double seconds; /* wall time of the epoch, device work included */
 } clmlp_epoch_stats;
 
+/* Host memory around one phase (resident set; peak since process start). */
+typedef struct clmlp_phase_memory {
+    size_t rss_start, rss_end, peak_end;
+} clmlp_phase_memory;
+
 typedef struct clmlp_run_result {
     clmlp_device_desc device;
+    double phase_start[CLMLP_PHASE_COUNT]; /* host clock (clmlp_now) */
     double phase_seconds[CLMLP_PHASE_COUNT];
+    clmlp_phase_memory phase_memory[CLMLP_PHASE_COUNT];
+    int input_dim;             /* pixels per image, from the data */
     int64_t train_count, test_count;
     int steps_per_epoch;
     bool streamed;             /* training chunks streamed from the host */
@@ -41,7 +53,11 @@ typedef struct clmlp_run_result {
     double flops_per_step, bytes_per_step;
     size_t device_plan_bytes;  /* training plan peak + evaluation arena */
     size_t dataset_device_bytes, run_buffer_bytes;
+    size_t device_alloc_bytes; /* what the run actually allocated on the device (CL_MEM_SIZE) */
     int programs_compiled, programs_from_cache;
+    clmlp_profiler profile;    /* per-launch device times, trace and memory samples */
+    bool has_probe;
+    clmlp_probe probe;         /* device peak (profile.probe) */
 } clmlp_run_result;
 
 /* Hooks for user-facing output; any may be NULL. */
@@ -50,11 +66,18 @@ typedef struct clmlp_run_hooks {
     void (*on_start)(void *user, const clmlp_config *cfg, const clmlp_session *s);
     clmlp_progress_fn on_progress;
     void (*on_epoch)(void *user, int epoch, int epochs, const clmlp_epoch_stats *stats);
+    double config_seconds; /* what loading the config took the caller, reported as its phase */
 } clmlp_run_hooks;
 
 int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, clmlp_run_result *res,
                          clmlp_err *err);
 void clmlp_run_result_free(clmlp_run_result *res);
 const char *clmlp_phase_name(clmlp_phase phase);
+
+/* Marks a phase that runs outside clmlp_experiment_run (writing the report):
+ * begin records its start and host memory, end its duration, memory and a
+ * trace span. */
+void clmlp_run_phase_begin(clmlp_run_result *res, clmlp_phase phase);
+int clmlp_run_phase_end(clmlp_run_result *res, clmlp_phase phase, clmlp_err *err);
 
 #endif

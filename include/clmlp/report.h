@@ -4,6 +4,7 @@
 #define CLMLP_REPORT_H
 
 #include "clmlp/experiment.h"
+#include "clmlp/json_parse.h"
 
 /* Creates the run directory: cfg->output.run_dir when set (or override_dir),
  * else <output.dir>/<name>-<YYYYmmdd-HHMMSS>[-N]. Fills path. */
@@ -14,7 +15,24 @@ int clmlp_run_dir_create(const clmlp_config *cfg, const char *override_dir, char
 int clmlp_write_file_atomic(const char *dir, const char *name, int (*write_fn)(FILE *out, const void *ctx),
                             const void *ctx, clmlp_err *err);
 
-/* report.json: device, config echo, data, plan, train (epochs), eval, memory, phases. */
+/* report.json: device (with its probed peak), config echo, data, plan,
+ * train (epochs), eval, memory, phases, profile, kernels. */
 int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_result *res);
+
+/* trace.json (Chrome trace event format) from the run's profiler. */
+int clmlp_report_write_trace(FILE *out, const clmlp_run_result *res);
+
+/* report.md from a parsed report.json. Check first: a tree without the keys
+ * the renderer reads is refused (CLMLP_EXIT_DATA) naming the first missing. */
+int clmlp_report_md_check(const clmlp_jv *report, clmlp_err *err);
+int clmlp_report_write_md(FILE *out, const void *report /* const clmlp_jv * */);
+
+/* All of a run's files, each written atomically: config.yaml, report.json,
+ * report.md (rendered from report.json's text) and trace.json. The report
+ * phase is timed into res before report.json is written. */
+int clmlp_report_write_run(const char *dir, const clmlp_config *cfg, clmlp_run_result *res, clmlp_err *err);
+
+/* `clmlp report`: dir/report.md again from dir/report.json. */
+int clmlp_report_rerender(const char *dir, clmlp_err *err);
 
 #endif

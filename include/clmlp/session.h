@@ -5,6 +5,7 @@
 #define CLMLP_SESSION_H
 
 #include "clmlp/data.h"
+#include "clmlp/profile.h"
 #include "clmlp/rng.h"
 #include "clmlp/runtime.h"
 
@@ -34,6 +35,12 @@ typedef struct clmlp_session {
     int chunk_steps;
     cl_mem chunk_pixels[2], chunk_labels[2];
     uint8_t *staging_pixels[2], *staging_labels[2];
+
+    /* Profiling (NULL = off): the stats entries of each plan's launch 0 and
+     * of each kind of transfer. */
+    clmlp_profiler *prof;
+    int prof_train, prof_eval;
+    int prof_upload, prof_order, prof_losses, prof_preds, prof_chunk;
 } clmlp_session;
 
 /* Called every few steps from inside an epoch (after a sync), and at its end. */
@@ -41,6 +48,13 @@ typedef void (*clmlp_progress_fn)(void *user, int epoch, int step, int steps);
 
 /* Builds the graphs, compiles both plans and creates the executors. */
 int clmlp_session_create(const clmlp_config *cfg, clmlp_device *dev, int input_dim, clmlp_session *s, clmlp_err *err);
+/* Records every launch and transfer from now on in prof (events read in
+ * batches at the syncs the session does anyway). prof NULL or disabled: off. */
+int clmlp_session_attach_profiler(clmlp_session *s, clmlp_profiler *prof, clmlp_err *err);
+/* Launches every kernel of both plans once, unprofiled, so lazy driver
+ * compiles happen now; needs both datasets uploaded. It writes garbage
+ * into parameters and optimizer state: initialise parameters after it. */
+int clmlp_session_warm_up(clmlp_session *s, clmlp_err *err);
 /* Parameter initialisation as the config says (seeded by training.seed);
  * gradients and optimizer state are zeroed. */
 int clmlp_session_init_params(clmlp_session *s, clmlp_err *err);
@@ -59,6 +73,8 @@ int clmlp_session_train_epoch(clmlp_session *s, int epoch, clmlp_progress_fn pro
 int clmlp_session_evaluate(clmlp_session *s, int *pred, clmlp_err *err);
 /* Uploads an explicit epoch order (tests use the identity). */
 int clmlp_session_set_order(clmlp_session *s, const uint32_t *order, clmlp_err *err);
+/* Device memory the session holds now: every buffer's CL_MEM_SIZE. */
+size_t clmlp_session_device_bytes(const clmlp_session *s);
 void clmlp_session_release(clmlp_session *s);
 
 #endif

@@ -1,6 +1,7 @@
 /* clmlp train CONFIG [--set k=v ...] [--out DIR]
  * Runs the experiment, prints progress, accuracy and the confusion matrix,
- * and writes config.yaml + report.json into the run directory. */
+ * and writes config.yaml, report.json, report.md and trace.json into the run
+ * directory. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -96,19 +97,6 @@ static void print_confusion(const clmlp_run_result *res)
     }
 }
 
-typedef struct {
-    const clmlp_config *cfg;
-    const clmlp_run_result *res;
-} report_ctx;
-
-static int write_report(FILE *out, const void *ctx)
-{
-    const report_ctx *rc = ctx;
-    return clmlp_report_write_json(out, rc->cfg, rc->res);
-}
-
-static int write_config(FILE *out, const void *ctx) { return clmlp_config_write_yaml(ctx, out); }
-
 int clmlp_cmd_train(int argc, char **argv)
 {
     clmlp_err err = {0};
@@ -122,13 +110,13 @@ int clmlp_cmd_train(int argc, char **argv)
 
     progress_state ps = {.tty = isatty(STDOUT_FILENO) != 0, .batch = cfg.training.batch_size,
                          .epochs = cfg.training.epochs};
-    clmlp_run_hooks hooks = {.user = &ps, .on_start = on_start, .on_progress = on_progress, .on_epoch = on_epoch};
+    clmlp_run_hooks hooks = {.user = &ps, .on_start = on_start, .on_progress = on_progress, .on_epoch = on_epoch,
+                             .config_seconds = config_seconds};
     clmlp_run_result res;
     if (clmlp_experiment_run(&cfg, &hooks, &res, &err) < 0) {
         clmlp_run_result_free(&res);
         return clmlp_cli_report_error(&err);
     }
-    res.phase_seconds[CLMLP_PHASE_CONFIG] = config_seconds;
     int64_t correct = 0;
     for (int c = 0; c < res.classes; c++)
         correct += res.confusion[c * res.classes + c];
@@ -138,20 +126,15 @@ int clmlp_cmd_train(int argc, char **argv)
            (long long)res.test_count, res.eval_seconds);
     print_confusion(&res);
 
-    double t = clmlp_now();
+    clmlp_run_phase_begin(&res, CLMLP_PHASE_REPORT);
     char dir[CLMLP_PATH_MAX];
-    report_ctx ctx = {&cfg, &res};
     int rc = 0;
     if (clmlp_run_dir_create(&cfg, args.out_dir, dir, sizeof dir, &err) < 0 ||
-        clmlp_write_file_atomic(dir, "config.yaml", write_config, &cfg, &err) < 0) {
+        clmlp_report_write_run(dir, &cfg, &res, &err) < 0)
         rc = clmlp_cli_report_error(&err);
-    } else {
-        res.phase_seconds[CLMLP_PHASE_REPORT] = clmlp_now() - t;
-        if (clmlp_write_file_atomic(dir, "report.json", write_report, &ctx, &err) < 0)
-            rc = clmlp_cli_report_error(&err);
-        else
-            printf("run:     %s/report.json\n", dir);
-    }
+    else
+        printf("run:     %s/ (report.md, report.json%s, config.yaml)\n", dir,
+               res.profile.enabled ? ", trace.json" : "");
     clmlp_run_result_free(&res);
     return rc;
 }

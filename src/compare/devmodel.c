@@ -94,7 +94,7 @@ static void id_of(const char *path, char *out, size_t cap)
 int clmlp_devmodel_load(const char *path, clmlp_devmodel *m, clmlp_err *err)
 {
     size_t len = 0;
-    char *text = cfg_read_file(path, "device model", &len, err);
+    char *text = clmlp_read_text_file(path, 1u << 20, "device model", CLMLP_EXIT_USAGE, &len, err);
     if (!text)
         return -1;
     char id[64];

@@ -13,9 +13,10 @@ static void shape_text(const clmlp_tensor *t, char *buf, size_t cap)
         snprintf(buf, cap, "%s[%d,%d]", t->name, t->rows, t->cols);
 }
 
-static void launch_shapes(const clmlp_plan *plan, const clmlp_launch *l, char *buf, size_t cap)
+void clmlp_launch_describe(const clmlp_plan *plan, int launch, char *buf, size_t cap)
 {
     const clmlp_graph *g = &plan->graph;
+    const clmlp_launch *l = &plan->launches[launch];
     if (l->is_gemm) {
         snprintf(buf, cap, "%s = %s%s . %s%s  (M=%d N=%d K=%d, %s)", g->tensors[l->c].name, g->tensors[l->a].name,
                  l->shape.trans_a ? "^T" : "", g->tensors[l->b].name, l->shape.trans_b ? "^T" : "", l->shape.m,
@@ -43,6 +44,12 @@ static void launch_shapes(const clmlp_plan *plan, const clmlp_launch *l, char *b
     }
 }
 
+const char *clmlp_launch_ops(const clmlp_plan *plan, int launch)
+{
+    const clmlp_op *op = &plan->graph.ops[plan->launches[launch].op];
+    return op->fused[0] ? op->fused : clmlp_op_kind_name(op->kind);
+}
+
 static double mib(size_t b) { return (double)b / (1024.0 * 1024.0); }
 
 void clmlp_plan_dump(const clmlp_plan *plan, const char *title, FILE *out)
@@ -53,11 +60,9 @@ void clmlp_plan_dump(const clmlp_plan *plan, const char *title, FILE *out)
     fprintf(out, "%3s  %-22s %-30s %9s %9s  %s\n", "#", "launch", "ops", "MFLOP", "KiB", "tensors");
     for (int i = 0; i < plan->n_launches; i++) {
         const clmlp_launch *l = &plan->launches[i];
-        const clmlp_op *op = &g->ops[l->op];
-        const char *ops = op->fused[0] ? op->fused : clmlp_op_kind_name(op->kind);
         char shapes[256];
-        launch_shapes(plan, l, shapes, sizeof shapes);
-        fprintf(out, "%3d  %-22s %-30s %9.3f %9.1f  %s\n", i, l->name, ops, l->flops / 1e6, l->bytes / 1024.0,
+        clmlp_launch_describe(plan, i, shapes, sizeof shapes);
+        fprintf(out, "%3d  %-22s %-30s %9.3f %9.1f  %s\n", i, l->name, clmlp_launch_ops(plan, i), l->flops / 1e6, l->bytes / 1024.0,
                 shapes);
     }
     const clmlp_buffer_plan *bp = &plan->buffers;

@@ -109,10 +109,6 @@ int cfg_resolve_path(const char *base, const char *rel, char *out, size_t cap);
 /* Lexical clean-up of a path, in place ("a/./b/../c" -> "a/c"). */
 void cfg_clean_path(char *path);
 
-/* load.c: the whole file, NUL-terminated (malloc'ed), at most 4 MiB; errors
- * name it as "<noun> '<path>'" ("cannot read config 'x.yaml': ..."). */
-char *cfg_read_file(const char *path, const char *noun, size_t *len, clmlp_err *err);
-
 /* override.c: applies one "section.key=value" string. */
 int cfg_apply_override(clmlp_config *cfg, const char *spec, unsigned char *seen, clmlp_err *err);
 

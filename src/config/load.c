@@ -3,7 +3,6 @@
  * loaded config does not depend on where clmlp was started. */
 #include "config/config_internal.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,58 +10,6 @@
 
 /* Configs are small; anything bigger is not a config. */
 #define CONFIG_MAX_BYTES (4u << 20)
-
-char *cfg_read_file(const char *path, const char *noun, size_t *len, clmlp_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        goto fail;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    if (!buf) {
-        fclose(f);
-        clmlp_fail(err, CLMLP_EXIT_INTERNAL, "out of memory reading %s '%s'", noun, path);
-        return NULL;
-    }
-    for (;;) {
-        if (n == cap) {
-            if (cap >= CONFIG_MAX_BYTES) {
-                free(buf);
-                fclose(f);
-                clmlp_fail(err, CLMLP_EXIT_USAGE, "%s '%s' is larger than %u MiB", noun, path, CONFIG_MAX_BYTES >> 20);
-                return NULL;
-            }
-            char *bigger = realloc(buf, cap * 2 + 1);
-            if (!bigger) {
-                free(buf);
-                fclose(f);
-                clmlp_fail(err, CLMLP_EXIT_INTERNAL, "out of memory reading %s '%s'", noun, path);
-                return NULL;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    /* A folder opens fine and fails on read (EISDIR). */
-    if (ferror(f)) {
-        int saved = errno;
-        free(buf);
-        fclose(f);
-        errno = saved;
-        goto fail;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-fail:
-    clmlp_fail(err, CLMLP_EXIT_USAGE, "cannot read %s '%s': %s", noun, path, strerror(errno));
-    return NULL;
-}
 
 /* The folder of path, absolute, into out. */
 static void folder_of(const char *path, char *out, size_t cap)
@@ -99,7 +46,7 @@ int clmlp_config_load(const char *path, const char *const *overrides, int n_over
 {
     clmlp_config_defaults(cfg);
     size_t len = 0;
-    char *text = cfg_read_file(path, "config", &len, err);
+    char *text = clmlp_read_text_file(path, CONFIG_MAX_BYTES, "config", CLMLP_EXIT_USAGE, &len, err);
     if (!text)
         return -1;
     if (strlen(path) >= sizeof cfg->source_path) {

@@ -114,7 +114,9 @@ const cfg_key cfg_schema[] = {
     {.path = "profile.enabled", .type = CFG_BOOL, F(profile.enabled), .def = "true",
      .doc = "record every launch's device time"},
     {.path = "profile.trace_steps", .type = CFG_INT, F(profile.trace_steps), CLOSED(0, 1000000), .def = "20",
-     .doc = "training steps written to trace.json, 0 = none"},
+     .doc = "training steps (and evaluation batches) written to trace.json, 0 = none"},
+    {.path = "profile.probe", .type = CFG_BOOL, F(profile.probe), .def = "true",
+     .doc = "measure the device's peak (cached per device) so reports show % of peak"},
 
     {.path = "compare.devices", .type = CFG_STRING, F(compare.devices), .def = "",
      .doc = "clmlp compare: device specs separated by ',' (name=pthread,type=gpu:index=1,basic), as --devices"},

@@ -75,28 +75,32 @@ void clmlp_devices_print(FILE *out, const clmlp_device_desc *descs, int count)
     }
 }
 
+void clmlp_device_write_json_fields(clmlp_json *j, const clmlp_device_desc *d)
+{
+    clmlp_json_int(j, "index", d->index);
+    clmlp_json_string(j, "platform", d->platform);
+    clmlp_json_string(j, "name", d->name);
+    clmlp_json_string(j, "vendor", d->vendor);
+    clmlp_json_string(j, "type", clmlp_device_type_name(d->type));
+    clmlp_json_int(j, "compute_units", d->compute_units);
+    clmlp_json_int(j, "clock_mhz", d->clock_mhz);
+    clmlp_json_int(j, "global_mem_bytes", (int64_t)d->global_mem);
+    clmlp_json_int(j, "local_mem_bytes", (int64_t)d->local_mem);
+    clmlp_json_int(j, "max_alloc_bytes", (int64_t)d->max_alloc);
+    clmlp_json_int(j, "max_work_group_size", (int64_t)d->max_work_group);
+    clmlp_json_string(j, "version", d->version);
+    clmlp_json_string(j, "opencl_c_version", d->opencl_c);
+    clmlp_json_string(j, "driver_version", d->driver);
+}
+
 void clmlp_devices_print_json(FILE *out, const clmlp_device_desc *descs, int count)
 {
     clmlp_json j;
     clmlp_json_init(&j, out);
     clmlp_json_begin_array(&j, NULL);
     for (int i = 0; i < count; i++) {
-        const clmlp_device_desc *d = &descs[i];
         clmlp_json_begin_object(&j, NULL);
-        clmlp_json_int(&j, "index", d->index);
-        clmlp_json_string(&j, "platform", d->platform);
-        clmlp_json_string(&j, "name", d->name);
-        clmlp_json_string(&j, "vendor", d->vendor);
-        clmlp_json_string(&j, "type", clmlp_device_type_name(d->type));
-        clmlp_json_int(&j, "compute_units", d->compute_units);
-        clmlp_json_int(&j, "clock_mhz", d->clock_mhz);
-        clmlp_json_int(&j, "global_mem_bytes", (int64_t)d->global_mem);
-        clmlp_json_int(&j, "local_mem_bytes", (int64_t)d->local_mem);
-        clmlp_json_int(&j, "max_alloc_bytes", (int64_t)d->max_alloc);
-        clmlp_json_int(&j, "max_work_group_size", (int64_t)d->max_work_group);
-        clmlp_json_string(&j, "version", d->version);
-        clmlp_json_string(&j, "opencl_c_version", d->opencl_c);
-        clmlp_json_string(&j, "driver_version", d->driver);
+        clmlp_device_write_json_fields(&j, &descs[i]);
         clmlp_json_end_object(&j);
     }
     clmlp_json_end_array(&j);

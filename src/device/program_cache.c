@@ -61,22 +61,39 @@ static void hash_field(clmlp_sha256 *h, const char *s)
     clmlp_sha256_update(h, s, strlen(s) + 1);
 }
 
-static void cache_path(const clmlp_device_desc *d, const char *source, const char *options, char *out, size_t cap)
+/* SHA-256 of the device identity and the given fields, as hex. */
+static void device_digest(const clmlp_device_desc *d, const char *purpose, const char *a, const char *b,
+                          char hex[65])
 {
     clmlp_sha256 h;
     clmlp_sha256_init(&h);
-    hash_field(&h, "clmlp program cache v1");
+    hash_field(&h, purpose);
     hash_field(&h, d->platform);
     hash_field(&h, d->name);
     hash_field(&h, d->version);
     hash_field(&h, d->driver);
-    hash_field(&h, options);
-    hash_field(&h, source);
+    hash_field(&h, a ? a : "");
+    hash_field(&h, b ? b : "");
     uint8_t digest[32];
     clmlp_sha256_final(&h, digest);
-    char hex[65];
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}
+
+void clmlp_device_cache_path(const clmlp_device_desc *d, const char *folder, const char *purpose, const char *extra,
+                             const char *suffix, char *out, size_t cap)
+{
+    char hex[65], dir[PATH_MAX_];
+    device_digest(d, purpose, extra, NULL, hex);
+    snprintf(dir, sizeof dir, "%s/%s", clmlp_cache_dir(), folder);
+    (void)make_dirs(dir); /* a failure shows up when the file is written */
+    snprintf(out, cap, "%s/%s%s", dir, hex, suffix);
+}
+
+static void cache_path(const clmlp_device_desc *d, const char *source, const char *options, char *out, size_t cap)
+{
+    char hex[65];
+    device_digest(d, "clmlp program cache v1", options, source, hex);
     snprintf(out, cap, "%s/programs/%s.bin", clmlp_cache_dir(), hex);
 }
 

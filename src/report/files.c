@@ -40,10 +40,12 @@ int clmlp_run_dir_create(const clmlp_config *cfg, const char *override_dir, char
     localtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
     for (int n = 0; n < 100; n++) {
+        char candidate[CLMLP_PATH_MAX + CLMLP_NAME_MAX + 64];
         if (n == 0)
-            snprintf(path, cap, "%s/%s-%s", cfg->output.dir, cfg->name, stamp);
+            snprintf(candidate, sizeof candidate, "%s/%s-%s", cfg->output.dir, cfg->name, stamp);
         else
-            snprintf(path, cap, "%s/%s-%s-%d", cfg->output.dir, cfg->name, stamp, n);
+            snprintf(candidate, sizeof candidate, "%s/%s-%s-%d", cfg->output.dir, cfg->name, stamp, n);
+        clmlp_strlcpy(path, candidate, cap);
         if (mkdir(path, 0755) == 0)
             return 0;
         if (errno != EEXIST)

@@ -1,30 +1,146 @@
 /* report.json: the one machine-readable record of a run. Keys are stable
  * and documented in the README; later stages add keys, never rename them. */
+#include <string.h>
+
 #include "clmlp/json.h"
 #include "clmlp/report.h"
 
-static void write_device(clmlp_json *j, const clmlp_device_desc *d)
+static void write_device(clmlp_json *j, const clmlp_run_result *res)
 {
     clmlp_json_begin_object(j, "device");
-    clmlp_json_string(j, "name", d->name);
-    clmlp_json_string(j, "type", clmlp_device_type_name(d->type));
-    clmlp_json_string(j, "platform", d->platform);
-    clmlp_json_string(j, "vendor", d->vendor);
-    clmlp_json_string(j, "version", d->version);
-    clmlp_json_string(j, "driver_version", d->driver);
-    clmlp_json_int(j, "compute_units", d->compute_units);
-    clmlp_json_int(j, "clock_mhz", d->clock_mhz);
-    clmlp_json_int(j, "global_mem_bytes", (int64_t)d->global_mem);
+    clmlp_device_write_json_fields(j, &res->device);
+    if (res->has_probe) {
+        clmlp_json_begin_object(j, "probe");
+        clmlp_json_number(j, "gemm_gflops", res->probe.gemm_gflops);
+        clmlp_json_int(j, "gemm_size", res->probe.gemm_size);
+        clmlp_json_number(j, "copy_gbps", res->probe.copy_gbps);
+        clmlp_json_number(j, "launch_us", res->probe.launch_us);
+        clmlp_json_end_object(j);
+    } else {
+        clmlp_json_null(j, "probe");
+    }
     clmlp_json_end_object(j);
 }
 
-static void write_config(clmlp_json *j, const clmlp_config *cfg)
+/* Wall seconds of the phase a kernel's time is a share of. */
+static double phase_wall(const clmlp_run_result *res, const char *phase)
+{
+    if (strcmp(phase, "train") == 0)
+        return res->train_seconds;
+    if (strcmp(phase, "eval") == 0)
+        return res->eval_seconds;
+    return res->train_seconds + res->eval_seconds + res->phase_seconds[CLMLP_PHASE_UPLOAD];
+}
+
+/* Where a kernel sits under the device's roofline: its arithmetic
+ * intensity (FLOP per byte) decides whether peak FLOP/s or peak bandwidth
+ * bounds it; roofline_pct is how close it gets to that bound. */
+static void write_roofline(clmlp_json *j, const clmlp_run_result *res, const clmlp_kernel_stats *k, double gflops,
+                           double gbps)
+{
+    if (!res->has_probe) {
+        clmlp_json_null(j, "gflops_pct_of_peak");
+        clmlp_json_null(j, "gbps_pct_of_peak");
+        clmlp_json_null(j, "bound");
+        clmlp_json_null(j, "roofline_pct");
+        return;
+    }
+    const clmlp_probe *pk = &res->probe;
+    double intensity = k->bytes > 0 ? k->flops / k->bytes : 0;
+    bool compute = intensity * pk->copy_gbps >= pk->gemm_gflops;
+    double attainable = compute ? pk->gemm_gflops : intensity * pk->copy_gbps;
+    clmlp_json_number(j, "gflops_pct_of_peak", 100.0 * gflops / pk->gemm_gflops);
+    clmlp_json_number(j, "gbps_pct_of_peak", 100.0 * gbps / pk->copy_gbps);
+    clmlp_json_string(j, "bound", compute ? "compute" : "memory");
+    clmlp_json_number(j, "roofline_pct", compute ? 100.0 * gflops / attainable : 100.0 * gbps / pk->copy_gbps);
+}
+
+static void write_kernels(clmlp_json *j, const clmlp_run_result *res)
+{
+    const clmlp_profiler *p = &res->profile;
+    clmlp_json_begin_array(j, "kernels");
+    for (int i = 0; i < p->n_stats; i++) {
+        const clmlp_kernel_stats *k = &p->stats[i];
+        if (k->calls == 0)
+            continue;
+        double secs = k->device_seconds, wall = phase_wall(res, k->phase);
+        double gflops = secs > 0 ? k->flops / secs / 1e9 : 0, gbps = secs > 0 ? k->bytes / secs / 1e9 : 0;
+        clmlp_json_begin_object(j, NULL);
+        clmlp_json_string(j, "name", k->name);
+        clmlp_json_string(j, "ops", k->ops);
+        clmlp_json_string(j, "label", k->label);
+        clmlp_json_string(j, "phase", k->phase);
+        clmlp_json_int(j, "calls", k->calls);
+        clmlp_json_number(j, "device_ms_total", secs * 1e3);
+        clmlp_json_number(j, "device_ms_mean", secs * 1e3 / (double)k->calls);
+        clmlp_json_number(j, "flops_per_call", k->flops / (double)k->calls);
+        clmlp_json_number(j, "bytes_per_call", k->bytes / (double)k->calls);
+        clmlp_json_number(j, "gflops", gflops);
+        clmlp_json_number(j, "gbps", gbps);
+        clmlp_json_number(j, "share_of_phase_wall", wall > 0 ? secs / wall : 0);
+        write_roofline(j, res, k, gflops, gbps);
+        clmlp_json_end_object(j);
+    }
+    clmlp_json_end_array(j);
+}
+
+static void write_profile(clmlp_json *j, const clmlp_run_result *res)
+{
+    const clmlp_profiler *p = &res->profile;
+    double train = clmlp_profiler_phase_device_seconds(p, "train");
+    double eval = clmlp_profiler_phase_device_seconds(p, "eval");
+    clmlp_json_begin_object(j, "profile");
+    clmlp_json_bool(j, "enabled", p->enabled);
+    clmlp_json_int(j, "trace_steps", p->trace_steps);
+    clmlp_json_int(j, "events", p->events_read);
+    clmlp_json_number(j, "host_seconds", p->host_seconds);
+    clmlp_json_number(j, "host_share_of_train", res->train_seconds > 0 ? p->host_seconds / res->train_seconds : 0);
+    clmlp_json_number(j, "train_device_seconds", train);
+    clmlp_json_number(j, "train_device_share", res->train_seconds > 0 ? train / res->train_seconds : 0);
+    clmlp_json_number(j, "eval_device_seconds", eval);
+    clmlp_json_number(j, "transfer_device_seconds", clmlp_profiler_phase_device_seconds(p, "transfer"));
+    clmlp_json_end_object(j);
+}
+
+static void write_memory(clmlp_json *j, const clmlp_run_result *res)
+{
+    size_t host_peak = 0;
+    for (int p = 0; p < CLMLP_PHASE_COUNT; p++)
+        if (res->phase_memory[p].peak_end > host_peak)
+            host_peak = res->phase_memory[p].peak_end;
+    clmlp_json_begin_object(j, "memory");
+    clmlp_json_int(j, "host_peak_bytes", (int64_t)host_peak);
+    clmlp_json_int(j, "device_alloc_bytes", (int64_t)res->device_alloc_bytes);
+    clmlp_json_int(j, "device_plan_bytes", (int64_t)res->device_plan_bytes);
+    clmlp_json_int(j, "device_dataset_bytes", (int64_t)res->dataset_device_bytes);
+    clmlp_json_int(j, "device_run_buffer_bytes", (int64_t)res->run_buffer_bytes);
+    clmlp_json_end_object(j);
+}
+
+static void write_phases(clmlp_json *j, const clmlp_run_result *res)
+{
+    clmlp_json_begin_array(j, "phases");
+    for (int p = 0; p < CLMLP_PHASE_COUNT; p++) {
+        const clmlp_phase_memory *m = &res->phase_memory[p];
+        clmlp_json_begin_object(j, NULL);
+        clmlp_json_string(j, "name", clmlp_phase_name((clmlp_phase)p));
+        clmlp_json_number(j, "seconds", res->phase_seconds[p]);
+        clmlp_json_int(j, "host_rss_start_bytes", (int64_t)m->rss_start);
+        clmlp_json_int(j, "host_rss_end_bytes", (int64_t)m->rss_end);
+        clmlp_json_int(j, "host_rss_growth_bytes", (int64_t)m->rss_end - (int64_t)m->rss_start);
+        clmlp_json_int(j, "host_peak_bytes", (int64_t)m->peak_end);
+        clmlp_json_end_object(j);
+    }
+    clmlp_json_end_array(j);
+}
+
+static void write_config(clmlp_json *j, const clmlp_config *cfg, const clmlp_run_result *res)
 {
     clmlp_json_begin_object(j, "config");
     clmlp_json_string(j, "name", cfg->name);
     clmlp_json_string(j, "source", cfg->source_path);
     clmlp_json_begin_array(j, "layers");
-    clmlp_json_int(j, NULL, cfg->model.input);
+    clmlp_json_int(j, NULL, res->input_dim);
     for (int i = 0; i < cfg->model.n_hidden; i++)
         clmlp_json_int(j, NULL, cfg->model.hidden[i]);
     clmlp_json_int(j, NULL, cfg->model.classes);
@@ -48,8 +164,8 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     clmlp_json_begin_object(&j, NULL);
     clmlp_json_string(&j, "clmlp_report_version", "1");
     clmlp_json_string(&j, "name", cfg->name);
-    write_device(&j, &res->device);
-    write_config(&j, cfg);
+    write_device(&j, res);
+    write_config(&j, cfg, res);
 
     clmlp_json_begin_object(&j, "data");
     clmlp_json_int(&j, "train_examples", res->train_count);
@@ -97,20 +213,10 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     clmlp_json_end_array(&j);
     clmlp_json_end_object(&j);
 
-    clmlp_json_begin_object(&j, "memory");
-    clmlp_json_int(&j, "device_plan_bytes", (int64_t)res->device_plan_bytes);
-    clmlp_json_int(&j, "device_dataset_bytes", (int64_t)res->dataset_device_bytes);
-    clmlp_json_int(&j, "device_run_buffer_bytes", (int64_t)res->run_buffer_bytes);
-    clmlp_json_end_object(&j);
-
-    clmlp_json_begin_array(&j, "phases");
-    for (int p = 0; p < CLMLP_PHASE_COUNT; p++) {
-        clmlp_json_begin_object(&j, NULL);
-        clmlp_json_string(&j, "name", clmlp_phase_name((clmlp_phase)p));
-        clmlp_json_number(&j, "seconds", res->phase_seconds[p]);
-        clmlp_json_end_object(&j);
-    }
-    clmlp_json_end_array(&j);
+    write_memory(&j, res);
+    write_phases(&j, res);
+    write_profile(&j, res);
+    write_kernels(&j, res);
     clmlp_json_end_object(&j);
     return ferror(out) ? -1 : 0;
 }

@@ -1,4 +1,5 @@
 /* An experiment end to end; see experiment.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,7 +8,7 @@
 const char *clmlp_phase_name(clmlp_phase phase)
 {
     static const char *const names[CLMLP_PHASE_COUNT] = {"config", "load", "device", "compile",
-                                                         "upload", "train", "eval", "report"};
+                                                         "upload", "warmup", "train", "eval", "probe", "report"};
     return (unsigned)phase < CLMLP_PHASE_COUNT ? names[phase] : "?";
 }
 
@@ -47,6 +48,44 @@ static int evaluate(clmlp_session *s, const clmlp_dataset *test, clmlp_run_resul
     return 0;
 }
 
+void clmlp_run_phase_begin(clmlp_run_result *res, clmlp_phase phase)
+{
+    res->phase_start[phase] = clmlp_now();
+    res->phase_memory[phase].rss_start = clmlp_host_rss_bytes();
+}
+
+static int phase_end_with(clmlp_run_result *res, clmlp_phase phase, size_t device_bytes, clmlp_err *err)
+{
+    double end = clmlp_now();
+    res->phase_seconds[phase] = end - res->phase_start[phase];
+    clmlp_phase_memory *m = &res->phase_memory[phase];
+    m->rss_end = clmlp_host_rss_bytes();
+    m->peak_end = clmlp_host_peak_rss_bytes();
+    if (device_bytes > res->device_alloc_bytes)
+        res->device_alloc_bytes = device_bytes;
+    if (clmlp_profiler_span(&res->profile, clmlp_phase_name(phase), res->phase_start[phase], end, err) < 0)
+        return -1;
+    return clmlp_profiler_sample_memory(&res->profile, res->device_alloc_bytes, err);
+}
+
+int clmlp_run_phase_end(clmlp_run_result *res, clmlp_phase phase, clmlp_err *err)
+{
+    return phase_end_with(res, phase, res->device_alloc_bytes, err);
+}
+
+/* The device's peak for the report; a failure costs the report its % of
+ * peak column, not the run. */
+static void probe_device(const clmlp_config *cfg, clmlp_device *dev, clmlp_run_result *res)
+{
+    if (!cfg->profile.probe)
+        return;
+    clmlp_err err = {0};
+    if (clmlp_probe_device(dev, true, &res->probe, &err) == 0)
+        res->has_probe = true;
+    else
+        fprintf(stderr, "clmlp: warning: device probe failed, the report has no %% of peak: %s\n", err.msg);
+}
+
 int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, clmlp_run_result *res,
                          clmlp_err *err)
 {
@@ -55,12 +94,19 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         hooks = &no_hooks;
     memset(res, 0, sizeof *res);
     res->classes = cfg->model.classes;
+    clmlp_profiler_init(&res->profile, cfg->profile.enabled, cfg->profile.trace_steps);
     clmlp_dataset train = {0}, test = {0};
     clmlp_device dev = {0};
     clmlp_session s = {0};
     int rc = -1;
 
-    double t = clmlp_now();
+    /* The caller loaded the config just before calling. */
+    res->phase_start[CLMLP_PHASE_CONFIG] = res->profile.origin - hooks->config_seconds;
+    if (phase_end_with(res, CLMLP_PHASE_CONFIG, 0, err) < 0)
+        goto done;
+    res->phase_seconds[CLMLP_PHASE_CONFIG] = hooks->config_seconds;
+
+    clmlp_run_phase_begin(res, CLMLP_PHASE_LOAD);
     if (clmlp_data_load(&cfg->data.train, &train, err) < 0 || clmlp_data_load(&cfg->data.test, &test, err) < 0)
         goto done;
     int input_dim = (int)clmlp_dataset_features(&train);
@@ -69,20 +115,23 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
                    cfg->model.input, input_dim);
         goto done;
     }
+    res->input_dim = input_dim;
     res->train_count = train.count;
     res->test_count = test.count;
-    res->phase_seconds[CLMLP_PHASE_LOAD] = clmlp_now() - t;
+    if (phase_end_with(res, CLMLP_PHASE_LOAD, 0, err) < 0)
+        goto done;
 
-    t = clmlp_now();
-    if (open_device(cfg, &dev, err) < 0)
+    clmlp_run_phase_begin(res, CLMLP_PHASE_DEVICE);
+    if (open_device(cfg, &dev, err) < 0 || clmlp_profiler_calibrate(&res->profile, &dev, err) < 0)
         goto done;
     res->device = dev.desc;
-    res->phase_seconds[CLMLP_PHASE_DEVICE] = clmlp_now() - t;
-
-    t = clmlp_now();
-    if (clmlp_session_create(cfg, &dev, input_dim, &s, err) < 0)
+    if (phase_end_with(res, CLMLP_PHASE_DEVICE, 0, err) < 0)
         goto done;
-    res->phase_seconds[CLMLP_PHASE_COMPILE] = clmlp_now() - t;
+
+    clmlp_run_phase_begin(res, CLMLP_PHASE_COMPILE);
+    if (clmlp_session_create(cfg, &dev, input_dim, &s, err) < 0 ||
+        clmlp_session_attach_profiler(&s, &res->profile, err) < 0)
+        goto done;
     res->launches_per_step = s.train_plan->n_launches;
     res->eval_launches_per_batch = s.eval_plan->n_launches;
     res->flops_per_step = clmlp_plan_flops(s.train_plan);
@@ -91,16 +140,28 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         s.train_plan->buffers.peak_bytes + s.eval_plan->buffers.region_bytes[CLMLP_REGION_ARENA];
     res->programs_compiled = s.train.programs_compiled + s.eval.programs_compiled;
     res->programs_from_cache = s.train.programs_from_cache + s.eval.programs_from_cache;
-
-    t = clmlp_now();
-    if (clmlp_session_upload_train(&s, &train, err) < 0 || clmlp_session_upload_test(&s, &test, err) < 0 ||
-        clmlp_session_init_params(&s, err) < 0 || clmlp_cl_check(clFinish(dev.queue), "clFinish", err) < 0)
+    if (phase_end_with(res, CLMLP_PHASE_COMPILE, clmlp_session_device_bytes(&s), err) < 0)
         goto done;
-    res->phase_seconds[CLMLP_PHASE_UPLOAD] = clmlp_now() - t;
+
+    clmlp_run_phase_begin(res, CLMLP_PHASE_UPLOAD);
+    if (clmlp_session_upload_train(&s, &train, err) < 0 || clmlp_session_upload_test(&s, &test, err) < 0 ||
+        clmlp_cl_check(clFinish(dev.queue), "clFinish", err) < 0 || clmlp_profiler_flush(&res->profile, err) < 0)
+        goto done;
     res->steps_per_epoch = s.steps_per_epoch;
     res->streamed = s.streaming;
     res->dataset_device_bytes = s.dataset_device_bytes;
     res->run_buffer_bytes = s.run_buffer_bytes;
+    if (phase_end_with(res, CLMLP_PHASE_UPLOAD, clmlp_session_device_bytes(&s), err) < 0)
+        goto done;
+
+    /* Drivers compile lazily (PoCL per work-group size, CLBlast its GEMM
+     * kernels) at a kernel's first launch: do those launches here so the
+     * build cost is reported as such and not as the first epoch's. */
+    clmlp_run_phase_begin(res, CLMLP_PHASE_WARMUP);
+    if (clmlp_session_warm_up(&s, err) < 0 || clmlp_session_init_params(&s, err) < 0 ||
+        clmlp_cl_check(clFinish(dev.queue), "clFinish", err) < 0 || clmlp_profiler_flush(&res->profile, err) < 0 ||
+        phase_end_with(res, CLMLP_PHASE_WARMUP, clmlp_session_device_bytes(&s), err) < 0)
+        goto done;
     if (hooks->on_start)
         hooks->on_start(hooks->user, cfg, &s);
 
@@ -108,25 +169,35 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
                                err);
     if (!res->epochs)
         goto done;
-    double train_start = clmlp_now();
+    clmlp_run_phase_begin(res, CLMLP_PHASE_TRAIN);
     for (int e = 0; e < cfg->training.epochs; e++) {
         double t0 = clmlp_now();
         clmlp_epoch_stats *st = &res->epochs[e];
         if (clmlp_session_train_epoch(&s, e, hooks->on_progress, hooks->user, &st->loss, err) < 0)
             goto done;
-        st->seconds = clmlp_now() - t0;
+        double t1 = clmlp_now();
+        st->seconds = t1 - t0;
         res->epochs_done = e + 1;
+        char name[40];
+        snprintf(name, sizeof name, "epoch %d", e + 1);
+        if (clmlp_profiler_span(&res->profile, name, t0, t1, err) < 0)
+            goto done;
         if (hooks->on_epoch)
             hooks->on_epoch(hooks->user, e, cfg->training.epochs, st);
     }
-    res->train_seconds = clmlp_now() - train_start;
-    res->phase_seconds[CLMLP_PHASE_TRAIN] = res->train_seconds;
-
-    t = clmlp_now();
-    if (evaluate(&s, &test, res, err) < 0)
+    if (phase_end_with(res, CLMLP_PHASE_TRAIN, clmlp_session_device_bytes(&s), err) < 0)
         goto done;
-    res->eval_seconds = clmlp_now() - t;
-    res->phase_seconds[CLMLP_PHASE_EVAL] = res->eval_seconds;
+    res->train_seconds = res->phase_seconds[CLMLP_PHASE_TRAIN];
+
+    clmlp_run_phase_begin(res, CLMLP_PHASE_EVAL);
+    if (evaluate(&s, &test, res, err) < 0 ||
+        phase_end_with(res, CLMLP_PHASE_EVAL, clmlp_session_device_bytes(&s), err) < 0)
+        goto done;
+    res->eval_seconds = res->phase_seconds[CLMLP_PHASE_EVAL];
+    clmlp_run_phase_begin(res, CLMLP_PHASE_PROBE);
+    probe_device(cfg, &dev, res);
+    if (clmlp_run_phase_end(res, CLMLP_PHASE_PROBE, err) < 0)
+        goto done;
     rc = 0;
 done:
     clmlp_session_release(&s);
@@ -142,4 +213,5 @@ void clmlp_run_result_free(clmlp_run_result *res)
     free(res->confusion);
     res->epochs = NULL;
     res->confusion = NULL;
+    clmlp_profiler_release(&res->profile);
 }

@@ -9,13 +9,35 @@
  * from SYNC_EVERY steps ago, so the device never idles and progress is real. */
 #define SYNC_EVERY 10
 
+/* A blocking write of `bytes` from host, recorded as transfer `stat`. */
+static int write_buffer(clmlp_session *s, cl_mem mem, size_t bytes, const void *host, int stat, bool blocking,
+                        const char *call, clmlp_err *err)
+{
+    cl_event *ev = NULL;
+    if (clmlp_profiler_transfer(s->prof, stat, (double)bytes, true, &ev, err) < 0)
+        return -1;
+    return clmlp_cl_check(clEnqueueWriteBuffer(s->dev->queue, mem, blocking ? CL_TRUE : CL_FALSE, 0, bytes, host, 0,
+                                               NULL, ev),
+                          call, err);
+}
+
+static int read_buffer(clmlp_session *s, cl_mem mem, size_t bytes, void *host, int stat, const char *call,
+                       clmlp_err *err)
+{
+    cl_event *ev = NULL;
+    if (clmlp_profiler_transfer(s->prof, stat, (double)bytes, true, &ev, err) < 0)
+        return -1;
+    return clmlp_cl_check(clEnqueueReadBuffer(s->dev->queue, mem, CL_TRUE, 0, bytes, host, 0, NULL, ev), call, err);
+}
+
+/* A device buffer, filled from host (blocking) when host is non-NULL. */
 static int device_buffer(clmlp_session *s, size_t bytes, const void *host, cl_mem *out, const char *what,
                          clmlp_err *err)
 {
     cl_int rc;
-    cl_mem_flags flags = CL_MEM_READ_WRITE | (host ? CL_MEM_COPY_HOST_PTR : 0);
-    *out = clCreateBuffer(s->dev->context, flags, bytes ? bytes : 4, (void *)host, &rc);
-    if (clmlp_cl_check(rc, "clCreateBuffer", err) < 0)
+    *out = clCreateBuffer(s->dev->context, CL_MEM_READ_WRITE, bytes ? bytes : 4, NULL, &rc);
+    if (clmlp_cl_check(rc, "clCreateBuffer", err) < 0 ||
+        (host && bytes && write_buffer(s, *out, bytes, host, s->prof_upload, true, "clEnqueueWriteBuffer", err) < 0))
         return clmlp_fail_prefix(err, "%s (%zu bytes): ", what, bytes);
     return 0;
 }
@@ -59,6 +81,23 @@ fail:
     free(g);
     clmlp_session_release(s);
     return -1;
+}
+
+int clmlp_session_attach_profiler(clmlp_session *s, clmlp_profiler *prof, clmlp_err *err)
+{
+    s->prof = NULL;
+    if (!prof || !prof->enabled)
+        return 0;
+    if (clmlp_profiler_add_plan(prof, s->train_plan, "train", &s->prof_train, err) < 0 ||
+        clmlp_profiler_add_plan(prof, s->eval_plan, "eval", &s->prof_eval, err) < 0 ||
+        clmlp_profiler_add_transfer(prof, "upload (write)", &s->prof_upload, err) < 0 ||
+        clmlp_profiler_add_transfer(prof, "epoch order (write)", &s->prof_order, err) < 0 ||
+        clmlp_profiler_add_transfer(prof, "epoch losses (read)", &s->prof_losses, err) < 0 ||
+        clmlp_profiler_add_transfer(prof, "predictions (read)", &s->prof_preds, err) < 0 ||
+        clmlp_profiler_add_transfer(prof, "training chunk (write)", &s->prof_chunk, err) < 0)
+        return -1;
+    s->prof = prof;
+    return 0;
 }
 
 static double init_stddev(const clmlp_config *cfg, int fan_in, int fan_out)
@@ -186,13 +225,10 @@ static int stream_chunk(clmlp_session *s, int slot, int first_step, int steps, c
         memcpy(s->staging_pixels[slot] + i * features, ds->pixels + (size_t)e * features, features);
         s->staging_labels[slot][i] = ds->labels[e];
     }
-    cl_command_queue q = s->dev->queue;
-    if (clmlp_cl_check(clEnqueueWriteBuffer(q, s->chunk_pixels[slot], CL_FALSE, 0, examples * features,
-                                            s->staging_pixels[slot], 0, NULL, NULL),
-                       "clEnqueueWriteBuffer(training chunk)", err) < 0 ||
-        clmlp_cl_check(clEnqueueWriteBuffer(q, s->chunk_labels[slot], CL_FALSE, 0, examples, s->staging_labels[slot],
-                                            0, NULL, NULL),
-                       "clEnqueueWriteBuffer(training chunk labels)", err) < 0)
+    if (write_buffer(s, s->chunk_pixels[slot], examples * features, s->staging_pixels[slot], s->prof_chunk, false,
+                     "clEnqueueWriteBuffer(training chunk)", err) < 0 ||
+        write_buffer(s, s->chunk_labels[slot], examples, s->staging_labels[slot], s->prof_chunk, false,
+                     "clEnqueueWriteBuffer(training chunk labels)", err) < 0)
         return -1;
     if (clmlp_executor_bind_external(&s->train, CLMLP_EXT_PIXELS, s->chunk_pixels[slot], err) < 0 ||
         clmlp_executor_bind_external(&s->train, CLMLP_EXT_LABELS, s->chunk_labels[slot], err) < 0)
@@ -270,9 +306,8 @@ int clmlp_session_set_order(clmlp_session *s, const uint32_t *order, clmlp_err *
         memcpy(s->order, order, (size_t)s->train_count * sizeof *order);
     if (s->streaming)
         return 0; /* the order is applied on the host when chunks are packed */
-    return clmlp_cl_check(clEnqueueWriteBuffer(s->dev->queue, s->train_index, CL_TRUE, 0,
-                                               (size_t)s->train_count * sizeof *order, s->order, 0, NULL, NULL),
-                          "clEnqueueWriteBuffer(epoch order)", err);
+    return write_buffer(s, s->train_index, (size_t)s->train_count * sizeof *order, s->order, s->prof_order, true,
+                        "clEnqueueWriteBuffer(epoch order)", err);
 }
 
 /* The learning rate of step t (1-based): Adam's bias correction folded in, TF1 style. */
@@ -292,10 +327,26 @@ int clmlp_session_enqueue_steps(clmlp_session *s, int first_step, int steps, clm
         s->step++;
         clmlp_step_args args = {
             .first = (i - base) * batch, .output_offset = i * batch, .lr = step_lr(s->cfg, s->step)};
-        if (clmlp_executor_run(&s->train, &args, NULL, err) < 0)
+        cl_event *events = NULL;
+        bool traced = s->prof && s->step <= s->prof->trace_steps;
+        if (clmlp_profiler_launches(s->prof, s->prof_train, s->train_plan->n_launches, traced, s->step, &events,
+                                    err) < 0 ||
+            clmlp_executor_run(&s->train, &args, events, err) < 0)
             return clmlp_fail_prefix(err, "training step %ld: ", s->step);
     }
     return 0;
+}
+
+int clmlp_session_warm_up(clmlp_session *s, clmlp_err *err)
+{
+    if (s->streaming && stream_chunk(s, 0, 0, s->chunk_steps, err) < 0)
+        return -1;
+    clmlp_step_args args = {.first = 0, .output_offset = 0, .lr = 0};
+    if (clmlp_executor_run(&s->train, &args, NULL, err) < 0)
+        return clmlp_fail_prefix(err, "warm-up training step: ");
+    if (s->eval_batches > 0 && clmlp_executor_run(&s->eval, &args, NULL, err) < 0)
+        return clmlp_fail_prefix(err, "warm-up evaluation batch: ");
+    return clmlp_cl_check(clFinish(s->dev->queue), "clFinish", err);
 }
 
 static int wait_marker(cl_event *marker, clmlp_err *err)
@@ -323,10 +374,11 @@ int clmlp_session_train_epoch(clmlp_session *s, int epoch, clmlp_progress_fn pro
          * waited for in the previous iteration, so its upload and use are done. */
         if (s->streaming && stream_chunk(s, group % 2, step, n, err) < 0)
             goto fail;
+        size_t done_events = clmlp_profiler_pending(s->prof); /* all before the marker waited for below */
         if (clmlp_session_enqueue_steps(s, step, n, err) < 0)
             goto fail;
         /* Wait for the previous group while this one runs. */
-        if (wait_marker(&marker, err) < 0)
+        if (wait_marker(&marker, err) < 0 || clmlp_profiler_collect(s->prof, done_events, err) < 0)
             goto fail;
         if (clmlp_cl_check(clEnqueueMarkerWithWaitList(s->dev->queue, 0, NULL, &marker),
                            "clEnqueueMarkerWithWaitList", err) < 0)
@@ -338,9 +390,9 @@ int clmlp_session_train_epoch(clmlp_session *s, int epoch, clmlp_progress_fn pro
         return -1;
     const int batch = s->cfg->training.batch_size;
     size_t n = (size_t)s->steps_per_epoch * batch;
-    if (clmlp_cl_check(clEnqueueReadBuffer(s->dev->queue, s->train_losses, CL_TRUE, 0, n * sizeof(float), s->losses,
-                                           0, NULL, NULL),
-                       "clEnqueueReadBuffer(epoch losses)", err) < 0)
+    if (read_buffer(s, s->train_losses, n * sizeof(float), s->losses, s->prof_losses,
+                    "clEnqueueReadBuffer(epoch losses)", err) < 0 ||
+        clmlp_profiler_flush(s->prof, err) < 0)
         return -1;
     double sum = 0;
     for (size_t i = 0; i < n; i++)
@@ -364,12 +416,41 @@ int clmlp_session_evaluate(clmlp_session *s, int *pred, clmlp_err *err)
     const int batch = s->cfg->training.eval_batch_size;
     for (int b = 0; b < s->eval_batches; b++) {
         clmlp_step_args args = {.first = b * batch, .output_offset = b * batch, .lr = 0};
-        if (clmlp_executor_run(&s->eval, &args, NULL, err) < 0)
+        cl_event *events = NULL;
+        bool traced = s->prof && b < s->prof->trace_steps;
+        if (clmlp_profiler_launches(s->prof, s->prof_eval, s->eval_plan->n_launches, traced, b + 1, &events, err) <
+                0 ||
+            clmlp_executor_run(&s->eval, &args, events, err) < 0)
             return clmlp_fail_prefix(err, "evaluation batch %d: ", b);
     }
-    return clmlp_cl_check(clEnqueueReadBuffer(s->dev->queue, s->test_preds, CL_TRUE, 0,
-                                              (size_t)s->test_count * sizeof(int), pred, 0, NULL, NULL),
-                          "clEnqueueReadBuffer(predictions)", err);
+    if (read_buffer(s, s->test_preds, (size_t)s->test_count * sizeof(int), pred, s->prof_preds,
+                    "clEnqueueReadBuffer(predictions)", err) < 0)
+        return -1;
+    return clmlp_profiler_flush(s->prof, err);
+}
+
+static size_t mem_size(cl_mem m)
+{
+    size_t bytes = 0;
+    if (m && clGetMemObjectInfo(m, CL_MEM_SIZE, sizeof bytes, &bytes, NULL) != CL_SUCCESS)
+        bytes = 0; /* a size query cannot fail on a valid buffer; count nothing rather than guess */
+    return bytes;
+}
+
+size_t clmlp_session_device_bytes(const clmlp_session *s)
+{
+    const cl_mem mems[] = {s->train_pixels,    s->train_labels,    s->train_index,     s->train_losses,
+                           s->test_pixels,     s->test_labels,     s->test_index,      s->test_preds,
+                           s->chunk_pixels[0], s->chunk_pixels[1], s->chunk_labels[0], s->chunk_labels[1]};
+    size_t sum = 0;
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(mems); i++)
+        sum += mem_size(mems[i]);
+    const clmlp_executor *ex[] = {&s->train, &s->eval};
+    for (int e = 0; e < 2; e++)
+        for (int r = 0; r < CLMLP_REGION_COUNT; r++)
+            if (ex[e]->owns_region[r])
+                sum += mem_size(ex[e]->regions[r]);
+    return sum;
 }
 
 void clmlp_session_release(clmlp_session *s)

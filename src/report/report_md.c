@@ -1,0 +1,160 @@
+/* report.md: the readable view of one run, rendered from report.json (its
+ * parsed tree), so `clmlp report RUN_DIR` and the run itself produce the
+ * same file from the same record. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "clmlp/report.h"
+
+enum { TOP_KERNELS = 15 };
+
+static const char *const required[] = {"name",          "device.name",      "config.batch_size", "train.seconds",
+                                       "train.epochs",  "eval.accuracy",    "eval.seconds",      "phases",
+                                       "memory",        "kernels",          "profile",           "plan.launches_per_step"};
+
+int clmlp_report_md_check(const clmlp_jv *report, clmlp_err *err)
+{
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(required); i++)
+        if (!clmlp_jv_path(report, required[i]))
+            return clmlp_fail(err, CLMLP_EXIT_DATA,
+                              "missing key '%s' (not a clmlp report.json, or one from an older version)", required[i]);
+    return 0;
+}
+
+static double num(const clmlp_jv *r, const char *path) { return clmlp_jv_number(clmlp_jv_path(r, path), 0); }
+static const char *str(const clmlp_jv *r, const char *path) { return clmlp_jv_string(clmlp_jv_path(r, path), "?"); }
+static double mib(double bytes) { return bytes / (1024.0 * 1024.0); }
+
+/* "12.3" or "n/a" for a null (not measured) value. */
+static void opt_number(const clmlp_jv *v, const char *fmt, char *buf, size_t cap)
+{
+    if (v && v->kind == CLMLP_JV_NUMBER)
+        snprintf(buf, cap, fmt, v->number);
+    else
+        snprintf(buf, cap, "n/a");
+}
+
+static void summary(FILE *out, const clmlp_jv *r)
+{
+    const clmlp_jv *layers = clmlp_jv_path(r, "config.layers");
+    fprintf(out, "# clmlp run: %s\n\n", str(r, "name"));
+    fprintf(out, "- **Device**: %s (%s, %s, driver %s)\n", str(r, "device.name"), str(r, "device.type"),
+            str(r, "device.platform"), str(r, "device.driver_version"));
+    fprintf(out, "- **Model**: ");
+    for (size_t i = 0; layers && i < layers->count; i++)
+        fprintf(out, "%s%.0f", i ? "-" : "", clmlp_jv_number(&layers->items[i], 0));
+    fprintf(out, " %s, %s lr %g, batch %.0f, %.0f epochs (%s, gemm %s)\n", str(r, "config.activation"),
+            str(r, "config.optimizer"), num(r, "config.lr"), num(r, "config.batch_size"), num(r, "config.epochs"),
+            clmlp_jv_path(r, "config.fuse") && clmlp_jv_path(r, "config.fuse")->boolean ? "fused" : "unfused",
+            str(r, "config.gemm"));
+    double epochs = (double)clmlp_jv_path(r, "train.epochs")->count;
+    fprintf(out, "- **Accuracy**: %.2f %% on %.0f test images\n", 100.0 * num(r, "eval.accuracy"),
+            num(r, "eval.examples"));
+    fprintf(out, "- **Train**: %.2f s (%.3f s per epoch), %.0f images/s\n", num(r, "train.seconds"),
+            epochs > 0 ? num(r, "train.seconds") / epochs : 0, num(r, "train.images_per_second"));
+    fprintf(out, "- **Eval**: %.3f s, %.0f images/s\n", num(r, "eval.seconds"), num(r, "eval.images_per_second"));
+    fprintf(out, "- **Plan**: %.0f launches per step, %.1f MFLOP and %.2f MiB moved per step\n\n",
+            num(r, "plan.launches_per_step"), num(r, "plan.flops_per_step") / 1e6, mib(num(r, "plan.bytes_per_step")));
+}
+
+static void phases(FILE *out, const clmlp_jv *r)
+{
+    const clmlp_jv *ph = clmlp_jv_get(r, "phases");
+    fprintf(out, "## Phases (host wall clock and host memory)\n\n");
+    fprintf(out, "| phase | seconds | RSS at start (MiB) | RSS at end (MiB) | growth (MiB) | peak so far (MiB) |\n");
+    fprintf(out, "|---|---:|---:|---:|---:|---:|\n");
+    for (size_t i = 0; i < ph->count; i++) {
+        const clmlp_jv *p = &ph->items[i];
+        fprintf(out, "| %s | %.3f | %.1f | %.1f | %+.1f | %.1f |\n", str(p, "name"), num(p, "seconds"),
+                mib(num(p, "host_rss_start_bytes")), mib(num(p, "host_rss_end_bytes")),
+                mib(num(p, "host_rss_growth_bytes")), mib(num(p, "host_peak_bytes")));
+    }
+    fprintf(out, "\n");
+}
+
+static int by_device_time(const void *a, const void *b)
+{
+    double x = num(*(const clmlp_jv *const *)a, "device_ms_total"), y = num(*(const clmlp_jv *const *)b, "device_ms_total");
+    return (x < y) - (x > y);
+}
+
+static void kernels(FILE *out, const clmlp_jv *r)
+{
+    const clmlp_jv *ks = clmlp_jv_get(r, "kernels");
+    fprintf(out, "## Where the device time goes\n\n");
+    if (!clmlp_jv_path(r, "profile.enabled") || !clmlp_jv_path(r, "profile.enabled")->boolean) {
+        fprintf(out, "Profiling was off (`profile.enabled: false`).\n\n");
+        return;
+    }
+    char peak[192] = "not measured (`profile.probe: false`)";
+    if (clmlp_jv_number(clmlp_jv_path(r, "device.probe.gemm_gflops"), 0) > 0)
+        snprintf(peak, sizeof peak, "%.1f GFLOP/s SGEMM (%.0f³), %.1f GB/s copy, %.1f µs per launch",
+                 num(r, "device.probe.gemm_gflops"), num(r, "device.probe.gemm_size"), num(r, "device.probe.copy_gbps"),
+                 num(r, "device.probe.launch_us"));
+    fprintf(out, "Training kernels were busy on the device for %.2f s of %.2f s of training wall time (%.1f %%); "
+                 "%.0f events read in %.3f s of host time. Device peak: %s.\n\n",
+            num(r, "profile.train_device_seconds"), num(r, "train.seconds"),
+            100.0 * num(r, "profile.train_device_share"), num(r, "profile.events"), num(r, "profile.host_seconds"),
+            peak);
+    size_t n = ks->count;
+    const clmlp_jv **sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted)
+        return;
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = &ks->items[i];
+    qsort(sorted, n, sizeof *sorted, by_device_time);
+    fprintf(out, "Top kernels by device time (%% of phase: share of that phase's wall time, i.e. %% of a step for "
+                 "training kernels):\n\n");
+    fprintf(out, "| # | kernel | what | phase | calls | total ms | mean µs | %% of phase | GFLOP/s | GB/s | "
+                 "bound | %% of roofline |\n");
+    fprintf(out, "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
+    for (size_t i = 0; i < n && i < TOP_KERNELS; i++) {
+        const clmlp_jv *k = sorted[i];
+        char pct[32];
+        opt_number(clmlp_jv_get(k, "roofline_pct"), "%.1f", pct, sizeof pct);
+        fprintf(out, "| %zu | `%s` | %s | %s | %.0f | %.2f | %.1f | %.1f | %.1f | %.2f | %s | %s |\n", i + 1,
+                str(k, "name"), str(k, "label"), str(k, "phase"), num(k, "calls"), num(k, "device_ms_total"),
+                num(k, "device_ms_mean") * 1e3, 100.0 * num(k, "share_of_phase_wall"), num(k, "gflops"),
+                num(k, "gbps"), clmlp_jv_string(clmlp_jv_get(k, "bound"), "n/a"), pct);
+    }
+    if (n > TOP_KERNELS)
+        fprintf(out, "\n%zu more in report.json (`kernels`).\n", n - TOP_KERNELS);
+    fprintf(out, "\n");
+    free(sorted);
+}
+
+static void memory(FILE *out, const clmlp_jv *r)
+{
+    fprintf(out, "## Memory\n\n");
+    fprintf(out, "| what | MiB |\n|---|---:|\n");
+    fprintf(out, "| host peak resident set | %.1f |\n", mib(num(r, "memory.host_peak_bytes")));
+    fprintf(out, "| device, allocated by the run | %.2f |\n", mib(num(r, "memory.device_alloc_bytes")));
+    fprintf(out, "| device, buffer plan (params, grads, optimizer state, arena) | %.2f |\n",
+            mib(num(r, "memory.device_plan_bytes")));
+    fprintf(out, "| device, dataset (uint8 pixels + labels) | %.2f |\n", mib(num(r, "memory.device_dataset_bytes")));
+    fprintf(out, "| device, run buffers (orders, losses, predictions) | %.2f |\n\n",
+            mib(num(r, "memory.device_run_buffer_bytes")));
+}
+
+static void epochs(FILE *out, const clmlp_jv *r)
+{
+    const clmlp_jv *ep = clmlp_jv_path(r, "train.epochs");
+    fprintf(out, "## Epochs\n\n| epoch | mean loss | seconds |\n|---:|---:|---:|\n");
+    for (size_t i = 0; i < ep->count; i++)
+        fprintf(out, "| %.0f | %.6g | %.3f |\n", num(&ep->items[i], "epoch"), num(&ep->items[i], "loss"),
+                num(&ep->items[i], "seconds"));
+    fprintf(out, "\n");
+}
+
+int clmlp_report_write_md(FILE *out, const void *report)
+{
+    const clmlp_jv *r = report;
+    summary(out, r);
+    phases(out, r);
+    kernels(out, r);
+    memory(out, r);
+    epochs(out, r);
+    fprintf(out, "Files: report.json (all figures, keys in the README), trace.json (open in ui.perfetto.dev), "
+                 "config.yaml (the effective config).\n");
+    return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,87 @@
+/* The files of a run directory, and re-rendering report.md from
+ * report.json: report.md is always made from report.json's text, so a
+ * rerender gives the same file the run wrote. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "clmlp/report.h"
+
+enum { REPORT_MAX_BYTES = 64u << 20 };
+
+typedef struct {
+    const char *text;
+    size_t len;
+} text_blob;
+
+static int write_blob(FILE *out, const void *ctx)
+{
+    const text_blob *b = ctx;
+    return fwrite(b->text, 1, b->len, out) == b->len ? 0 : -1;
+}
+
+static int write_config(FILE *out, const void *ctx) { return clmlp_config_write_yaml(ctx, out); }
+
+static int write_trace(FILE *out, const void *ctx) { return clmlp_report_write_trace(out, ctx); }
+
+/* report.md from report.json's text; `origin` names the JSON in errors. */
+static int render_md(const char *dir, const char *text, size_t len, const char *origin, clmlp_err *err)
+{
+    clmlp_jv *report = NULL;
+    if (clmlp_json_parse(text, len, &report, err) < 0 || clmlp_report_md_check(report, err) < 0) {
+        clmlp_jv_free(report);
+        return clmlp_fail_prefix(err, "%s: ", origin);
+    }
+    int rc = clmlp_write_file_atomic(dir, "report.md", clmlp_report_write_md, report, err);
+    clmlp_jv_free(report);
+    return rc;
+}
+
+/* report.json's text in memory, so it can be both written and rendered. */
+static char *report_text(const clmlp_config *cfg, const clmlp_run_result *res, size_t *len, clmlp_err *err)
+{
+    char *text = NULL;
+    FILE *mem = open_memstream(&text, len);
+    if (!mem) {
+        clmlp_fail(err, CLMLP_EXIT_INTERNAL, "out of memory writing report.json");
+        return NULL;
+    }
+    int rc = clmlp_report_write_json(mem, cfg, res);
+    if (fclose(mem) != 0 || rc != 0) {
+        free(text);
+        clmlp_fail(err, CLMLP_EXIT_INTERNAL, "out of memory writing report.json");
+        return NULL;
+    }
+    return text;
+}
+
+int clmlp_report_write_run(const char *dir, const clmlp_config *cfg, clmlp_run_result *res, clmlp_err *err)
+{
+    if (clmlp_write_file_atomic(dir, "config.yaml", write_config, cfg, err) < 0 ||
+        clmlp_run_phase_end(res, CLMLP_PHASE_REPORT, err) < 0)
+        return -1;
+    size_t len = 0;
+    char *text = report_text(cfg, res, &len, err);
+    if (!text)
+        return -1;
+    text_blob blob = {text, len};
+    int rc = clmlp_write_file_atomic(dir, "report.json", write_blob, &blob, err) < 0 ||
+                     render_md(dir, text, len, "report.json", err) < 0 ||
+                     (res->profile.enabled && clmlp_write_file_atomic(dir, "trace.json", write_trace, res, err) < 0)
+                 ? -1
+                 : 0;
+    free(text);
+    return rc;
+}
+
+int clmlp_report_rerender(const char *dir, clmlp_err *err)
+{
+    char path[CLMLP_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    size_t len = 0;
+    char *text = clmlp_read_text_file(path, REPORT_MAX_BYTES, "report", CLMLP_EXIT_DATA, &len, err);
+    if (!text)
+        return -1;
+    int rc = render_md(dir, text, len, path, err);
+    free(text);
+    return rc;
+}
