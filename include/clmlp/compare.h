@@ -36,7 +36,20 @@ typedef struct clmlp_compare_run {
     /* predicted by the device model that describes it (model >= 0) */
     int model;
     clmlp_roofline pred_step, pred_eval_batch;
+    /* predicted from the device's own measured peaks (run.has_probe) */
+    bool probed;
+    clmlp_roofline probe_step, probe_eval_batch;
+    size_t host_peak_bytes;             /* peak resident set of the process by the end of this run */
 } clmlp_compare_run;
+
+/* One kernel of a training step: the launches with its name, per step. */
+typedef struct clmlp_kernel_row {
+    char name[48];
+    int launches;                       /* per step */
+    double flops, bytes;                /* per step, from the plan */
+    double measured_s;                  /* device seconds per step (profiler); 0 = not recorded */
+    double model_s, probe_s;            /* roofline per step: device model / probe; 0 = none */
+} clmlp_kernel_row;
 
 /* What a device model predicts for the experiment's plans. */
 typedef struct clmlp_model_prediction {
@@ -105,6 +118,11 @@ int clmlp_compare_analyze(clmlp_compare *c, clmlp_err *err);
 
 /* The chain links from the runs and model predictions (part of analyze). */
 void clmlp_compare_chain(clmlp_compare *c);
+
+/* The kernels of run i's training step, by measured device time (by the
+ * model's prediction when the profiler recorded none); at most cap rows,
+ * returns how many. */
+int clmlp_compare_kernels(const clmlp_compare *c, int i, clmlp_kernel_row *rows, int cap);
 
 void clmlp_compare_free(clmlp_compare *c);
 

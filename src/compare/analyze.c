@@ -34,6 +34,28 @@ static void predict_run(clmlp_compare *c, clmlp_compare_run *r)
     clmlp_roofline_plan(r->eval_plan, &roof, &r->pred_eval_batch);
 }
 
+/* The roofline on the device's own probed peaks: the method without the
+ * datasheet, so its error shows what the roofline itself leaves out. */
+static void predict_probe(clmlp_compare_run *r)
+{
+    const clmlp_probe *p = &r->run.probe;
+    r->probed = r->run.has_probe && r->train_plan && r->eval_plan && p->gemm_gflops > 0 && p->copy_gbps > 0;
+    if (!r->probed)
+        return;
+    clmlp_roof roof = {p->gemm_gflops * 1e9, p->copy_gbps * 1e9, p->launch_us * 1e-6};
+    clmlp_roofline_plan(r->train_plan, &roof, &r->probe_step);
+    clmlp_roofline_plan(r->eval_plan, &roof, &r->probe_eval_batch);
+}
+
+static size_t host_peak(const clmlp_run_result *res)
+{
+    size_t peak = 0;
+    for (int p = 0; p < CLMLP_PHASE_COUNT; p++)
+        if (res->phase_memory[p].peak_end > peak)
+            peak = res->phase_memory[p].peak_end;
+    return peak;
+}
+
 /* Every model on the baseline's plans, at the precision the config asks. */
 static void predict_models(clmlp_compare *c)
 {
@@ -104,6 +126,8 @@ int clmlp_compare_analyze(clmlp_compare *c, clmlp_err *err)
     for (int i = 0; i < c->n_runs; i++) {
         measure(&c->runs[i], cfg->training.batch_size);
         predict_run(c, &c->runs[i]);
+        predict_probe(&c->runs[i]);
+        c->runs[i].host_peak_bytes = host_peak(&c->runs[i].run);
     }
     const clmlp_compare_run *base = &c->runs[c->baseline];
     for (int i = 0; i < c->n_runs; i++) {
@@ -116,7 +140,9 @@ int clmlp_compare_analyze(clmlp_compare *c, clmlp_err *err)
     clmlp_compare_chain(c);
 
     c->epochs = cfg->extrapolate.epochs ? cfg->extrapolate.epochs : cfg->training.epochs;
-    int input_dim = base->train_plan ? base->train_plan->graph.input_dim : cfg->model.input;
+    int input_dim = base->run.input_dim ? base->run.input_dim
+                    : base->train_plan ? base->train_plan->graph.input_dim
+                                       : cfg->model.input;
     c->bytes_per_image = input_dim + 1.0; /* uint8 pixels + a uint8 label */
     extrapolate_rows(c);
     clmlp_seed_arithmetic(CLMLP_SEED_RUN_SECONDS, CLMLP_SEED_TRAIN_IMAGES, cfg->extrapolate.train_images,

@@ -17,24 +17,63 @@ static void write_roofline(clmlp_json *j, const char *key, const clmlp_roofline 
     clmlp_json_end_object(j);
 }
 
-static void write_prediction(clmlp_json *j, const clmlp_compare *c, const clmlp_compare_run *r)
+static double error_percent(double predicted, double measured)
 {
-    if (r->model < 0) {
-        clmlp_json_null(j, "prediction");
-        return;
-    }
-    clmlp_json_begin_object(j, "prediction");
-    clmlp_json_string(j, "model", c->models[r->model].id);
-    clmlp_json_string(j, "precision", "fp32");
-    write_roofline(j, "train_step", &r->pred_step);
-    write_roofline(j, "eval_batch", &r->pred_eval_batch);
-    clmlp_json_number(j, "measured_step_seconds", r->step_s);
-    clmlp_json_number(j, "step_error_percent", r->step_s > 0 ? 100.0 * (r->pred_step.seconds - r->step_s) / r->step_s : 0);
-    clmlp_json_end_object(j);
+    return measured > 0 ? 100.0 * (predicted - measured) / measured : 0;
 }
 
-static void write_run(clmlp_json *j, const clmlp_compare *c, const clmlp_compare_run *r)
+/* The device model's prediction and the probe's, beside the measured step. */
+static void write_predictions(clmlp_json *j, const clmlp_compare *c, const clmlp_compare_run *r)
 {
+    if (r->model >= 0) {
+        clmlp_json_begin_object(j, "prediction");
+        clmlp_json_string(j, "model", c->models[r->model].id);
+        clmlp_json_string(j, "precision", "fp32");
+        write_roofline(j, "train_step", &r->pred_step);
+        write_roofline(j, "eval_batch", &r->pred_eval_batch);
+        clmlp_json_number(j, "measured_step_seconds", r->step_s);
+        clmlp_json_number(j, "step_error_percent", error_percent(r->pred_step.seconds, r->step_s));
+        clmlp_json_end_object(j);
+    } else {
+        clmlp_json_null(j, "prediction");
+    }
+    if (r->probed) {
+        clmlp_json_begin_object(j, "probe");
+        clmlp_json_number(j, "gemm_gflops", r->run.probe.gemm_gflops);
+        clmlp_json_number(j, "copy_gbps", r->run.probe.copy_gbps);
+        clmlp_json_number(j, "launch_us", r->run.probe.launch_us);
+        clmlp_json_bool(j, "from_cache", r->run.probe.from_cache);
+        write_roofline(j, "train_step", &r->probe_step);
+        write_roofline(j, "eval_batch", &r->probe_eval_batch);
+        clmlp_json_number(j, "step_error_percent", error_percent(r->probe_step.seconds, r->step_s));
+        clmlp_json_end_object(j);
+    } else {
+        clmlp_json_null(j, "probe");
+    }
+}
+
+static void write_kernels(clmlp_json *j, const clmlp_compare *c, int i)
+{
+    clmlp_kernel_row rows[CLMLP_MAX_LAUNCHES];
+    int n = clmlp_compare_kernels(c, i, rows, CLMLP_MAX_LAUNCHES);
+    clmlp_json_begin_array(j, "kernels");
+    for (int k = 0; k < n; k++) {
+        clmlp_json_begin_object(j, NULL);
+        clmlp_json_string(j, "name", rows[k].name);
+        clmlp_json_int(j, "launches_per_step", rows[k].launches);
+        clmlp_json_number(j, "flops_per_step", rows[k].flops);
+        clmlp_json_number(j, "bytes_per_step", rows[k].bytes);
+        clmlp_json_number(j, "device_seconds_per_step", rows[k].measured_s);
+        clmlp_json_number(j, "model_seconds_per_step", rows[k].model_s);
+        clmlp_json_number(j, "probe_seconds_per_step", rows[k].probe_s);
+        clmlp_json_end_object(j);
+    }
+    clmlp_json_end_array(j);
+}
+
+static void write_run(clmlp_json *j, const clmlp_compare *c, int i)
+{
+    const clmlp_compare_run *r = &c->runs[i];
     const clmlp_run_result *res = &r->run;
     clmlp_json_begin_object(j, NULL);
     clmlp_json_string(j, "spec", r->spec);
@@ -64,13 +103,16 @@ static void write_run(clmlp_json *j, const clmlp_compare *c, const clmlp_compare
     clmlp_json_int(j, "device_plan_bytes", (int64_t)res->device_plan_bytes);
     clmlp_json_int(j, "device_dataset_bytes", (int64_t)res->dataset_device_bytes);
     clmlp_json_int(j, "device_run_buffer_bytes", (int64_t)res->run_buffer_bytes);
+    clmlp_json_int(j, "device_alloc_bytes", (int64_t)res->device_alloc_bytes);
+    clmlp_json_int(j, "host_peak_bytes", (int64_t)r->host_peak_bytes);
     clmlp_json_end_object(j);
     clmlp_json_begin_object(j, "plan");
     clmlp_json_int(j, "launches_per_step", res->launches_per_step);
     clmlp_json_number(j, "flops_per_step", res->flops_per_step);
     clmlp_json_number(j, "bytes_per_step", res->bytes_per_step);
     clmlp_json_end_object(j);
-    write_prediction(j, c, r);
+    write_predictions(j, c, r);
+    write_kernels(j, c, i);
     clmlp_json_end_object(j);
 }
 
@@ -209,7 +251,7 @@ int clmlp_compare_write_json(FILE *out, const clmlp_compare *c)
     clmlp_json_number(&j, "accuracy_tolerance", cfg->compare.accuracy_tolerance);
     clmlp_json_begin_array(&j, "devices");
     for (int i = 0; i < c->n_runs; i++)
-        write_run(&j, c, &c->runs[i]);
+        write_run(&j, c, i);
     clmlp_json_end_array(&j);
     clmlp_json_begin_array(&j, "chain");
     for (int i = 0; i < c->n_chain; i++)

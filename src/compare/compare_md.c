@@ -1,7 +1,6 @@
 /* compare.md: the comparison for a reader who has not read the issue. One
  * function per section; the extrapolation section is extrapolate_md.c. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "clmlp/compare.h"
@@ -48,7 +47,7 @@ static void write_measured(FILE *out, const clmlp_compare *c)
         snprintf(t, sizeof t, "%.3f", r->train_s_per_epoch);
         fmt_count(round(r->train_images_per_s), ti, sizeof ti);
         fmt_count(round(r->eval_images_per_s), ei, sizeof ei);
-        fmt_factor(r->speedup, sp, sizeof sp);
+        snprintf(sp, sizeof sp, "%.2f×", r->speedup);
         fprintf(out, "| %d | %s (`%s`) | %s | %u | %s | %s | %s | %.2f %%%s | %s%s |\n", i, r->run.device.name, r->spec,
                 clmlp_device_class_name(r->cls), r->run.device.compute_units, t, ti, ei, 100.0 * r->run.accuracy,
                 r->accuracy_flagged ? " **(!)**" : "", sp, i == c->baseline ? " (baseline)" : "");
@@ -66,16 +65,20 @@ static void write_measured(FILE *out, const clmlp_compare *c)
     else
         fprintf(out, "Accuracy: every device is within %.2f points of the baseline (compare.accuracy_tolerance).\n",
                 100.0 * c->cfg.compare.accuracy_tolerance);
-    fprintf(out, "\n| # | device memory: plans (parameters, gradients, Adam m and v, a training and an eval batch's activations) | "
-                 "data set on the device | run buffers (order, losses, predictions) |\n|---|--:|--:|--:|\n");
+    fprintf(out, "\n| # | device memory: plans (parameters, gradients, Adam m and v, a training and an eval batch) | "
+                 "data set on the device | run buffers (order, losses, predictions) | allocated on the device | "
+                 "host peak resident set |\n|---|--:|--:|--:|--:|--:|\n");
     for (int i = 0; i < c->n_runs; i++) {
         const clmlp_run_result *res = &c->runs[i].run;
-        char p[48], d[48], b[48];
-        fprintf(out, "| %d | %s | %s%s | %s |\n", i, fmt_bytes((double)res->device_plan_bytes, p, sizeof p),
+        char p[48], d[48], b[48], a[48], h[48];
+        fprintf(out, "| %d | %s | %s%s | %s | %s | %s |\n", i, fmt_bytes((double)res->device_plan_bytes, p, sizeof p),
                 fmt_bytes((double)res->dataset_device_bytes, d, sizeof d), res->streamed ? " (streamed chunks)" : "",
-                fmt_bytes((double)res->run_buffer_bytes, b, sizeof b));
+                fmt_bytes((double)res->run_buffer_bytes, b, sizeof b),
+                res->device_alloc_bytes ? fmt_bytes((double)res->device_alloc_bytes, a, sizeof a) : "—",
+                c->runs[i].host_peak_bytes ? fmt_bytes((double)c->runs[i].host_peak_bytes, h, sizeof h) : "—");
     }
-    fprintf(out, "\n");
+    fprintf(out, "\nThe devices run one after another in one process, so a later device's host peak includes the earlier\n"
+                 "runs' (it is the process's peak so far).\n\n");
 }
 
 /* The class of a link that no run had (the target first). */
@@ -129,33 +132,59 @@ static void write_chain(FILE *out, const clmlp_compare *c)
             base->run.launches_per_step, fl, fmt_bytes(base->run.bytes_per_step, by, sizeof by));
 }
 
-static void write_trust(FILE *out, const clmlp_compare *c)
+static void trust_row(FILE *out, int i, const clmlp_compare_run *r, const char *from, const clmlp_roofline *pred)
 {
     char p[48], cs[48], ms[48], os[48], m[48];
+    fprintf(out, "| %d | %s | %s | %s (%s + %s + %s) | %s | %+.0f %% |\n", i, r->run.device.name, from,
+            fmt_seconds(pred->seconds, p, sizeof p), fmt_seconds(pred->compute_s, cs, sizeof cs),
+            fmt_seconds(pred->memory_s, ms, sizeof ms), fmt_seconds(pred->overhead_s, os, sizeof os),
+            fmt_seconds(r->step_s, m, sizeof m), r->step_s > 0 ? 100.0 * (pred->seconds - r->step_s) / r->step_s : 0.0);
+}
+
+static void write_trust(FILE *out, const clmlp_compare *c)
+{
+    const clmlp_compare_run *base = &c->runs[c->baseline];
+    char state[48] = "parameters, gradients, m and v";
+    if (base->train_plan) {
+        const clmlp_buffer_plan *bp = &base->train_plan->buffers;
+        fmt_bytes((double)(bp->region_bytes[CLMLP_REGION_PARAMS] + bp->region_bytes[CLMLP_REGION_GRADS] +
+                           bp->region_bytes[CLMLP_REGION_STATE0] + bp->region_bytes[CLMLP_REGION_STATE1]),
+                  state, sizeof state);
+    }
     fprintf(out, "## 3. How far to trust the model: predicted vs measured on the devices present\n\n");
-    fprintf(out, "| # | device | model | predicted step (compute + memory + launches) | measured step | error |\n"
+    fprintf(out, "| # | device | roofline from | predicted step (compute + memory + launches) | measured step | error |\n"
                  "|---|---|---|---|--:|--:|\n");
-    int shown = 0;
+    int models = 0;
     for (int i = 0; i < c->n_runs; i++) {
         const clmlp_compare_run *r = &c->runs[i];
-        if (r->model < 0) {
-            fprintf(out, "| %d | %s | none matches (add a configs/devices file with `match:`) | — | %s | — |\n", i,
-                    r->run.device.name, fmt_seconds(r->step_s, m, sizeof m));
-            continue;
+        char from[160];
+        if (r->model >= 0) {
+            const clmlp_devmodel *d = &c->models[r->model];
+            snprintf(from, sizeof from, "device model `%s` (%u of %d units)", d->id, r->run.device.compute_units,
+                     d->compute_units);
+            trust_row(out, i, r, from, &r->pred_step);
+            models++;
+        } else {
+            char m[48];
+            fprintf(out, "| %d | %s | no device model matches (add a configs/devices file with `match:`) | — | %s | — |\n",
+                    i, r->run.device.name, fmt_seconds(r->step_s, m, sizeof m));
         }
-        const clmlp_devmodel *d = &c->models[r->model];
-        fprintf(out, "| %d | %s | %s (%u of %d units) | %s (%s + %s + %s) | %s | %+.0f %% |\n", i, r->run.device.name,
-                d->id, r->run.device.compute_units, d->compute_units, fmt_seconds(r->pred_step.seconds, p, sizeof p),
-                fmt_seconds(r->pred_step.compute_s, cs, sizeof cs), fmt_seconds(r->pred_step.memory_s, ms, sizeof ms),
-                fmt_seconds(r->pred_step.overhead_s, os, sizeof os), fmt_seconds(r->step_s, m, sizeof m),
-                r->step_s > 0 ? 100.0 * (r->pred_step.seconds - r->step_s) / r->step_s : 0.0);
-        shown++;
+        if (r->probed) {
+            snprintf(from, sizeof from, "probe: %.0f GFLOP/s SGEMM, %.1f GB/s copy, %.1f µs launch%s",
+                     r->run.probe.gemm_gflops, r->run.probe.copy_gbps, r->run.probe.launch_us,
+                     r->run.probe.from_cache ? " (cached)" : "");
+            trust_row(out, i, r, from, &r->probe_step);
+        }
     }
-    fprintf(out, "\nPredicted = Σ over the plan's launches of max(FLOPs ÷ peak, bytes ÷ bandwidth) + launch overhead,\n"
-                 "fp32 peak scaled to the device's compute units. Error = (predicted − measured) ÷ measured: negative means\n"
-                 "the datasheet roofline is optimistic, as it is wherever kernels reach a fraction of peak. Read the\n"
-                 "modeled links and rows with this error in mind%s.\n\n",
-            shown ? "" : " (no present device has a model here, so it is unchecked)");
+    fprintf(out, "\nPredicted = Σ over the plan's launches of max(FLOPs ÷ peak, bytes ÷ bandwidth) + launch overhead. The\n"
+                 "device model's row uses its datasheet fp32 peak (scaled to the device's compute units), the same\n"
+                 "method as every *modeled* figure above and below; the probe's row uses peaks measured on the device\n"
+                 "itself (`profile.probe`: best SGEMM rate, copy bandwidth, launch cost), so its error is the roofline\n"
+                 "method's own. Error = (predicted − measured) ÷ measured; negative = optimistic. The roofline knows\n"
+                 "no caches: a kernel whose data stay in cache (section 5: Adam's %s of state on a CPU) beats the\n"
+                 "memory-bandwidth roof, and a small kernel may not reach the compute roof. Read the modeled links\n"
+                 "and rows with the device model's error in mind%s.\n\n",
+            state, models ? "" : " (no present device has a device model here, so it is unchecked)");
 }
 
 static void write_models(FILE *out, const clmlp_compare *c)
@@ -185,57 +214,34 @@ static void write_models(FILE *out, const clmlp_compare *c)
     fprintf(out, "\n");
 }
 
-/* Launches of the same kernel, summed. */
-typedef struct {
-    const char *name;
-    int calls;
-    double seconds, flops, bytes;
-} kernel_sum;
-
-static int by_seconds(const void *a, const void *b)
-{
-    double x = ((const kernel_sum *)a)->seconds, y = ((const kernel_sum *)b)->seconds;
-    return (x < y) - (x > y);
-}
-
-/* Until per-kernel device times are recorded, the baseline's top kernels
- * are the roofline's: which launches the time should go to. */
 static void write_kernels(FILE *out, const clmlp_compare *c)
 {
-    const clmlp_compare_run *r = &c->runs[c->baseline];
-    clmlp_roof roof;
-    if (r->model < 0 || !r->train_plan ||
-        !clmlp_roof_from_model(&c->models[r->model], CLMLP_PREC_FP32, r->run.device.compute_units, &roof))
-        return;
-    kernel_sum sums[CLMLP_MAX_LAUNCHES];
-    int n = 0;
-    double total = 0;
-    for (int i = 0; i < r->train_plan->n_launches; i++) {
-        const clmlp_launch *l = &r->train_plan->launches[i];
-        int k = 0;
-        while (k < n && strcmp(sums[k].name, l->name) != 0)
-            k++;
-        if (k == n)
-            sums[n++] = (kernel_sum){l->name, 0, 0, 0, 0};
-        double t = clmlp_roofline_launch(l->flops, l->bytes, &roof);
-        sums[k].calls++;
-        sums[k].seconds += t;
-        sums[k].flops += l->flops;
-        sums[k].bytes += l->bytes;
-        total += t;
+    fprintf(out, "## 5. Top kernels of a training step\n\n");
+    for (int i = 0; i < c->n_runs; i++) {
+        const clmlp_compare_run *r = &c->runs[i];
+        clmlp_kernel_row rows[CLMLP_MAX_LAUNCHES];
+        int n = clmlp_compare_kernels(c, i, rows, CLMLP_MAX_LAUNCHES);
+        double total = 0;
+        for (int k = 0; k < n; k++)
+            total += rows[k].measured_s;
+        fprintf(out, "Device %d, %s (`%s`):\n\n| kernel | launches | MFLOP | bytes | measured device time | share | "
+                     "predicted: device model | predicted: probe |\n|---|--:|--:|--:|--:|--:|--:|--:|\n",
+                i, r->run.device.name, r->spec);
+        for (int k = 0; k < n && k < 6; k++) {
+            char b[48], t[48], m[48], p[48], share[16] = "—";
+            if (total > 0)
+                snprintf(share, sizeof share, "%.0f %%", 100.0 * rows[k].measured_s / total);
+            fprintf(out, "| %s | %d | %.2f | %s | %s | %s | %s | %s |\n", rows[k].name, rows[k].launches,
+                    rows[k].flops / 1e6, fmt_bytes(rows[k].bytes, b, sizeof b),
+                    rows[k].measured_s > 0 ? fmt_seconds(rows[k].measured_s, t, sizeof t) : "not recorded", share,
+                    rows[k].model_s > 0 ? fmt_seconds(rows[k].model_s, m, sizeof m) : "—",
+                    rows[k].probe_s > 0 ? fmt_seconds(rows[k].probe_s, p, sizeof p) : "—");
+        }
+        fprintf(out, "\n");
     }
-    qsort(sums, (size_t)n, sizeof *sums, by_seconds);
-    fprintf(out, "## 5. Top kernels of a training step on the baseline (%s), *predicted*\n\n", r->run.device.name);
-    fprintf(out, "| kernel | launches per step | MFLOP | bytes | predicted time | share |\n|---|--:|--:|--:|--:|--:|\n");
-    for (int k = 0; k < n && k < 8; k++) {
-        char b[48], t[48];
-        fprintf(out, "| %s | %d | %.2f | %s | %s | %.0f %% |\n", sums[k].name, sums[k].calls, sums[k].flops / 1e6,
-                fmt_bytes(sums[k].bytes, b, sizeof b), fmt_seconds(sums[k].seconds, t, sizeof t),
-                total > 0 ? 100.0 * sums[k].seconds / total : 0.0);
-    }
-    fprintf(out, "\nFrom the roofline of `%s`, not from device timers: this build records no per-kernel device time\n"
-                 "yet (the profiler will); the measured step is in section 3.\n\n",
-            c->models[r->model].id);
+    fprintf(out, "Per training step: measured = the profiler's device time (OpenCL event START to END) summed over the\n"
+                 "step's launches of that kernel; share = of the step's total kernel time. Predicted = the same roofline\n"
+                 "as section 3, launch by launch.\n\n");
 }
 
 int clmlp_compare_write_md(FILE *out, const clmlp_compare *c)

@@ -13,7 +13,7 @@ static void write_seed(FILE *out, const clmlp_compare *c)
     char scale[48], cpu[48], tpu[48], f[48], cpu_h[64];
     fprintf(out, "### The seed's arithmetic, and its units\n\n");
     fprintf(out, "The seed timed its whole TF1 run, %.0f s for %s training images × %d epochs on a 2.3 GHz i5, scaled it\n"
-                 "by %s ÷ %s = %s and divided by its assumed TPU-over-CPU factor %s (14 × 768) and by 3600:\n\n",
+                 "by %s ÷ %s = %s and divided by its assumed TPU-over-CPU factor %s (= 14 × 768) and by 3600:\n\n",
             s->run_seconds, fmt_count(CLMLP_SEED_TRAIN_IMAGES, scale, sizeof scale), CLMLP_SEED_EPOCHS,
             fmt_count(c->cfg.extrapolate.train_images, cpu, sizeof cpu),
             fmt_count(CLMLP_SEED_TRAIN_IMAGES, tpu, sizeof tpu), fmt_count(s->scale, f, sizeof f),

@@ -82,7 +82,7 @@ const char *fmt_factor(double f, char *buf, size_t cap)
     char n[48];
     if (f >= 1e6)
         snprintf(buf, cap, "%.3g×", f);
-    else if (f >= 100)
+    else if (f >= 100 || (f >= 1 && f == floor(f)))
         snprintf(buf, cap, "%s×", fmt_count(round(f), n, sizeof n));
     else if (f >= 10)
         snprintf(buf, cap, "%.1f×", f);

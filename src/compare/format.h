@@ -13,7 +13,7 @@ const char *fmt_hours(double h, char *buf, size_t cap);
 const char *fmt_bytes(double b, char *buf, size_t cap);
 /* A count with thin groups: "60 000", "60 000 000 000"; non-integers "%.3g". */
 const char *fmt_count(double n, char *buf, size_t cap);
-/* A factor: "1.00×", "0.59×", "14.0×", "10 752×", "1.3e+06×". */
+/* A factor: "0.59×", "1.59×", "14.5×", "10 752×", "1.3e+06×"; whole numbers as such ("14×", "768×"). */
 const char *fmt_factor(double f, char *buf, size_t cap);
 /* Dollars: "$0.12", "$12.29", "$777", "$1 234 567". */
 const char *fmt_usd(double usd, char *buf, size_t cap);
