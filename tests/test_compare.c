@@ -468,6 +468,34 @@ static void extrapolate_prints_the_seed_case(void)
     CHECK_CONTAINS(out, "| v100 | *modeled* |");
 }
 
+static void extrapolate_from_a_run_report(void)
+{
+    static char out[200000];
+    char args[2048], dir[1024];
+    test_mnist_dir();
+    snprintf(dir, sizeof dir, "%s/run", test_tmpdir());
+    snprintf(args, sizeof args, "train configs/tiny-mnist.yaml --set training.epochs=1 --out '%s'", dir);
+    CHECK_INT(test_run_clmlp(args, out, sizeof out), 0);
+    /* no CONFIG: the run's config.yaml */
+    snprintf(args, sizeof args, "extrapolate --from '%s' --set extrapolate.train_images=1e9", dir);
+    CHECK_INT(test_run_clmlp(args, out, sizeof out), 0);
+    CHECK_CONTAINS(out, "## 1. Extrapolation to N_train = 1 000 000 000 training");
+    CHECK_CONTAINS(out, "| 0: `pthread");
+    CHECK_CONTAINS(out, "| measured |");
+    CHECK_CONTAINS(out, "| tpu_v3 | *modeled* |");
+    /* a config with another model is refused: the plans would differ */
+    snprintf(args, sizeof args, "extrapolate configs/seed-mlp.yaml --from '%s/report.json'", dir);
+    CHECK_INT(test_run_clmlp(args, out, sizeof out), 2);
+    CHECK_CONTAINS(out, "report.json: the run trained 784-64-10 with batch 100, the config describes "
+                        "784-400-400-500-10 with batch 100 (pass the run's config.yaml)\n");
+    const char *bad = test_write_file("bad.json", "{\"a\": }", 8);
+    snprintf(args, sizeof args, "extrapolate configs/tiny-mnist.yaml --from '%s'", bad);
+    CHECK_INT(test_run_clmlp(args, out, sizeof out), 3);
+    CHECK_CONTAINS(out, "bad.json:1:7: ");
+    CHECK_INT(test_run_clmlp("extrapolate --from /nonexistent/run", out, sizeof out), 2);
+    CHECK_STR(out, "clmlp: extrapolate: --from '/nonexistent/run': No such file or directory\n");
+}
+
 const test_case compare_tests[] = {
     {"devmodel_parses_with_defaults", devmodel_parses_with_defaults, false},
     {"devmodel_validation_errors_are_one_line", devmodel_validation_errors_are_one_line, false},
@@ -481,5 +509,6 @@ const test_case compare_tests[] = {
     {"compare_two_pocl_devices", compare_two_pocl_devices, true},
     {"compare_errors_come_before_any_run", compare_errors_come_before_any_run, true},
     {"extrapolate_prints_the_seed_case", extrapolate_prints_the_seed_case, true},
+    {"extrapolate_from_a_run_report", extrapolate_from_a_run_report, true},
     {NULL, NULL, false},
 };

@@ -95,6 +95,7 @@ typedef struct clmlp_compare {
     double bytes_per_image;
     size_t stream_bytes;                /* double-buffered training chunks on the device at scale */
     char started[32];                   /* local time the comparison started */
+    char from_report[CLMLP_PATH_MAX];   /* the report.json the one run was read from, "" = measured now */
 } clmlp_compare;
 
 /* Splits "name=pthread,type=gpu:index=1,basic" into specs. */
@@ -110,6 +111,12 @@ int clmlp_compare_prepare(const clmlp_config *cfg, const char *devices, clmlp_co
 int clmlp_compare_run_all(clmlp_compare *c, const clmlp_run_hooks *hooks,
                           void (*on_device)(void *user, int i, int n, const clmlp_compare_run *run),
                           clmlp_err *err);
+
+/* One "run" from an existing report.json instead of a measurement: its
+ * device, times, accuracy, memory, probe and per-kernel times; the plans are
+ * compiled from cfg, which must describe the same model and batch (the
+ * run's config.yaml does). Loads the device models and analyzes. */
+int clmlp_compare_from_report(const clmlp_config *cfg, const char *report_path, clmlp_compare *c, clmlp_err *err);
 
 /* Pure: speedups, accuracy flags, predictions, chain and extrapolation from
  * the runs and models. Called by clmlp_compare_run_all; tests call it on

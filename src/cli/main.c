@@ -21,8 +21,8 @@ static const command commands[] = {
      "compare CONFIG --devices SPEC[,SPEC...] [--set k=v] [--out DIR]\n"
      "                              run the experiment on each device; speedups, chain, roofline, extrapolation"},
     {"extrapolate", clmlp_cmd_extrapolate,
-     "extrapolate CONFIG [--devices SPEC[,SPEC...]] [--set k=v]\n"
-     "                              measure per-image costs, scale them to extrapolate.train_images/test_images"},
+     "extrapolate CONFIG [--devices SPEC[,SPEC...] | --from RUN_DIR] [--set k=v] [--out DIR]\n"
+     "                              per-image costs (measured now, or from a run) scaled to 60 B / 10 B images"},
 };
 
 static void usage(FILE *out)

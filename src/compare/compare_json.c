@@ -245,6 +245,7 @@ int clmlp_compare_write_json(FILE *out, const clmlp_compare *c)
     clmlp_json_string(&j, "name", cfg->name);
     clmlp_json_string(&j, "config", cfg->source_path);
     clmlp_json_string(&j, "started", c->started);
+    clmlp_json_string(&j, "from_report", c->from_report);
     clmlp_json_int(&j, "batch_size", cfg->training.batch_size);
     clmlp_json_int(&j, "epochs", cfg->training.epochs);
     clmlp_json_int(&j, "baseline", c->baseline);

@@ -89,8 +89,8 @@ static void write_table(FILE *out, const clmlp_compare *c)
                 fmt_count((double)o->devices, dev, sizeof dev), fmt_hours(o->wall_h, wall, sizeof wall),
                 row->in.usd_per_hour > 0 ? fmt_usd(o->usd, usd, sizeof usd) : "unknown $/h");
     }
-    fprintf(out, "\nµs/image: a training step ÷ batch (measured: train seconds ÷ steps; modeled: the roofline of section 4),\n"
-                 "or evaluation ÷ images. Compute = µs/image × N_train × E (train) or × N_test (eval); reading = %g B/image ×\n"
+    fprintf(out, "\nµs/image: a training step ÷ batch (measured: train seconds ÷ steps; modeled: the device model's\n"
+                 "roofline on this plan), or evaluation ÷ images. Compute = µs/image × N_train × E (train) or × N_test (eval); reading = %g B/image ×\n"
                  "N (× E for training) ÷ %g GB/s (`extrapolate.storage_read_gbps`, per device). The larger of the two bounds\n"
                  "each phase (**bold**). Total = train + eval on one device; devices = ⌈total ÷ %g h⌉ with perfect\n"
                  "data-parallel scaling (no gradient all-reduce cost, each device reading its own shard); wall time =\n"
