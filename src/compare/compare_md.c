@@ -90,6 +90,46 @@ static clmlp_device_class missing_class(const clmlp_compare *c, const clmlp_chai
     return have_to ? l->from : l->to;
 }
 
+/* One line per modeled cross-class link: the models' range against the
+ * seed's factor, then why, from the fastest accelerator model's roofline. */
+static void write_chain_summary(FILE *out, const clmlp_compare *c)
+{
+    bool any = false;
+    for (int i = 0; i < c->n_chain; i++) {
+        const clmlp_chain_link *l = &c->chain[i];
+        if (l->from == l->to || !l->n_modeled || l->seed_factor <= 0)
+            continue;
+        double lo = l->modeled[0].factor, hi = lo;
+        for (int k = 1; k < l->n_modeled; k++) {
+            lo = fmin(lo, l->modeled[k].factor);
+            hi = fmax(hi, l->modeled[k].factor);
+        }
+        char a[48], b[48], f[48];
+        fprintf(out, "%s- %s → %s: the models say %s to %s on this plan; the seed assumed %s.\n", any ? "" : "\n",
+                clmlp_device_class_name(l->from), clmlp_device_class_name(l->to), fmt_factor(lo, a, sizeof a),
+                fmt_factor(hi, b, sizeof b), fmt_factor(l->seed_factor, f, sizeof f));
+        any = true;
+    }
+    int best = -1;
+    for (int m = 0; m < c->n_models; m++)
+        if (c->models[m].kind == CLMLP_CLASS_ACCELERATOR && c->predictions[m].ok &&
+            (best < 0 || c->predictions[m].step.seconds < c->predictions[best].step.seconds))
+            best = m;
+    const clmlp_compare_run *base = &c->runs[c->baseline];
+    if (best >= 0 && base->train_plan) {
+        const clmlp_roofline *r = &c->predictions[best].step;
+        double peak = c->models[best].peak_gflops[c->cfg.extrapolate.precision] * 1e9;
+        char t[48], cs[48], ms[48], os[48], all[48];
+        fprintf(out, "\nWhy: a step of this model is small. On `%s` the roofline gives %s per step: %s in launches bound by\n"
+                     "arithmetic, %s by memory traffic, %s of launch overhead; all of the step's %.0f MFLOP at peak would\n"
+                     "take %s. No matrix unit speeds up the rest.\n",
+                c->models[best].id, fmt_seconds(r->seconds, t, sizeof t), fmt_seconds(r->compute_s, cs, sizeof cs),
+                fmt_seconds(r->memory_s, ms, sizeof ms), fmt_seconds(r->overhead_s, os, sizeof os),
+                clmlp_plan_flops(base->train_plan) / 1e6,
+                fmt_seconds(clmlp_plan_flops(base->train_plan) / peak, all, sizeof all));
+    }
+}
+
 static void write_chain(FILE *out, const clmlp_compare *c)
 {
     const clmlp_compare_run *base = &c->runs[c->baseline];
@@ -121,6 +161,7 @@ static void write_chain(FILE *out, const clmlp_compare *c)
         }
         fprintf(out, "%s\n", l->n_modeled ? " *(modeled)* |" : "");
     }
+    write_chain_summary(out, c);
     char fl[48], by[48];
     snprintf(fl, sizeof fl, "%.1f", base->run.flops_per_step / 1e6);
     fprintf(out, "\nMeasured = train seconds per epoch of the first device of the link ÷ the second's (for cpu → cpu: the\n"
