@@ -150,6 +150,9 @@ int clmlp_config_load(const char *path, const char *const *overrides, int n_over
  *   device spec 'nme=x': unknown key 'device.nme' (did you mean 'device.name'?) */
 int clmlp_device_spec_parse(const char *text, clmlp_device_spec *spec, clmlp_err *err);
 
+/* The layer widths as "784-400-400-500-10" (input_dim first). */
+void clmlp_config_layers(const clmlp_config *cfg, int input_dim, char *buf, size_t cap);
+
 /* Writes the effective config back as YAML (for the run directory and report). */
 int clmlp_config_write_yaml(const clmlp_config *cfg, FILE *out);
 

@@ -16,22 +16,13 @@ typedef struct {
     long steps_per_epoch;
 } progress_state;
 
-static void describe_model(const clmlp_config *cfg, int input_dim, char *buf, size_t cap)
-{
-    size_t n = (size_t)snprintf(buf, cap, "%d", input_dim);
-    for (int i = 0; i < cfg->model.n_hidden && n < cap; i++)
-        n += (size_t)snprintf(buf + n, cap - n, "-%d", cfg->model.hidden[i]);
-    if (n < cap)
-        snprintf(buf + n, cap - n, "-%d", cfg->model.classes);
-}
-
 static void on_start(void *user, const clmlp_config *cfg, const clmlp_session *s)
 {
     progress_state *ps = user;
     ps->start = clmlp_now();
     ps->steps_per_epoch = s->steps_per_epoch;
     char model[256];
-    describe_model(cfg, s->input_dim, model, sizeof model);
+    clmlp_config_layers(cfg, s->input_dim, model, sizeof model);
     printf("device:  %s (%s, %s)\n", s->dev->desc.name, clmlp_device_type_name(s->dev->desc.type),
            s->dev->desc.platform);
     printf("model:   %s %s, %s lr %g, batch %d, %d epochs of %d steps (%lld training, %lld test images)\n", model,

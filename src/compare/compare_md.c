@@ -6,24 +6,12 @@
 #include "clmlp/compare.h"
 #include "format.h"
 
-static void describe_layers(const clmlp_compare *c, char *buf, size_t cap)
-{
-    const clmlp_config *cfg = &c->cfg;
-    const clmlp_compare_run *base = &c->runs[c->baseline];
-    int input = base->train_plan ? base->train_plan->graph.input_dim : cfg->model.input;
-    size_t n = (size_t)snprintf(buf, cap, "%d", input);
-    for (int i = 0; i < cfg->model.n_hidden && n < cap; i++)
-        n += (size_t)snprintf(buf + n, cap - n, "-%d", cfg->model.hidden[i]);
-    if (n < cap)
-        snprintf(buf + n, cap - n, "-%d", cfg->model.classes);
-}
-
 static void write_header(FILE *out, const clmlp_compare *c)
 {
     const clmlp_config *cfg = &c->cfg;
     const clmlp_compare_run *base = &c->runs[c->baseline];
     char layers[256], a[48], b[48];
-    describe_layers(c, layers, sizeof layers);
+    clmlp_config_layers(cfg, base->run.input_dim ? base->run.input_dim : cfg->model.input, layers, sizeof layers);
     fprintf(out, "# clmlp compare: %s on %d device%s\n\n", cfg->name, c->n_runs, c->n_runs == 1 ? "" : "s");
     fprintf(out, "The same experiment (`%s`) ran on every device in turn, each in a fresh OpenCL context: the same\n"
                  "data, seeds and compiled plan. Model %s (%s), %s lr %g, batch %d, %d epoch%s of %d steps,\n"

@@ -90,15 +90,6 @@ static void report_layers(const clmlp_jv *root, char *buf, size_t cap)
         n += (size_t)snprintf(buf + n, cap - n, "%s%.0f", i ? "-" : "", clmlp_jv_number(&layers->items[i], 0));
 }
 
-static void config_layers(const clmlp_config *cfg, int input_dim, char *buf, size_t cap)
-{
-    size_t n = (size_t)snprintf(buf, cap, "%d", input_dim);
-    for (int i = 0; i < cfg->model.n_hidden && n < cap; i++)
-        n += (size_t)snprintf(buf + n, cap - n, "-%d", cfg->model.hidden[i]);
-    if (n < cap)
-        snprintf(buf + n, cap - n, "-%d", cfg->model.classes);
-}
-
 /* The report must describe the config's model and batch, or the roofline
  * would predict another plan than the one measured. */
 static int check_same_recipe(const clmlp_jv *root, const char *path, clmlp_config *cfg, int *input_dim,
@@ -111,7 +102,7 @@ static int check_same_recipe(const clmlp_jv *root, const char *path, clmlp_confi
         return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: config.layers gives no input width", path);
     char theirs[256], ours[256];
     report_layers(root, theirs, sizeof theirs);
-    config_layers(cfg, *input_dim, ours, sizeof ours);
+    clmlp_config_layers(cfg, *input_dim, ours, sizeof ours);
     int batch = (int)num(root, "config.batch_size");
     if (strcmp(theirs, ours) != 0 || batch != cfg->training.batch_size)
         return clmlp_fail(err, CLMLP_EXIT_USAGE,
