@@ -152,12 +152,12 @@ static void write_chain(FILE *out, const clmlp_compare *c)
     write_chain_summary(out, c);
     char fl[48], by[48];
     snprintf(fl, sizeof fl, "%.1f", base->run.flops_per_step / 1e6);
-    fprintf(out, "\nMeasured = train seconds per epoch of the first device of the link ÷ the second's (for cpu → cpu: the\n"
-                 "slower ÷ the faster). *Modeled* = the ratio of the\n"
-                 "roofline-predicted training-step times (section 4) of this experiment's plan: %d launches, %s MFLOP and\n"
-                 "%s moved per step. Modeled figures are predictions from datasheet numbers, not measurements; section 3\n"
-                 "shows how far they are from the measurements where a device is present. The seed's 14× and 768×\n"
-                 "came from a vendor blog and a press quote about other models; its 10 752× is their product.\n\n",
+    fprintf(out, "\nMeasured = train seconds per epoch of the link's first device ÷ its second's (cpu → cpu: the slower\n"
+                 "÷ the faster). *Modeled* = the ratio of the roofline-predicted training-step times (section 4) of this\n"
+                 "experiment's plan: %d launches, %s MFLOP and %s moved per step. Modeled figures are predictions\n"
+                 "from datasheet numbers, not measurements; section 3 shows how far they are from the measurements\n"
+                 "where a device is present. The seed's 14× and 768× came from a vendor blog and a press quote about\n"
+                 "other models; its 10 752× is their product.\n\n",
             base->run.launches_per_step, fl, fmt_bytes(base->run.bytes_per_step, by, sizeof by));
 }
 
