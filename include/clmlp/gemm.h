@@ -5,7 +5,8 @@
  * sub-buffers), leading dimensions are the row-major row strides.
  *
  * "generated": clmlp's own kernel, cl/gemm.cl, specialised at build time by
- * #defines (transposes, epilogue, tile sizes) and cached on disk.
+ * #defines (transposes, tile sizes; sizes and epilogue are kernel arguments)
+ * and cached on disk.
  * "clblast": CLBlastSgemm (row-major), epilogue must be NONE.
  *
  * Leading dimensions follow from the shape (dense row-major operands):
@@ -54,15 +55,16 @@ typedef struct clmlp_gemm_tunables {
 } clmlp_gemm_tunables;
 
 /* Pure: the defaults for a device (only desc->type and max_work_group are
- * read; desc may be NULL = a CPU) and shape. See gemm_generated.c for the
- * measurements behind them. */
+ * read; desc may be NULL = a CPU) and shape (only its transposes: the same
+ * tunables for every size, so GEMMs share programs). See gemm_generated.c
+ * for the measurements behind them. */
 void clmlp_gemm_default_tunables(const clmlp_device_desc *desc, const clmlp_gemm_shape *shape,
                                  clmlp_gemm_tunables *out);
 
 /* Pure: fills zero fields of *t with the defaults, validates the result
  * (vector width, TN a multiple of VW where the kernel needs it, work-group
  * size within desc->max_work_group) and writes the kernel's build options
- * (-DTRANS_A=.. -DTM=.. ...) to opts. Error: CLMLP_EXIT_USAGE naming the field. */
+ * (-DDOT_FORM=.. -DTM=.. ...) to opts. Error: CLMLP_EXIT_USAGE naming the field. */
 int clmlp_gemm_generated_options(const clmlp_device_desc *desc, const clmlp_gemm_shape *shape,
                                  clmlp_gemm_tunables *t, char *opts, size_t cap, clmlp_err *err);
 
