@@ -263,7 +263,7 @@ static void test_default_tunables(void)
 {
     clmlp_device_desc cpu = {.type = CL_DEVICE_TYPE_CPU, .max_work_group = 4096};
     const clmlp_epilogue none = CLMLP_EPILOGUE_NONE;
-    /* One set per form whatever the sizes, so the MLP's GEMMs share three programs. */
+    /* One set per form whatever the sizes, so the MLP's GEMMs share two programs (outer-product and dot form). */
     expect_tunables(&cpu, shape(100, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU), 10, 16, 16, 1, 1);
     expect_tunables(&cpu, shape(1000, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU), 10, 16, 16, 1, 1);
     expect_tunables(&cpu, shape(100, 784, 400, false, true, false, none), 5, 5, 16, 1, 1);
