@@ -74,7 +74,7 @@ static int run_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s, co
         goto done;
     cl_event ev = NULL;
     if (p == PROVIDER_CLBLAST) {
-        if (clmlp_gemm_clblast_enqueue(dev, s, ma, mb, mc, &ev, err) < 0)
+        if (clmlp_gemm_clblast_enqueue(dev, s, NULL, ma, mb, mc, NULL, &ev, err) < 0)
             goto done;
     } else if (clmlp_gemm_generated_prepare(dev, s, t, &gk, err) < 0 ||
                clmlp_gemm_generated_bind(&gk, ma, mb, mc, mbias, err) < 0 ||
@@ -344,7 +344,7 @@ static void test_clblast_refuses_epilogue(void)
     clmlp_device dev = {0};
     clmlp_err err = {0};
     clmlp_gemm_shape s = shape(4, 5, 6, false, false, false, CLMLP_EPILOGUE_BIAS_RELU);
-    CHECK_INT(clmlp_gemm_clblast_enqueue(&dev, &s, NULL, NULL, NULL, NULL, &err), -1);
+    CHECK_INT(clmlp_gemm_clblast_enqueue(&dev, &s, NULL, NULL, NULL, NULL, NULL, NULL, &err), -1);
     CHECK_CONTAINS(err.msg, "gemm 4x5x6: the clblast provider cannot apply the bias_relu epilogue");
     CHECK_INT(err.code, CLMLP_EXIT_INTERNAL);
 }

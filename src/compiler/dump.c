@@ -17,9 +17,13 @@ static void launch_shapes(const clmlp_plan *plan, const clmlp_launch *l, char *b
 {
     const clmlp_graph *g = &plan->graph;
     if (l->is_gemm) {
-        snprintf(buf, cap, "%s = %s%s . %s%s  (M=%d N=%d K=%d, %s)", g->tensors[l->c].name, g->tensors[l->a].name,
+        char choice[160], gflops[48] = "";
+        clmlp_gemm_choice_describe(&l->choice, choice, sizeof choice);
+        if (l->choice.tuned)
+            snprintf(gflops, sizeof gflops, ", tuned %.0f GFLOP/s", l->choice.gflops);
+        snprintf(buf, cap, "%s = %s%s . %s%s  (M=%d N=%d K=%d, %s%s)", g->tensors[l->c].name, g->tensors[l->a].name,
                  l->shape.trans_a ? "^T" : "", g->tensors[l->b].name, l->shape.trans_b ? "^T" : "", l->shape.m,
-                 l->shape.n, l->shape.k, clmlp_gemm_provider_name(l->provider));
+                 l->shape.n, l->shape.k, choice, gflops);
         return;
     }
     const clmlp_op *op = &g->ops[l->op];
@@ -55,7 +59,7 @@ void clmlp_plan_dump(const clmlp_plan *plan, const char *title, FILE *out)
         const clmlp_launch *l = &plan->launches[i];
         const clmlp_op *op = &g->ops[l->op];
         const char *ops = op->fused[0] ? op->fused : clmlp_op_kind_name(op->kind);
-        char shapes[256];
+        char shapes[384];
         launch_shapes(plan, l, shapes, sizeof shapes);
         fprintf(out, "%3d  %-22s %-30s %9.3f %9.1f  %s\n", i, l->name, ops, l->flops / 1e6, l->bytes / 1024.0,
                 shapes);
