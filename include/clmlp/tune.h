@@ -1,0 +1,155 @@
+/* GEMM autotuning: for each GEMM shape of a plan, time candidate kernels
+ * (clmlp's generated GEMM with several tunables; CLBlast parameter sets in
+ * `full`), keep the fastest one that matches the host reference, and cache
+ * the choice per device on disk so later runs reuse it as-is.
+ *
+ *   candidates  -> the tunables / CLBlast sets worth timing for a shape
+ *   measure     -> random operands, one checked run, timed runs (events)
+ *   tune cache  -> clmlp_cache_dir()/tune/<device hash>.txt, one line per shape
+ *   autotune    -> shapes of a plan: cache hit, or measure and store; then
+ *                  the plan is re-lowered with the choices
+ *
+ * compiler.autotune: off = defaults, no cache, no measurement; quick = cached
+ * choices, missing shapes timed over a few generated candidates; full =
+ * more generated candidates plus CLBlast parameter sets (5-30 s of PoCL
+ * compile each), and shapes cached from `quick` are tuned again. */
+#ifndef CLMLP_TUNE_H
+#define CLMLP_TUNE_H
+
+#include "clmlp/compiler.h"
+#include "clmlp/device.h"
+
+/* ---- cache ------------------------------------------------------------- */
+
+typedef struct clmlp_tune_entry {
+    clmlp_gemm_shape shape;
+    clmlp_autotune mode; /* QUICK or FULL: how hard it was tuned */
+    clmlp_gemm_choice choice;
+} clmlp_tune_entry;
+
+typedef struct clmlp_tune_cache {
+    char path[CLMLP_PATH_MAX + 64];
+    char device[256], driver[128]; /* identity, also written in the file */
+    clmlp_tune_entry *entries;
+    int count, cap;
+    bool dirty; /* entries added since loading */
+} clmlp_tune_cache;
+
+/* The file for a device: <dir>/tune/<16 hex digits of SHA-256 over platform,
+ * device name and version, driver version>.txt. */
+void clmlp_tune_cache_path(const clmlp_device_desc *desc, const char *dir, char *out, size_t cap);
+/* "NN 100x400x784 bias_relu" (+ " acc"): a shape as the file writes it. */
+void clmlp_tune_shape_key(const clmlp_gemm_shape *s, char *buf, size_t cap);
+
+/* Loads the device's file under dir (clmlp_cache_dir() when NULL). A missing
+ * file is an empty cache; an unreadable or corrupt one (or one written for
+ * another device) prints one warning and is treated as empty: its shapes are
+ * tuned again and the file rewritten. Error only when out of memory. */
+int clmlp_tune_cache_load(const clmlp_device_desc *desc, const char *dir, clmlp_tune_cache *c, clmlp_err *err);
+const clmlp_tune_entry *clmlp_tune_cache_find(const clmlp_tune_cache *c, const clmlp_gemm_shape *s);
+/* Adds or replaces the entry for e->shape. */
+int clmlp_tune_cache_put(clmlp_tune_cache *c, const clmlp_tune_entry *e, clmlp_err *err);
+/* Writes the file when dirty: entries that another process added to the
+ * file meanwhile are kept, then temp file + rename. */
+int clmlp_tune_cache_save(clmlp_tune_cache *c, clmlp_err *err);
+void clmlp_tune_cache_free(clmlp_tune_cache *c);
+
+/* ---- candidates -------------------------------------------------------- */
+
+#define CLMLP_TUNE_MAX_CANDIDATES 48
+
+/* The candidates for a shape on a device, the default first: generated
+ * tunables (sized by mode), and in FULL mode CLBlast parameter sets where
+ * `providers` allows them (AUTO: shapes without an epilogue, since CLBlast
+ * cannot fuse one; CLBLAST: only CLBlast). Every generated candidate passes
+ * clmlp_gemm_generated_options. Returns the count. */
+int clmlp_tune_candidates(const clmlp_device_desc *desc, const clmlp_gemm_shape *s, clmlp_autotune mode,
+                          clmlp_gemm_provider providers, clmlp_gemm_choice *out, int cap);
+
+/* ---- measurement --------------------------------------------------------- */
+
+/* Random operands for one shape on the device and the host reference of
+ * the rows that are checked (all of them up to 128 rows; beyond, the first
+ * and last 64 and every 17th: the edge tiles of every tiling and a sample
+ * of the inside, at a fraction of the host time). */
+typedef struct clmlp_tune_workload {
+    clmlp_gemm_shape shape;
+    float *a, *b, *bias, *c0;      /* host operands; c0 = C before an accumulating GEMM */
+    float *want;                   /* reference of the checked rows, n each */
+    int *rows;                     /* the checked rows */
+    int n_rows;
+    float *got;                    /* scratch: C read back, plus guard floats */
+    cl_mem da, db, dc, dbias;      /* device copies; dc has guard floats after C */
+} clmlp_tune_workload;
+
+int clmlp_tune_workload_create(clmlp_device *dev, const clmlp_gemm_shape *s, clmlp_tune_workload *w, clmlp_err *err);
+void clmlp_tune_workload_release(clmlp_tune_workload *w);
+
+/* Pure: whether got (C as read back, M×N then guard floats) matches the
+ * reference rows and left the guard floats after C untouched. On a
+ * mismatch, why names the first bad element. */
+bool clmlp_tune_verify(const clmlp_tune_workload *w, const float *got, char *why, size_t cap);
+
+/* Sees (and may change) a candidate's output before verification: a test
+ * seam for a candidate that computes wrong results. */
+typedef void (*clmlp_tune_inspect_fn)(void *user, const clmlp_gemm_choice *candidate, float *c, size_t n);
+
+typedef struct clmlp_tune_result {
+    bool ok;                 /* ran and matched the reference */
+    char why[256];           /* when not ok: the mismatch, or the error it raised */
+    double seconds;          /* median of the timed runs */
+    double gflops;
+} clmlp_tune_result;
+
+/* Runs the candidate once and verifies it, then times `reps` runs with
+ * OpenCL events (median). A candidate that fails to build, run or verify is
+ * a result with ok = false, not an error; errors are for the workload's own
+ * buffers. */
+int clmlp_tune_measure(clmlp_device *dev, clmlp_tune_workload *w, const clmlp_gemm_choice *candidate, int reps,
+                       clmlp_tune_inspect_fn inspect, void *user, clmlp_tune_result *out, clmlp_err *err);
+
+/* ---- autotuning ------------------------------------------------------------ */
+
+typedef struct clmlp_tune_stats {
+    int shapes;       /* distinct shapes asked for */
+    int from_cache;   /* answered by the cache */
+    int tuned;        /* measured now */
+    int candidates;   /* candidate runs */
+    int rejected;     /* candidates that failed to build, run or verify */
+    double seconds;   /* spent measuring */
+} clmlp_tune_stats;
+
+typedef struct clmlp_tuner {
+    clmlp_device *dev;
+    clmlp_autotune mode;
+    clmlp_gemm_provider providers; /* compiler.gemm */
+    bool force;                    /* tune cached shapes again */
+    clmlp_tune_cache cache;
+    /* optional: progress before each candidate of a shape that is measured
+     * (candidate == candidates when done), and the test seam */
+    void (*progress)(void *user, const clmlp_gemm_shape *s, int candidate, int candidates);
+    clmlp_tune_inspect_fn inspect;
+    void *user;
+    clmlp_tune_stats stats;
+} clmlp_tuner;
+
+/* Loads the device's cache (nothing for mode OFF). */
+int clmlp_tuner_open(clmlp_tuner *t, clmlp_device *dev, clmlp_autotune mode, clmlp_gemm_provider providers,
+                     clmlp_err *err);
+/* The choice for one shape: defaults (OFF), the cached one, or measured now
+ * and cached. Error when no candidate passes verification. */
+int clmlp_tune_shape(clmlp_tuner *t, const clmlp_gemm_shape *s, clmlp_gemm_choice *out, clmlp_err *err);
+/* Chooses every key shape of the plan (clmlp_plan_gemm_keys) and re-lowers it. */
+int clmlp_tune_plan(clmlp_tuner *t, clmlp_plan *plan, clmlp_err *err);
+/* Saves the cache if it changed (a write failure is a warning) and frees it. */
+void clmlp_tuner_close(clmlp_tuner *t);
+
+/* What a session calls on its compiled plans: compiler.autotune and
+ * compiler.gemm from cfg, one tuner for all plans. */
+int clmlp_tune_plans(clmlp_device *dev, const clmlp_config *cfg, clmlp_plan *const *plans, int n_plans,
+                     clmlp_err *err);
+
+/* "off", "quick", "full". */
+const char *clmlp_autotune_name(clmlp_autotune mode);
+
+#endif
