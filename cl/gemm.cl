@@ -95,6 +95,10 @@
 #define CAT(a, b) CAT_(a, b)
 #define PRAGMA_(x) _Pragma(#x)
 #define PRAGMA(x) PRAGMA_(x)
+/* The store loops: neither unrolled nor vectorised by the compiler, which
+ * would only multiply code that runs once per work-item (-0.07 s of PoCL
+ * compile per program). */
+#define STORE_LOOP clang loop unroll(disable) vectorize(disable) interleave(disable)
 
 #if VW == 1
 typedef float floatV;
@@ -219,9 +223,9 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
                 sum[i][j] = MADD(A[row[i] * lda + k], B[col[j] * ldb + k], sum[i][j]);
     /* Stored by loops that are not unrolled, see STORE below. */
     const int rows = min(TM, M - m0), cols = min(TN, N - n0);
-    PRAGMA(unroll 1)
+    PRAGMA(STORE_LOOP)
     for (int i = 0; i < rows; i++)
-        PRAGMA(unroll 1)
+        PRAGMA(STORE_LOOP)
         for (int j = 0; j < cols; j++) {
             const int n = n0 + j, idx = (m0 + i) * ldc + n;
             C[idx] = finish(sum[i][j], C, idx, bias, n, flags);
@@ -299,10 +303,10 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
         for (int j = 0; j < NV; j++)
             STOREV(acc[i][j], &tile[i][j * VW]);
     const int rows = min(TM, M - m0);
-    PRAGMA(unroll 1)
+    PRAGMA(STORE_LOOP)
     for (int i = 0; i < rows; i++) {
         __global float *c = C + (m0 + i) * ldc;
-        PRAGMA(unroll 1)
+        PRAGMA(STORE_LOOP)
         for (int j = 0; j < NV; j++) {
             const int own = n0 + j * VW;                   /* first column this vector owns */
             const int w = N >= VW ? min(own, N - VW) : 0; /* = win[j] */
@@ -317,7 +321,7 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
                 STOREV(v, c + own);
             } else {
                 /* lane l holds column w + l */
-                PRAGMA(unroll 1)
+                PRAGMA(STORE_LOOP)
                 for (int l = own - w; l < VW && w + l < N; l++)
                     c[w + l] = finish(tile[i][j * VW + l], c, w + l, bias, w + l, flags);
             }

@@ -9,7 +9,7 @@ typedef struct test_suite {
     const test_case *cases;
 } test_suite;
 
-#define SUITES(X) X(rng) X(config) X(data) X(device) X(gemm) X(compiler) X(runtime) X(cli) X(train_cli)
+#define SUITES(X) X(rng) X(config) X(data) X(device) X(gemm) X(compiler) X(runtime) X(cli) X(train_cli) X(tune)
 
 #define DECLARE_SUITE(name) extern const test_case name##_tests[];
 SUITES(DECLARE_SUITE)

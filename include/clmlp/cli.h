@@ -5,7 +5,9 @@
 #define CLMLP_CLI_H
 
 #include "clmlp/common.h"
+#include "clmlp/compiler.h"
 #include "clmlp/config.h"
+#include "clmlp/device.h"
 
 #define CLMLP_MAX_OVERRIDES 64
 
@@ -32,9 +34,20 @@ int clmlp_cli_load_config(const clmlp_cli_args *args, clmlp_config *cfg, clmlp_e
 /* Prints "clmlp: <msg>" to stderr and returns err->code. */
 int clmlp_cli_report_error(const clmlp_err *err);
 
+/* The device cfg->device selects, opened (setup.c). */
+int clmlp_cli_open_device(const clmlp_config *cfg, clmlp_device *dev, clmlp_err *err);
+/* The model's input width: model.input, or the training images' (loaded). */
+int clmlp_cli_input_dim(const clmlp_config *cfg, int *dim, clmlp_err *err);
+/* The training and evaluation plans of cfg, compiled with its options
+ * (heap; the caller frees them). */
+int clmlp_cli_compile_plans(const clmlp_config *cfg, int input_dim, clmlp_plan **train, clmlp_plan **eval,
+                            clmlp_err *err);
+
 int clmlp_cmd_devices(int argc, char **argv);
 int clmlp_cmd_check(int argc, char **argv);
 int clmlp_cmd_compile(int argc, char **argv);
 int clmlp_cmd_train(int argc, char **argv);
+int clmlp_cmd_tune(int argc, char **argv);
+int clmlp_cmd_bench(int argc, char **argv);
 
 #endif

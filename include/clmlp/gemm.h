@@ -54,6 +54,7 @@ typedef struct clmlp_gemm_tunables {
     int tile_m, tile_n;   /* outputs per work-item along M and N (TM, TN) */
     int local_m, local_n; /* work-group size along M and N (WGM, WGN) */
     int vector_width;     /* VW: float vector width along N, or along K for NT (1, 2, 4, 8, 16) */
+    int outer;            /* 1: NT in the outer-product form (op(B) gathered), which wins when K is tiny */
 } clmlp_gemm_tunables;
 
 /* Pure: the defaults for a device (only desc->type and max_work_group are

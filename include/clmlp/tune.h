@@ -149,6 +149,25 @@ void clmlp_tuner_close(clmlp_tuner *t);
 int clmlp_tune_plans(clmlp_device *dev, const clmlp_config *cfg, clmlp_plan *const *plans, int n_plans,
                      clmlp_err *err);
 
+/* ---- OpenBLAS yardstick (clmlp bench only) -------------------------------- */
+
+/* libopenblas loaded with dlopen: clmlp never links it and runs without it. */
+typedef struct clmlp_openblas {
+    void *handle;
+    char library[64];    /* the name that loaded */
+    char core[64];       /* openblas_get_corename(): the kernel set it runs */
+    int threads;
+    void (*sgemm)(int order, int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a, int lda,
+                  const float *b, int ldb, float beta, float *c, int ldc);
+} clmlp_openblas;
+
+/* False (with why) when no libopenblas can be loaded. */
+bool clmlp_openblas_open(clmlp_openblas *ob, char *why, size_t cap);
+/* cblas_sgemm on random operands of the shape (row-major; the epilogue is
+ * not applied): GFLOP/s of the median of reps runs, by monotonic clock. */
+double clmlp_openblas_gflops(const clmlp_openblas *ob, const clmlp_gemm_shape *s, int reps);
+void clmlp_openblas_close(clmlp_openblas *ob);
+
 /* "off", "quick", "full". */
 const char *clmlp_autotune_name(clmlp_autotune mode);
 

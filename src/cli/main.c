@@ -16,6 +16,8 @@ static const command commands[] = {
     {"check", clmlp_cmd_check, "check CONFIG [--set k=v]    validate a config and print it with defaults"},
     {"compile", clmlp_cmd_compile, "compile CONFIG [--set k=v] [--dump]   lower the model to a plan and print it"},
     {"train", clmlp_cmd_train, "train CONFIG [--set k=v] [--out DIR]  train, evaluate, write the run report"},
+    {"tune", clmlp_cmd_tune, "tune CONFIG [--set k=v] [--force] [--dump]   time GEMM candidates, cache the choices"},
+    {"bench", clmlp_cmd_bench, "bench CONFIG [--set k=v]    GEMM GFLOP/s per provider, step times, images/s"},
 };
 
 static void usage(FILE *out)

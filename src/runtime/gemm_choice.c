@@ -19,6 +19,6 @@ void clmlp_gemm_choice_describe(const clmlp_gemm_choice *c, char *buf, size_t ca
     if (!t->tile_m && !t->tile_n && !t->local_m && !t->local_n && !t->vector_width)
         snprintf(buf, cap, "generated defaults");
     else
-        snprintf(buf, cap, "generated TM=%d TN=%d VW=%d WG=%dx%d", t->tile_m, t->tile_n, t->vector_width, t->local_m,
-                 t->local_n);
+        snprintf(buf, cap, "generated TM=%d TN=%d VW=%d WG=%dx%d%s", t->tile_m, t->tile_n, t->vector_width, t->local_m,
+                 t->local_n, t->outer ? " outer" : "");
 }

@@ -25,7 +25,11 @@
 
 #include "cl_sources.h"
 
-static bool dot_form(const clmlp_gemm_shape *s) { return s->trans_b && !s->trans_a; }
+/* NT runs in the dot form unless the tunables ask for the outer-product one. */
+static bool dot_form(const clmlp_gemm_shape *s, const clmlp_gemm_tunables *t)
+{
+    return s->trans_b && !s->trans_a && !(t && t->outer);
+}
 
 static int round_up(int x, int to) { return (x + to - 1) / to * to; }
 
@@ -33,7 +37,7 @@ void clmlp_gemm_default_tunables(const clmlp_device_desc *desc, const clmlp_gemm
 {
     memset(out, 0, sizeof *out);
     bool gpu = desc && (desc->type & CL_DEVICE_TYPE_GPU);
-    if (dot_form(s)) {
+    if (dot_form(s, NULL)) {
         /* NT: vectors run along K; each output is its own accumulator. */
         out->vector_width = gpu ? 4 : 16;
         out->tile_m = out->tile_n = gpu ? 2 : 5;
@@ -76,7 +80,7 @@ int clmlp_gemm_generated_options(const clmlp_device_desc *desc, const clmlp_gemm
     if (!vw_given) {
         t->vector_width = def.vector_width;
         /* A given tile_n with the default width: narrow the width to fit. */
-        while (!dot_form(s) && t->tile_n > 0 && t->tile_n % t->vector_width != 0)
+        while (!dot_form(s, t) && t->tile_n > 0 && t->tile_n % t->vector_width != 0)
             t->vector_width /= 2;
     }
 
@@ -89,7 +93,9 @@ int clmlp_gemm_generated_options(const clmlp_device_desc *desc, const clmlp_gemm
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "gemm tunables: tile_m %d is outside 1..32", t->tile_m);
     if (t->tile_n < 1 || t->tile_n > 128)
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "gemm tunables: tile_n %d is outside 1..128", t->tile_n);
-    if (!dot_form(s) && t->tile_n % vw != 0)
+    if (t->outer != 0 && t->outer != 1)
+        return clmlp_fail(err, CLMLP_EXIT_USAGE, "gemm tunables: outer %d is not 0 or 1", t->outer);
+    if (!dot_form(s, t) && t->tile_n % vw != 0)
         return clmlp_fail(err, CLMLP_EXIT_USAGE,
                           "gemm tunables: tile_n %d is not a multiple of vector_width %d (needed unless trans_b "
                           "without trans_a)",
@@ -114,7 +120,7 @@ int clmlp_gemm_generated_options(const clmlp_device_desc *desc, const clmlp_gemm
     char act_opt[16] = "";
     if (act)
         snprintf(act_opt, sizeof act_opt, " -DACT=%d", act);
-    int len = snprintf(opts, cap, "-DDOT_FORM=%d -DTM=%d -DTN=%d -DVW=%d -DWGM=%d -DWGN=%d%s", dot_form(s) ? 1 : 0,
+    int len = snprintf(opts, cap, "-DDOT_FORM=%d -DTM=%d -DTN=%d -DVW=%d -DWGM=%d -DWGN=%d%s", dot_form(s, t) ? 1 : 0,
                        t->tile_m, t->tile_n, vw, t->local_m, t->local_n, act_opt);
     if (len < 0 || (size_t)len >= cap)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "gemm: build options do not fit in %zu bytes", cap);

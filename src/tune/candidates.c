@@ -9,30 +9,33 @@
 
 typedef struct {
     int tm, tn, vw, wgm, wgn;
+    int outer;  /* NT in the outer-product form (the NN/TN program: no extra compile) */
     bool quick; /* also tried by compiler.autotune: quick */
 } tile;
 
 /* CPUs (PoCL, AVX-512 / AVX2): float16 or float8 vectors, 1×1 work-groups
  * (PoCL's work-group size barely matters once a work-item owns a tile). */
 static const tile cpu_outer[] = {
-    {8, 32, 16, 1, 1, true}, {6, 32, 16, 1, 1, false}, {4, 48, 16, 1, 1, false}, {12, 16, 16, 1, 1, false},
-    {14, 16, 16, 1, 1, false}, {16, 16, 16, 1, 1, false}, {4, 64, 16, 1, 1, false}, {6, 48, 16, 1, 1, false},
-    {8, 16, 16, 1, 1, false},  {5, 32, 16, 1, 1, false}, {10, 16, 8, 1, 1, false}, {8, 32, 8, 1, 1, false},
-    {10, 16, 16, 2, 2, false},
+    {8, 32, 16, 1, 1, 0, true},   {6, 32, 16, 1, 1, 0, false}, {4, 48, 16, 1, 1, 0, false},
+    {12, 16, 16, 1, 1, 0, false}, {14, 16, 16, 1, 1, 0, false}, {16, 16, 16, 1, 1, 0, false},
+    {4, 64, 16, 1, 1, 0, false},  {6, 48, 16, 1, 1, 0, false}, {8, 16, 16, 1, 1, 0, false},
+    {5, 32, 16, 1, 1, 0, false},  {10, 16, 8, 1, 1, 0, false}, {8, 32, 8, 1, 1, 0, false},
+    {10, 16, 16, 2, 2, 0, false},
 };
 static const tile cpu_dot[] = {
-    {4, 6, 16, 1, 1, true}, {4, 4, 16, 1, 1, false}, {6, 4, 16, 1, 1, false}, {4, 8, 16, 1, 1, false},
-    {8, 4, 16, 1, 1, false}, {3, 8, 16, 1, 1, false}, {6, 6, 16, 1, 1, false}, {2, 8, 16, 1, 1, false},
-    {5, 5, 8, 1, 1, false},
+    {4, 6, 16, 1, 1, 0, true},  {10, 16, 16, 1, 1, 1, true}, {4, 4, 16, 1, 1, 0, false}, {6, 4, 16, 1, 1, 0, false},
+    {4, 8, 16, 1, 1, 0, false}, {8, 4, 16, 1, 1, 0, false},  {3, 8, 16, 1, 1, 0, false}, {6, 6, 16, 1, 1, 0, false},
+    {2, 8, 16, 1, 1, 0, false}, {5, 5, 8, 1, 1, 0, false},   {8, 32, 16, 1, 1, 1, false},
 };
 /* GPUs: small register tiles, many work-items, 64-256 per work-group. */
 static const tile gpu_outer[] = {
-    {2, 4, 4, 16, 16, true}, {4, 8, 4, 8, 16, false}, {8, 8, 4, 8, 8, false}, {1, 4, 4, 16, 16, false},
-    {4, 4, 4, 16, 16, false}, {2, 8, 4, 16, 16, false}, {4, 4, 2, 8, 16, false}, {8, 4, 4, 8, 16, false},
+    {2, 4, 4, 16, 16, 0, true},   {4, 8, 4, 8, 16, 0, false}, {8, 8, 4, 8, 8, 0, false},
+    {1, 4, 4, 16, 16, 0, false},  {4, 4, 4, 16, 16, 0, false}, {2, 8, 4, 16, 16, 0, false},
+    {4, 4, 2, 8, 16, 0, false},   {8, 4, 4, 8, 16, 0, false},
 };
 static const tile gpu_dot[] = {
-    {1, 1, 4, 16, 16, true}, {2, 2, 4, 16, 16, false}, {2, 4, 4, 8, 16, false}, {4, 4, 4, 8, 8, false},
-    {1, 2, 4, 16, 16, false},
+    {1, 1, 4, 16, 16, 0, true},  {4, 4, 4, 8, 16, 1, true},   {2, 2, 4, 16, 16, 0, false},
+    {2, 4, 4, 8, 16, 0, false},  {4, 4, 4, 8, 8, 0, false},   {1, 2, 4, 16, 16, 0, false},
 };
 
 /* CLBlast sets (full only). XgemmDirect: KWID MDIMAD MDIMCD NDIMBD NDIMCD
@@ -66,7 +69,7 @@ static int add_generated(const clmlp_device_desc *d, const clmlp_gemm_shape *s, 
         return n;
     clmlp_gemm_choice c = {.provider = CLMLP_GEMM_GENERATED};
     if (t)
-        c.tunables = (clmlp_gemm_tunables){t->tm, t->tn, t->wgm, t->wgn, t->vw};
+        c.tunables = (clmlp_gemm_tunables){t->tm, t->tn, t->wgm, t->wgn, t->vw, t->outer};
     char opts[256];
     if (clmlp_gemm_generated_options(d, s, &c.tunables, opts, sizeof opts, NULL) < 0)
         return n;
