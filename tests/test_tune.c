@@ -203,7 +203,8 @@ static void candidates_start_with_the_defaults(void)
     CHECK(memcmp(&c[0].tunables, &def, sizeof def) == 0);
     int full = clmlp_tune_candidates(&cpu, &nn, CLMLP_AUTOTUNE_FULL, CLMLP_GEMM_AUTO, c, CLMLP_TUNE_MAX_CANDIDATES);
     CHECK_INT(off, 1);
-    CHECK(quick > 1 && full > quick);
+    CHECK_INT(quick, 1); /* NN: only the default tile's program is free */
+    CHECK(full > quick);
     for (int i = 0; i < full; i++) /* CLBlast cannot fuse the epilogue: not offered */
         CHECK_INT(c[i].provider, CLMLP_GEMM_GENERATED);
     int full_nt =
@@ -212,12 +213,33 @@ static void candidates_start_with_the_defaults(void)
     for (int i = 0; i < full_nt; i++)
         clblast += c[i].provider == CLMLP_GEMM_CLBLAST;
     CHECK(clblast > 0);
+    int quick_nt =
+        clmlp_tune_candidates(&cpu, &nt, CLMLP_AUTOTUNE_QUICK, CLMLP_GEMM_AUTO, c, CLMLP_TUNE_MAX_CANDIDATES);
+    CHECK_INT(quick_nt, 2); /* NT: the dot form, and the outer form with the NN program */
+    CHECK_INT(c[1].tunables.outer, 1);
+    clmlp_gemm_tunables nn_default = def;
+    nn_default.outer = 1;
+    CHECK(memcmp(&c[1].tunables, &nn_default, sizeof def) == 0);
     CHECK_INT(clmlp_tune_candidates(&cpu, &nt, CLMLP_AUTOTUNE_QUICK, CLMLP_GEMM_CLBLAST, c,
                                     CLMLP_TUNE_MAX_CANDIDATES),
               0); /* quick never compiles CLBlast sets */
 }
 
 /* ---- with a device ------------------------------------------------------------ */
+
+/* This test's own cache folder, so that tuning starts from nothing. */
+static void use_empty_cache(void)
+{
+    char cache[1024];
+    snprintf(cache, sizeof cache, "%s/cache", test_tmpdir());
+    setenv("CLMLP_CACHE_DIR", cache, 1);
+}
+
+static bool open_device_with_empty_cache(clmlp_device *dev)
+{
+    use_empty_cache();
+    return test_open_device(dev);
+}
 
 static void verification_refuses_wrong_results(void)
 {
@@ -257,19 +279,19 @@ static void verification_refuses_wrong_results(void)
     clmlp_device_close(&dev);
 }
 
-/* The test seam: corrupts the output of every candidate with TM=8 and
- * records what was measured. */
+/* The test seam: corrupts the output of every candidate in the outer form
+ * for NT and records what was measured. */
 typedef struct {
     clmlp_gemm_choice seen[64];
     int n_seen;
 } observer;
 
-static void corrupt_tm8(void *user, const clmlp_gemm_choice *cand, float *c, size_t n)
+static void corrupt_outer_nt(void *user, const clmlp_gemm_choice *cand, float *c, size_t n)
 {
     observer *o = user;
     if (o->n_seen < 64)
         o->seen[o->n_seen++] = *cand;
-    if (cand->provider == CLMLP_GEMM_GENERATED && cand->tunables.tile_m == 8 && n > 0)
+    if (cand->provider == CLMLP_GEMM_GENERATED && cand->tunables.outer && n > 0)
         c[n / 2] += 1.0f;
 }
 
@@ -285,11 +307,8 @@ static bool was_seen(const observer *o, const clmlp_gemm_choice *c)
 static void autotune_tiny_plan_picks_a_measured_candidate(void)
 {
     clmlp_device dev;
-    if (!test_open_device(&dev))
+    if (!open_device_with_empty_cache(&dev))
         return;
-    char cache[1024];
-    snprintf(cache, sizeof cache, "%s/cache", test_tmpdir());
-    setenv("CLMLP_CACHE_DIR", cache, 1);
     clmlp_config cfg;
     clmlp_err err = {0};
     const char *yaml = "name: t\n"
@@ -308,12 +327,12 @@ static void autotune_tiny_plan_picks_a_measured_candidate(void)
     clmlp_tuner t;
     observer o = {0};
     CHECK_INT(clmlp_tuner_open(&t, &dev, CLMLP_AUTOTUNE_QUICK, CLMLP_GEMM_AUTO, &err), 0);
-    t.inspect = corrupt_tm8;
+    t.inspect = corrupt_outer_nt;
     t.user = &o;
     if (clmlp_tune_plan(&t, plan, &err) < 0)
         test_fail(__FILE__, __LINE__, "%s", err.msg);
     CHECK(t.stats.tuned > 0);
-    CHECK(t.stats.rejected > 0); /* the TM=8 candidates were refused */
+    CHECK(t.stats.rejected > 0); /* the outer-form NT candidates were refused */
     CHECK(o.n_seen >= t.stats.candidates);
     int gemms = 0;
     for (int i = 0; i < plan->n_launches; i++) {
@@ -323,7 +342,7 @@ static void autotune_tiny_plan_picks_a_measured_candidate(void)
         gemms++;
         CHECK(l->choice.tuned);
         CHECK(l->choice.gflops > 0);
-        CHECK(l->choice.tunables.tile_m != 8);
+        CHECK(!l->choice.tunables.outer);
         CHECK(was_seen(&o, &l->choice));
     }
     CHECK(gemms > 0);
@@ -360,11 +379,8 @@ static void corrupt_all(void *user, const clmlp_gemm_choice *cand, float *c, siz
 static void every_candidate_refused_is_an_error(void)
 {
     clmlp_device dev;
-    if (!test_open_device(&dev))
+    if (!open_device_with_empty_cache(&dev))
         return;
-    char cache[1024];
-    snprintf(cache, sizeof cache, "%s/cache", test_tmpdir());
-    setenv("CLMLP_CACHE_DIR", cache, 1);
     clmlp_tuner t;
     clmlp_err err = {0};
     CHECK_INT(clmlp_tuner_open(&t, &dev, CLMLP_AUTOTUNE_QUICK, CLMLP_GEMM_GENERATED, &err), 0);
@@ -392,9 +408,7 @@ static bool tune_counts(const char *out, int *shapes, int *measured, int *from_c
 static void tune_cli_second_run_hits_the_cache(void)
 {
     static char out[100000];
-    char cache[1024];
-    snprintf(cache, sizeof cache, "%s/cache", test_tmpdir());
-    setenv("CLMLP_CACHE_DIR", cache, 1);
+    use_empty_cache();
     const char *args = "tune configs/tiny-mnist.yaml --set model.input=784 --set training.eval_batch_size=100";
     CHECK_INT(test_run_clmlp(args, out, sizeof out), 0);
     CHECK_CONTAINS(out, "tuning:  quick, gemm auto");

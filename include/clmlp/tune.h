@@ -10,9 +10,12 @@
  *                  the plan is re-lowered with the choices
  *
  * compiler.autotune: off = defaults, no cache, no measurement; quick = cached
- * choices, missing shapes timed over a few generated candidates; full =
- * more generated candidates plus CLBlast parameter sets (5-30 s of PoCL
- * compile each), and shapes cached from `quick` are tuned again. */
+ * choices, missing shapes of the training step timed over the candidates
+ * that need no program beyond the plan's own (so a cold start compiles
+ * nothing extra; the evaluation plan takes cached choices or defaults);
+ * full = every generated tile of the tables plus CLBlast parameter sets
+ * (0.45 s and 5-30 s of PoCL compile each), and shapes cached from `quick`
+ * are tuned again. `clmlp tune` runs either mode on both plans. */
 #ifndef CLMLP_TUNE_H
 #define CLMLP_TUNE_H
 
@@ -69,9 +72,10 @@ int clmlp_tune_candidates(const clmlp_device_desc *desc, const clmlp_gemm_shape 
 /* ---- measurement --------------------------------------------------------- */
 
 /* Random operands for one shape on the device and the host reference of
- * the rows that are checked (all of them up to 128 rows; beyond, the first
- * and last 64 and every 17th: the edge tiles of every tiling and a sample
- * of the inside, at a fraction of the host time). */
+ * the rows that are checked (all of them up to 64 rows; beyond, the first
+ * and last 32 and every 61st: the edge tiles of every tiling the candidates
+ * use (TM <= 32) and a sample of the inside, at a fraction of the host
+ * time). All columns of a checked row are checked. */
 typedef struct clmlp_tune_workload {
     clmlp_gemm_shape shape;
     float *a, *b, *bias, *c0;      /* host operands; c0 = C before an accumulating GEMM */
@@ -108,6 +112,9 @@ typedef struct clmlp_tune_result {
 int clmlp_tune_measure(clmlp_device *dev, clmlp_tune_workload *w, const clmlp_gemm_choice *candidate, int reps,
                        clmlp_tune_inspect_fn inspect, void *user, clmlp_tune_result *out, clmlp_err *err);
 
+/* The median of v[0..n) (sorts v in place); 0 for n = 0. */
+double clmlp_median(double *v, int n);
+
 /* ---- autotuning ------------------------------------------------------------ */
 
 typedef struct clmlp_tune_stats {
@@ -124,6 +131,7 @@ typedef struct clmlp_tuner {
     clmlp_autotune mode;
     clmlp_gemm_provider providers; /* compiler.gemm */
     bool force;                    /* tune cached shapes again */
+    bool cache_only;               /* no measurement: cached choices or defaults */
     clmlp_tune_cache cache;
     /* optional: progress before each candidate of a shape that is measured
      * (candidate == candidates when done), and the test seam */
@@ -144,8 +152,9 @@ int clmlp_tune_plan(clmlp_tuner *t, clmlp_plan *plan, clmlp_err *err);
 /* Saves the cache if it changed (a write failure is a warning) and frees it. */
 void clmlp_tuner_close(clmlp_tuner *t);
 
-/* What a session calls on its compiled plans: compiler.autotune and
- * compiler.gemm from cfg, one tuner for all plans. */
+/* What a session calls on its compiled plans (the training step first):
+ * compiler.autotune and compiler.gemm from cfg, one tuner for all plans; in
+ * quick mode the plans after the first only take cached choices. */
 int clmlp_tune_plans(clmlp_device *dev, const clmlp_config *cfg, clmlp_plan *const *plans, int n_plans,
                      clmlp_err *err);
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clmlp/cli.h"
 #include "clmlp/data.h"
@@ -25,18 +26,6 @@ typedef struct {
     clmlp_gemm_choice chosen;
     double clblast_default, clblast_tuned, generated_default, generated_tuned, openblas; /* GFLOP/s; <0: n/a */
 } shape_row;
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, compare_doubles);
-    return n ? v[n / 2] : 0.0;
-}
 
 /* GFLOP/s of one candidate, or -1 when it failed (the reason on stderr). */
 static double time_choice(clmlp_device *dev, const clmlp_gemm_shape *s, const clmlp_gemm_choice *c, clmlp_err *err)
@@ -102,9 +91,11 @@ static int time_shapes(clmlp_device *dev, const clmlp_config *cfg, const clmlp_o
                        clmlp_err *err)
 {
     const clmlp_gemm_choice generated = {.provider = CLMLP_GEMM_GENERATED};
+    bool tty = isatty(STDERR_FILENO) != 0;
     for (int i = 0; i < n; i++) {
         shape_row *r = &rows[i];
-        fprintf(stderr, "\r  timing %d/%d ", i + 1, n);
+        if (tty)
+            fprintf(stderr, "\r  timing shape %d/%d ", i + 1, n);
         r->generated_default = time_choice(dev, &r->key, &generated, err);
         r->generated_tuned = r->chosen.tuned ? time_choice(dev, &r->key, &r->chosen, err) : -1;
         r->clblast_tuned = time_clblast_tuned(dev, &r->key, cfg->compiler.autotune, err);
@@ -113,7 +104,8 @@ static int time_shapes(clmlp_device *dev, const clmlp_config *cfg, const clmlp_o
         if (r->generated_default < -1 || r->generated_tuned < -1 || r->clblast_tuned < -1)
             return -1;
     }
-    fprintf(stderr, "\r%20s\r", "");
+    if (tty)
+        fprintf(stderr, "\r%30s\r", "");
     return 0;
 }
 
@@ -182,7 +174,7 @@ static int time_steps(clmlp_device *dev, const clmlp_config *cfg, const clmlp_da
                 goto done;
             ms[g] = (clmlp_now() - t0) * 1e3 / GROUP_STEPS;
         }
-        out->step_ms = median(ms, STEP_GROUPS);
+        out->step_ms = clmlp_median(ms, STEP_GROUPS);
     }
     int *pred = clmlp_calloc((size_t)(test->count ? test->count : 1), sizeof *pred, err);
     double secs[EVAL_RUNS];
@@ -197,7 +189,7 @@ static int time_steps(clmlp_device *dev, const clmlp_config *cfg, const clmlp_da
     if (!pred)
         goto done;
     free(pred);
-    out->eval_seconds = median(secs, EVAL_RUNS);
+    out->eval_seconds = clmlp_median(secs, EVAL_RUNS);
     rc = 0;
 done:
     clmlp_session_release(&s);

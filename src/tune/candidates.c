@@ -1,8 +1,10 @@
 /* The candidates worth timing for a GEMM shape. Tables, not search: each
- * generated candidate is a program PoCL compiles for ~0.5 s cold, each
- * CLBlast set 5-30 s, so the lists hold what measured well on this kind of
- * device (README, Performance) plus neighbours, and the default comes first
- * (it is always in the plan's programs already). */
+ * generated tile is a program PoCL compiles for ~0.45 s cold, each CLBlast
+ * set 5-30 s, so the lists hold what measured well on this kind of device
+ * (README, Performance) plus neighbours, with the default first.
+ * `quick` takes only candidates whose program the plan builds anyway (the
+ * default tile of each form; NT in the outer-product form runs the NN/TN
+ * program), so it adds no compile to a cold start; `full` takes them all. */
 #include "clmlp/tune.h"
 
 #include <string.h>
@@ -10,31 +12,31 @@
 typedef struct {
     int tm, tn, vw, wgm, wgn;
     int outer;  /* NT in the outer-product form (the NN/TN program: no extra compile) */
-    bool quick; /* also tried by compiler.autotune: quick */
+    bool quick; /* also tried by quick: the program of a default tile */
 } tile;
 
 /* CPUs (PoCL, AVX-512 / AVX2): float16 or float8 vectors, 1×1 work-groups
  * (PoCL's work-group size barely matters once a work-item owns a tile). */
 static const tile cpu_outer[] = {
-    {8, 32, 16, 1, 1, 0, true},   {6, 32, 16, 1, 1, 0, false}, {4, 48, 16, 1, 1, 0, false},
+    {8, 32, 16, 1, 1, 0, false},  {6, 32, 16, 1, 1, 0, false}, {4, 48, 16, 1, 1, 0, false},
     {12, 16, 16, 1, 1, 0, false}, {14, 16, 16, 1, 1, 0, false}, {16, 16, 16, 1, 1, 0, false},
     {4, 64, 16, 1, 1, 0, false},  {6, 48, 16, 1, 1, 0, false}, {8, 16, 16, 1, 1, 0, false},
     {5, 32, 16, 1, 1, 0, false},  {10, 16, 8, 1, 1, 0, false}, {8, 32, 8, 1, 1, 0, false},
     {10, 16, 16, 2, 2, 0, false},
 };
 static const tile cpu_dot[] = {
-    {4, 6, 16, 1, 1, 0, true},  {10, 16, 16, 1, 1, 1, true}, {4, 4, 16, 1, 1, 0, false}, {6, 4, 16, 1, 1, 0, false},
+    {4, 6, 16, 1, 1, 0, false}, {10, 16, 16, 1, 1, 1, true}, {4, 4, 16, 1, 1, 0, false}, {6, 4, 16, 1, 1, 0, false},
     {4, 8, 16, 1, 1, 0, false}, {8, 4, 16, 1, 1, 0, false},  {3, 8, 16, 1, 1, 0, false}, {6, 6, 16, 1, 1, 0, false},
     {2, 8, 16, 1, 1, 0, false}, {5, 5, 8, 1, 1, 0, false},   {8, 32, 16, 1, 1, 1, false},
 };
 /* GPUs: small register tiles, many work-items, 64-256 per work-group. */
 static const tile gpu_outer[] = {
-    {2, 4, 4, 16, 16, 0, true},   {4, 8, 4, 8, 16, 0, false}, {8, 8, 4, 8, 8, 0, false},
+    {2, 4, 4, 16, 16, 0, false},  {4, 8, 4, 8, 16, 0, false}, {8, 8, 4, 8, 8, 0, false},
     {1, 4, 4, 16, 16, 0, false},  {4, 4, 4, 16, 16, 0, false}, {2, 8, 4, 16, 16, 0, false},
     {4, 4, 2, 8, 16, 0, false},   {8, 4, 4, 8, 16, 0, false},
 };
 static const tile gpu_dot[] = {
-    {1, 1, 4, 16, 16, 0, true},  {4, 4, 4, 8, 16, 1, true},   {2, 2, 4, 16, 16, 0, false},
+    {1, 1, 4, 16, 16, 0, false}, {4, 4, 4, 8, 16, 1, true},   {2, 2, 4, 16, 16, 0, false},
     {2, 4, 4, 8, 16, 0, false},  {4, 4, 4, 8, 8, 0, false},   {1, 2, 4, 16, 16, 0, false},
 };
 

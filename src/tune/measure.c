@@ -27,7 +27,7 @@ static void pick_rows(clmlp_tune_workload *w)
     int m = w->shape.m;
     w->n_rows = 0;
     for (int i = 0; i < m; i++)
-        if (m <= 128 || i < 64 || i >= m - 64 || i % 17 == 0)
+        if (m <= 64 || i < 32 || i >= m - 32 || i % 61 == 0)
             w->rows[w->n_rows++] = i;
 }
 
@@ -206,6 +206,14 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+double clmlp_median(double *v, int n)
+{
+    if (n <= 0)
+        return 0.0;
+    qsort(v, (size_t)n, sizeof *v, compare_doubles);
+    return v[n / 2];
+}
+
 static void release_events(cl_event *a, cl_event *b)
 {
     if (*a)
@@ -260,8 +268,7 @@ int clmlp_tune_measure(clmlp_device *dev, clmlp_tune_workload *w, const clmlp_ge
         release_events(&t0, &t1);
         times[r] = t;
     }
-    qsort(times, (size_t)reps, sizeof *times, compare_doubles);
-    out->seconds = reps > 0 ? times[reps / 2] : 0.0;
+    out->seconds = clmlp_median(times, reps);
     out->gflops = out->seconds > 0 ? clmlp_gemm_flops(s) / out->seconds * 1e-9 : 0.0;
     out->ok = true;
 done:

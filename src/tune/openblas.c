@@ -39,12 +39,6 @@ bool clmlp_openblas_open(clmlp_openblas *ob, char *why, size_t cap)
     return true;
 }
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 double clmlp_openblas_gflops(const clmlp_openblas *ob, const clmlp_gemm_shape *s, int reps)
 {
     size_t na, nb, nc;
@@ -65,8 +59,7 @@ double clmlp_openblas_gflops(const clmlp_openblas *ob, const clmlp_gemm_shape *s
                       a, lda, b, ldb, s->accumulate ? 1.0f : 0.0f, c, ldc);
             times[r] = clmlp_now() - t0;
         }
-        qsort(times + 1, (size_t)reps, sizeof *times, compare_doubles);
-        double median = times[1 + reps / 2];
+        double median = clmlp_median(times + 1, reps);
         gflops = median > 0 ? 2.0 * s->m * s->n * (double)s->k / median * 1e-9 : 0;
     }
     free(a);
