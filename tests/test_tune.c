@@ -225,6 +225,72 @@ static void candidates_start_with_the_defaults(void)
               0); /* quick never compiles CLBlast sets */
 }
 
+/* A plan of the tiny MLP in the given provider mode, compiled without a device. */
+static clmlp_plan *tiny_plan(clmlp_gemm_provider gemm)
+{
+    clmlp_config cfg;
+    clmlp_err err = {0};
+    const char *yaml = "name: t\n"
+                       "data: {train: {images: a, labels: b}, test: {images: c, labels: d}}\n"
+                       "model: {hidden: [24]}\n"
+                       "training: {batch_size: 20, eval_batch_size: 20}\n";
+    clmlp_graph *g = calloc(1, sizeof *g);
+    clmlp_plan *plan = calloc(1, sizeof *plan);
+    clmlp_compile_options opt;
+    if (clmlp_config_parse(yaml, strlen(yaml), "<test>", ".", NULL, 0, &cfg, &err) < 0 ||
+        clmlp_graph_build_training(&cfg, 30, g, &err) < 0) {
+        test_fail(__FILE__, __LINE__, "%s", err.msg);
+        free(g);
+        free(plan);
+        return NULL;
+    }
+    clmlp_compile_options_from_config(&cfg, &opt);
+    opt.gemm = gemm;
+    if (clmlp_compile(g, &opt, plan, &err) < 0) {
+        test_fail(__FILE__, __LINE__, "%s", err.msg);
+        free(plan);
+        plan = NULL;
+    }
+    free(g);
+    return plan;
+}
+
+static void clblast_choices_lower_and_share_one_parameter_set(void)
+{
+    clmlp_plan *plan = tiny_plan(CLMLP_GEMM_AUTO);
+    if (!plan)
+        return;
+    clmlp_gemm_shape keys[16];
+    int n = clmlp_plan_gemm_keys(plan, keys, 16);
+    int launches = plan->n_launches, with_epilogue = 0;
+    for (int i = 0; i < n; i++)
+        with_epilogue += keys[i].epilogue != CLMLP_EPILOGUE_NONE;
+    CHECK(n >= 4 && with_epilogue >= 2);
+    clmlp_err err = {0};
+    /* Every shape on CLBlast: the first with a tuned set, the rest default. */
+    for (int i = 0; i < n; i++) {
+        clmlp_gemm_choice c = {.provider = CLMLP_GEMM_CLBLAST};
+        if (i == 0)
+            c.clblast = (clmlp_clblast_params){CLMLP_CLBLAST_DIRECT, {2, 8, 8, 8, 8, 0, 0, 1, 8, 64}};
+        CHECK_INT(clmlp_plan_set_gemm_choice(plan, &keys[i], &c, &err), 0);
+    }
+    CHECK_INT(clmlp_pass_lower(plan, &err), 0);
+    /* CLBlast cannot fuse: each epilogue became its own bias_act launch. */
+    CHECK_INT(plan->n_launches, launches + with_epilogue);
+    clmlp_plan *plans[] = {plan};
+    CHECK_INT(clmlp_tune_unify_clblast(plans, 1, &err), 0);
+    for (int i = 0; i < plan->n_launches; i++) {
+        const clmlp_launch *l = &plan->launches[i];
+        if (!l->is_gemm)
+            continue;
+        CHECK_INT(l->provider, CLMLP_GEMM_CLBLAST);
+        CHECK_INT(l->shape.epilogue, CLMLP_EPILOGUE_NONE);
+        CHECK_INT(l->choice.clblast.kernel, CLMLP_CLBLAST_DIRECT); /* no default left after an override */
+        CHECK_INT(l->choice.clblast.values[9], 64);
+    }
+    free(plan);
+}
+
 /* ---- with a device ------------------------------------------------------------ */
 
 /* This test's own cache folder, so that tuning starts from nothing. */
@@ -309,21 +375,10 @@ static void autotune_tiny_plan_picks_a_measured_candidate(void)
     clmlp_device dev;
     if (!open_device_with_empty_cache(&dev))
         return;
-    clmlp_config cfg;
     clmlp_err err = {0};
-    const char *yaml = "name: t\n"
-                       "data: {train: {images: a, labels: b}, test: {images: c, labels: d}}\n"
-                       "model: {hidden: [24]}\n"
-                       "training: {batch_size: 20, eval_batch_size: 20}\n";
-    clmlp_graph *g = calloc(1, sizeof *g);
-    clmlp_plan *plan = calloc(1, sizeof *plan);
-    clmlp_compile_options opt;
-    if (clmlp_config_parse(yaml, strlen(yaml), "<test>", ".", NULL, 0, &cfg, &err) < 0 ||
-        clmlp_graph_build_training(&cfg, 30, g, &err) < 0 ||
-        (clmlp_compile_options_from_config(&cfg, &opt), clmlp_compile(g, &opt, plan, &err)) < 0) {
-        test_fail(__FILE__, __LINE__, "%s", err.msg);
+    clmlp_plan *plan = tiny_plan(CLMLP_GEMM_AUTO);
+    if (!plan)
         goto done;
-    }
     clmlp_tuner t;
     observer o = {0};
     CHECK_INT(clmlp_tuner_open(&t, &dev, CLMLP_AUTOTUNE_QUICK, CLMLP_GEMM_AUTO, &err), 0);
@@ -363,7 +418,6 @@ static void autotune_tiny_plan_picks_a_measured_candidate(void)
     CHECK_INT(t.stats.from_cache, t.stats.shapes);
     clmlp_tuner_close(&t);
 done:
-    free(g);
     free(plan);
     clmlp_device_close(&dev);
 }
@@ -434,6 +488,7 @@ const test_case tune_tests[] = {
     {"cache_rejects_corrupt_files", cache_rejects_corrupt_files, false},
     {"cache_keys_differ_by_device_driver_and_shape", cache_keys_differ_by_device_driver_and_shape, false},
     {"candidates_start_with_the_defaults", candidates_start_with_the_defaults, false},
+    {"clblast_choices_lower_and_share_one_parameter_set", clblast_choices_lower_and_share_one_parameter_set, false},
     {"verification_refuses_wrong_results", verification_refuses_wrong_results, true},
     {"autotune_tiny_plan_picks_a_measured_candidate", autotune_tiny_plan_picks_a_measured_candidate, true},
     {"every_candidate_refused_is_an_error", every_candidate_refused_is_an_error, true},

@@ -177,6 +177,13 @@ bool clmlp_openblas_open(clmlp_openblas *ob, char *why, size_t cap);
 double clmlp_openblas_gflops(const clmlp_openblas *ob, const clmlp_gemm_shape *s, int reps);
 void clmlp_openblas_close(clmlp_openblas *ob);
 
+/* CLBlast keeps one parameter set per device for the whole process and
+ * cannot go back to its database once a set was applied: when any GEMM of
+ * the plans runs a tuned set, the ones left on CLBlast's defaults take that
+ * set too (any XgemmDirect/Xgemm set computes every shape), and the plans
+ * are lowered again. clmlp_tune_plans does this last. */
+int clmlp_tune_unify_clblast(clmlp_plan *const *plans, int n_plans, clmlp_err *err);
+
 /* "off", "quick", "full". */
 const char *clmlp_autotune_name(clmlp_autotune mode);
 

@@ -131,6 +131,30 @@ int clmlp_tune_plan(clmlp_tuner *t, clmlp_plan *plan, clmlp_err *err)
     return clmlp_pass_lower(plan, err);
 }
 
+int clmlp_tune_unify_clblast(clmlp_plan *const *plans, int n_plans, clmlp_err *err)
+{
+    const clmlp_clblast_params *tuned = NULL;
+    for (int p = 0; p < n_plans && !tuned; p++)
+        for (int i = 0; i < plans[p]->n_gemm_choices && !tuned; i++) {
+            const clmlp_gemm_choice *c = &plans[p]->gemm_choices[i].choice;
+            if (c->provider == CLMLP_GEMM_CLBLAST && c->clblast.kernel != CLMLP_CLBLAST_DEFAULT)
+                tuned = &c->clblast;
+        }
+    for (int p = 0; p < n_plans && tuned; p++) {
+        bool changed = false;
+        for (int i = 0; i < plans[p]->n_gemm_choices; i++) {
+            clmlp_gemm_choice *c = &plans[p]->gemm_choices[i].choice;
+            if (c->provider == CLMLP_GEMM_CLBLAST && c->clblast.kernel == CLMLP_CLBLAST_DEFAULT) {
+                c->clblast = *tuned;
+                changed = true;
+            }
+        }
+        if (changed && clmlp_pass_lower(plans[p], err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int clmlp_tune_plans(clmlp_device *dev, const clmlp_config *cfg, clmlp_plan *const *plans, int n_plans,
                      clmlp_err *err)
 {
@@ -147,5 +171,5 @@ int clmlp_tune_plans(clmlp_device *dev, const clmlp_config *cfg, clmlp_plan *con
         rc = clmlp_tune_plan(&t, plans[i], err);
     }
     clmlp_tuner_close(&t);
-    return rc;
+    return rc < 0 ? rc : clmlp_tune_unify_clblast(plans, n_plans, err);
 }
