@@ -98,6 +98,32 @@ bool clmlp_tune_verify(const clmlp_tune_workload *w, const float *got, char *why
  * seam for a candidate that computes wrong results. */
 typedef void (*clmlp_tune_inspect_fn)(void *user, const clmlp_gemm_choice *candidate, float *c, size_t n);
 
+#define CLMLP_TUNE_MAX_REPS 64
+
+/* One candidate under measurement: checked once, then timed, possibly in
+ * rounds interleaved with other candidates so that a change in background
+ * load hits them all alike. */
+typedef struct clmlp_tune_trial {
+    clmlp_gemm_choice choice;
+    clmlp_gemm_kernel kernel; /* generated: prepared and bound to the workload */
+    bool ok;                  /* built, ran and matched the reference so far */
+    char why[256];            /* when not ok: the mismatch, or the error it raised */
+    double times[CLMLP_TUNE_MAX_REPS];
+    int n_times;
+} clmlp_tune_trial;
+
+/* Runs the candidate once and verifies it. A candidate that fails to
+ * build, run or verify is a trial with ok = false, not an error; errors are
+ * for the workload's own buffers. */
+int clmlp_tune_trial_check(clmlp_device *dev, clmlp_tune_workload *w, const clmlp_gemm_choice *candidate,
+                           clmlp_tune_inspect_fn inspect, void *user, clmlp_tune_trial *trial, clmlp_err *err);
+/* Appends `reps` timed runs (OpenCL events) to a trial that is ok. */
+int clmlp_tune_trial_time(clmlp_device *dev, clmlp_tune_workload *w, clmlp_tune_trial *trial, int reps,
+                          clmlp_err *err);
+/* GFLOP/s of the median time so far (0 when not ok or not timed). */
+double clmlp_tune_trial_gflops(const clmlp_tune_workload *w, const clmlp_tune_trial *trial);
+void clmlp_tune_trial_release(clmlp_tune_trial *trial);
+
 typedef struct clmlp_tune_result {
     bool ok;                 /* ran and matched the reference */
     char why[256];           /* when not ok: the mismatch, or the error it raised */
@@ -105,10 +131,7 @@ typedef struct clmlp_tune_result {
     double gflops;
 } clmlp_tune_result;
 
-/* Runs the candidate once and verifies it, then times `reps` runs with
- * OpenCL events (median). A candidate that fails to build, run or verify is
- * a result with ok = false, not an error; errors are for the workload's own
- * buffers. */
+/* One candidate on its own: check, then `reps` timed runs, median. */
 int clmlp_tune_measure(clmlp_device *dev, clmlp_tune_workload *w, const clmlp_gemm_choice *candidate, int reps,
                        clmlp_tune_inspect_fn inspect, void *user, clmlp_tune_result *out, clmlp_err *err);
 

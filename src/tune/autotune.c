@@ -43,38 +43,48 @@ static bool allowed(clmlp_gemm_provider providers, clmlp_gemm_provider p)
     return providers == CLMLP_GEMM_AUTO || providers == p;
 }
 
-/* Times every candidate; *best gets the fastest that verified. */
+/* Checks every candidate, then times the ones that passed in interleaved
+ * rounds (one run each per round); *best gets the fastest median. */
 static int measure_candidates(clmlp_tuner *t, const clmlp_gemm_shape *s, const clmlp_gemm_choice *cands, int n,
                               clmlp_gemm_choice *best, clmlp_err *err)
 {
     clmlp_tune_workload w;
-    if (clmlp_tune_workload_create(t->dev, s, &w, err) < 0)
+    clmlp_tune_trial *trials = clmlp_calloc((size_t)n, sizeof *trials, err);
+    if (!trials || clmlp_tune_workload_create(t->dev, s, &w, err) < 0) {
+        free(trials);
         return -1;
-    char first_why[256] = "";
-    best->gflops = -1;
-    int rc = 0;
+    }
+    int rc = 0, reps = t->mode == CLMLP_AUTOTUNE_FULL ? REPS_FULL : REPS_QUICK;
     for (int i = 0; i < n && rc == 0; i++) {
         if (t->progress)
             t->progress(t->user, s, i, n);
-        clmlp_tune_result r;
-        rc = clmlp_tune_measure(t->dev, &w, &cands[i], t->mode == CLMLP_AUTOTUNE_FULL ? REPS_FULL : REPS_QUICK,
-                                t->inspect, t->user, &r, err);
+        rc = clmlp_tune_trial_check(t->dev, &w, &cands[i], t->inspect, t->user, &trials[i], err);
         t->stats.candidates++;
-        if (rc == 0 && !r.ok) {
+    }
+    for (int r = 0; r < reps && rc == 0; r++)
+        for (int i = 0; i < n && rc == 0; i++)
+            rc = clmlp_tune_trial_time(t->dev, &w, &trials[i], 1, err);
+    if (t->progress)
+        t->progress(t->user, s, n, n);
+    char first_why[256] = "";
+    best->gflops = -1;
+    for (int i = 0; i < n && rc == 0; i++) {
+        double g = clmlp_tune_trial_gflops(&w, &trials[i]);
+        if (!trials[i].ok) {
             t->stats.rejected++;
-            if (!first_why[0]) {
-                char desc[200];
-                clmlp_gemm_choice_describe(&cands[i], desc, sizeof desc);
-                snprintf(first_why, sizeof first_why, "%.120s: %.120s", desc, r.why);
-            }
-        } else if (rc == 0 && r.gflops > best->gflops) {
+            char desc[200];
+            clmlp_gemm_choice_describe(&cands[i], desc, sizeof desc);
+            if (!first_why[0])
+                snprintf(first_why, sizeof first_why, "%.120s: %.120s", desc, trials[i].why);
+        } else if (g > best->gflops) {
             *best = cands[i];
-            best->gflops = r.gflops;
+            best->gflops = g;
             best->tuned = true;
         }
     }
-    if (t->progress)
-        t->progress(t->user, s, n, n);
+    for (int i = 0; i < n; i++)
+        clmlp_tune_trial_release(&trials[i]);
+    free(trials);
     clmlp_tune_workload_release(&w);
     if (rc == 0 && best->gflops < 0)
         rc = clmlp_fail(err, CLMLP_EXIT_DEVICE, "no candidate passed verification (first: %s)", first_why);

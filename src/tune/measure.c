@@ -223,57 +223,98 @@ static void release_events(cl_event *a, cl_event *b)
     *a = *b = NULL;
 }
 
-int clmlp_tune_measure(clmlp_device *dev, clmlp_tune_workload *w, const clmlp_gemm_choice *candidate, int reps,
-                       clmlp_tune_inspect_fn inspect, void *user, clmlp_tune_result *out, clmlp_err *err)
+/* Resets C to its initial contents (NaN or the old C, then the guards). */
+static int reset_c(clmlp_device *dev, clmlp_tune_workload *w, clmlp_err *err)
 {
-    memset(out, 0, sizeof *out);
+    size_t nc = (size_t)w->shape.m * (size_t)w->shape.n;
+    return clmlp_cl_check(clEnqueueWriteBuffer(dev->queue, w->dc, CL_TRUE, 0, (nc + GUARD) * sizeof(float), w->c0, 0,
+                                               NULL, NULL),
+                          "clEnqueueWriteBuffer(tuning C)", err);
+}
+
+/* A trial's own failure (build, launch, results) rejects it: recorded in
+ * trial->why, not returned as an error. */
+static void reject(clmlp_tune_trial *trial, const clmlp_err *why)
+{
+    trial->ok = false;
+    clmlp_strlcpy(trial->why, why->msg, sizeof trial->why);
+}
+
+int clmlp_tune_trial_check(clmlp_device *dev, clmlp_tune_workload *w, const clmlp_gemm_choice *candidate,
+                           clmlp_tune_inspect_fn inspect, void *user, clmlp_tune_trial *trial, clmlp_err *err)
+{
+    memset(trial, 0, sizeof *trial);
+    trial->choice = *candidate;
     const clmlp_gemm_shape *s = &w->shape;
     size_t nc = (size_t)s->m * (size_t)s->n;
-    bool clblast = candidate->provider == CLMLP_GEMM_CLBLAST;
-    if (clmlp_cl_check(clEnqueueWriteBuffer(dev->queue, w->dc, CL_TRUE, 0, (nc + GUARD) * sizeof(float), w->c0, 0,
-                                            NULL, NULL),
-                       "clEnqueueWriteBuffer(tuning C)", err) < 0)
+    if (reset_c(dev, w, err) < 0)
         return -1;
-    /* A candidate's own failure (build, launch, results) rejects it; it is
-     * recorded in out->why, not returned as an error. */
     clmlp_err cand_err = {0};
-    clmlp_gemm_kernel gk = {0};
     cl_event t0 = NULL, t1 = NULL;
-    double *times = clmlp_calloc((size_t)(reps > 0 ? reps : 1), sizeof *times, err);
-    if (!times)
-        return -1;
-    if ((!clblast && (clmlp_gemm_generated_prepare(dev, s, &candidate->tunables, &gk, &cand_err) < 0 ||
-                      clmlp_gemm_generated_bind(&gk, w->da, w->db, w->dc, w->dbias, &cand_err) < 0)) ||
-        run_once(dev, w, candidate, &gk, &t0, &t1, &cand_err) < 0 ||
+    if ((candidate->provider != CLMLP_GEMM_CLBLAST &&
+         (clmlp_gemm_generated_prepare(dev, s, &candidate->tunables, &trial->kernel, &cand_err) < 0 ||
+          clmlp_gemm_generated_bind(&trial->kernel, w->da, w->db, w->dc, w->dbias, &cand_err) < 0)) ||
+        run_once(dev, w, candidate, &trial->kernel, &t0, &t1, &cand_err) < 0 ||
         clmlp_cl_check(clWaitForEvents(1, &t1), "clWaitForEvents", &cand_err) < 0 ||
         clmlp_cl_check(clEnqueueReadBuffer(dev->queue, w->dc, CL_TRUE, 0, (nc + GUARD) * sizeof(float), w->got, 0,
                                            NULL, NULL),
                        "clEnqueueReadBuffer(tuning C)", &cand_err) < 0) {
-        clmlp_strlcpy(out->why, cand_err.msg, sizeof out->why);
-        goto done;
+        release_events(&t0, &t1);
+        reject(trial, &cand_err);
+        return 0;
     }
     release_events(&t0, &t1);
     if (inspect)
         inspect(user, candidate, w->got, nc);
-    if (!clmlp_tune_verify(w, w->got, out->why, sizeof out->why))
-        goto done;
-    for (int r = 0; r < reps; r++) {
-        double t = -1;
-        if (run_once(dev, w, candidate, &gk, &t0, &t1, &cand_err) < 0 ||
-            clmlp_cl_check(clWaitForEvents(1, &t1), "clWaitForEvents", &cand_err) < 0 ||
-            (t = event_span(t0, t1, clblast, &cand_err)) < 0) {
-            clmlp_strlcpy(out->why, cand_err.msg, sizeof out->why);
-            goto done;
-        }
-        release_events(&t0, &t1);
-        times[r] = t;
-    }
-    out->seconds = clmlp_median(times, reps);
-    out->gflops = out->seconds > 0 ? clmlp_gemm_flops(s) / out->seconds * 1e-9 : 0.0;
-    out->ok = true;
-done:
-    release_events(&t0, &t1);
-    clmlp_gemm_generated_release(&gk);
-    free(times);
+    trial->ok = clmlp_tune_verify(w, w->got, trial->why, sizeof trial->why);
     return 0;
+}
+
+int clmlp_tune_trial_time(clmlp_device *dev, clmlp_tune_workload *w, clmlp_tune_trial *trial, int reps,
+                          clmlp_err *err)
+{
+    (void)err; /* every failure here is the candidate's */
+    clmlp_err cand_err = {0};
+    bool clblast = trial->choice.provider == CLMLP_GEMM_CLBLAST;
+    for (int r = 0; r < reps && trial->ok && trial->n_times < CLMLP_TUNE_MAX_REPS; r++) {
+        cl_event t0 = NULL, t1 = NULL;
+        double t = -1;
+        if (run_once(dev, w, &trial->choice, &trial->kernel, &t0, &t1, &cand_err) < 0 ||
+            clmlp_cl_check(clWaitForEvents(1, &t1), "clWaitForEvents", &cand_err) < 0 ||
+            (t = event_span(t0, t1, clblast, &cand_err)) < 0)
+            reject(trial, &cand_err);
+        else
+            trial->times[trial->n_times++] = t;
+        release_events(&t0, &t1);
+    }
+    return 0;
+}
+
+double clmlp_tune_trial_gflops(const clmlp_tune_workload *w, const clmlp_tune_trial *trial)
+{
+    double times[CLMLP_TUNE_MAX_REPS];
+    memcpy(times, trial->times, (size_t)trial->n_times * sizeof *times);
+    double median = clmlp_median(times, trial->n_times);
+    return trial->ok && median > 0 ? clmlp_gemm_flops(&w->shape) / median * 1e-9 : 0.0;
+}
+
+void clmlp_tune_trial_release(clmlp_tune_trial *trial) { clmlp_gemm_generated_release(&trial->kernel); }
+
+int clmlp_tune_measure(clmlp_device *dev, clmlp_tune_workload *w, const clmlp_gemm_choice *candidate, int reps,
+                       clmlp_tune_inspect_fn inspect, void *user, clmlp_tune_result *out, clmlp_err *err)
+{
+    memset(out, 0, sizeof *out);
+    clmlp_tune_trial *trial = clmlp_calloc(1, sizeof *trial, err);
+    if (!trial)
+        return -1;
+    int rc = clmlp_tune_trial_check(dev, w, candidate, inspect, user, trial, err);
+    if (rc == 0)
+        rc = clmlp_tune_trial_time(dev, w, trial, reps, err);
+    out->ok = rc == 0 && trial->ok;
+    clmlp_strlcpy(out->why, trial->why, sizeof out->why);
+    out->gflops = clmlp_tune_trial_gflops(w, trial);
+    out->seconds = out->gflops > 0 ? clmlp_gemm_flops(&w->shape) * 1e-9 / out->gflops : 0.0;
+    clmlp_tune_trial_release(trial);
+    free(trial);
+    return rc;
 }
