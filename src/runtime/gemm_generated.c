@@ -2,20 +2,24 @@
  * cl/gemm.cl with #defines, builds it through the binary cache, binds the
  * buffers once and enqueues it.
  *
- * Default tunables, measured on PoCL 3.1 (pthread, AVX-512, 2 cores), one
- * thread, GFLOP/s of the kernel alone:
- *   NN 100×400×784   TM=10 TN=16: 230   TM=8 TN=32: 184   TM=12 TN=16: 212
- *   NN 1000×400×784  TM=10 TN=16: 216   TM=8 TN=32: 225
- *   TN 784×400×100   TM=10 TN=16: 157   TM=8 TN=32: 235   TM=6 TN=32: 227
- *   NT 100×784×400   TM=5 TN=5: 188     TM=4 TN=6: 183    TM=4 TN=4: 151  (VW=16 along K)
+ * Default tunables, measured on PoCL 3.1 (pthread, AVX-512, 2 cores),
+ * GFLOP/s of the kernel alone, median of 41 runs interleaved between tiles:
+ *   NN 100×400×784   TM=10 TN=16: 208   TM=8 TN=32: 226   TM=6 TN=48: 227
+ *   NN 100×500×400   TM=10 TN=16: 182   TM=8 TN=32: 228   TM=6 TN=48: 226
+ *   TN 400×500×100   TM=10 TN=16: 166   TM=8 TN=32: 215   TM=6 TN=48: 215
+ *   NN 1000×400×784  TM=10 TN=16: 392   TM=8 TN=32: 455   TM=6 TN=48: 436
+ *   NN 100×10×500    TM=10 TN=16: 127   TM=8 TN=32:  76   (N < TN wastes a vector)
+ *   NT 100×400×500   TM=5 TN=5: 311     TM=6 TN=4: 309    TM=4 TN=6: 300  (VW=16 along K)
+ * (PoCL runs these on one or both threads, hence ~2x between runs.)
  * float16 vectors beat float8 everywhere (NN 100×400×784: 230 vs 132), and
  * the work-group size barely matters on PoCL (1×1 to 5×5 within noise), so
  * CPUs get 1×1: no work-item loop in PoCL's work-group function at all.
- * The defaults do not depend on the shape: every GEMM of the same
- * transposes then shares one program, and each program costs PoCL ~0.5 s
- * to compile cold (README, Performance). Narrow shapes lose little: a
- * vector wider than N reads on into the next row (cl/gemm.cl), and the
- * autotuner (src/tune/) picks per-shape tiles where they pay.
+ * The defaults do not depend on the shape: every GEMM of the same form then
+ * shares one program, and each program costs PoCL ~0.45 s to compile cold
+ * (README, Performance). 8×32 wins on the shapes that carry the FLOPs; the
+ * 1-MFLOP ones with N = 10 lose ~15 µs a step with it, less than a second
+ * program would cost a cold start, and the autotuner (src/tune/, full)
+ * picks per-shape tiles where they pay.
  * GPUs get a conventional small-tile, 16×8 work-group guess until the
  * autotuner measures them. */
 #include "clmlp/gemm.h"
@@ -44,8 +48,8 @@ void clmlp_gemm_default_tunables(const clmlp_device_desc *desc, const clmlp_gemm
     } else {
         /* NN, TN, TT: vectors run along N. */
         out->vector_width = gpu ? 4 : 16;
-        out->tile_m = gpu ? 4 : 10;
-        out->tile_n = gpu ? 4 : 16;
+        out->tile_m = gpu ? 4 : 8;
+        out->tile_n = gpu ? 4 : 32;
     }
     if (gpu) {
         out->local_n = 16;

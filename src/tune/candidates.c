@@ -18,16 +18,16 @@ typedef struct {
 /* CPUs (PoCL, AVX-512 / AVX2): float16 or float8 vectors, 1×1 work-groups
  * (PoCL's work-group size barely matters once a work-item owns a tile). */
 static const tile cpu_outer[] = {
-    {8, 32, 16, 1, 1, 0, false},  {6, 32, 16, 1, 1, 0, false}, {4, 48, 16, 1, 1, 0, false},
+    {10, 16, 16, 1, 1, 0, false}, {6, 32, 16, 1, 1, 0, false}, {4, 48, 16, 1, 1, 0, false},
     {12, 16, 16, 1, 1, 0, false}, {14, 16, 16, 1, 1, 0, false}, {16, 16, 16, 1, 1, 0, false},
     {4, 64, 16, 1, 1, 0, false},  {6, 48, 16, 1, 1, 0, false}, {8, 16, 16, 1, 1, 0, false},
     {5, 32, 16, 1, 1, 0, false},  {10, 16, 8, 1, 1, 0, false}, {8, 32, 8, 1, 1, 0, false},
-    {10, 16, 16, 2, 2, 0, false},
+    {8, 32, 16, 2, 2, 0, false},
 };
 static const tile cpu_dot[] = {
-    {4, 6, 16, 1, 1, 0, false}, {10, 16, 16, 1, 1, 1, true}, {4, 4, 16, 1, 1, 0, false}, {6, 4, 16, 1, 1, 0, false},
+    {4, 6, 16, 1, 1, 0, false}, {8, 32, 16, 1, 1, 1, true},  {4, 4, 16, 1, 1, 0, false}, {6, 4, 16, 1, 1, 0, false},
     {4, 8, 16, 1, 1, 0, false}, {8, 4, 16, 1, 1, 0, false},  {3, 8, 16, 1, 1, 0, false}, {6, 6, 16, 1, 1, 0, false},
-    {2, 8, 16, 1, 1, 0, false}, {5, 5, 8, 1, 1, 0, false},   {8, 32, 16, 1, 1, 1, false},
+    {2, 8, 16, 1, 1, 0, false}, {5, 5, 8, 1, 1, 0, false},   {10, 16, 16, 1, 1, 1, false},
 };
 /* GPUs: small register tiles, many work-items, 64-256 per work-group. */
 static const tile gpu_outer[] = {
