@@ -68,45 +68,111 @@ static int time_clblast_defaults(clmlp_device *dev, shape_row *rows, int n, clml
     return 0;
 }
 
-/* The best of the CLBlast sets the full tuner tries (-1 when not asked for). */
-static double time_clblast_tuned(clmlp_device *dev, const clmlp_gemm_shape *key, clmlp_autotune mode, clmlp_err *err)
+/* The device candidates of one shape after CLBlast's defaults: generated
+ * default and tuned on the shape, CLBlast's tuned sets (full) on it without
+ * its epilogue. All are checked, then timed in interleaved rounds so that
+ * a change in background load hits them alike. */
+enum { MAX_TRIALS = 2 + CLMLP_TUNE_MAX_CANDIDATES };
+
+typedef struct {
+    clmlp_tune_workload fused, plain; /* plain: without the epilogue (CLBlast); may alias fused */
+    bool has_plain;
+    clmlp_tune_trial trials[MAX_TRIALS];
+    clmlp_tune_workload *on[MAX_TRIALS];
+    int n;
+} shape_trials;
+
+static void report_rejected(const clmlp_tune_workload *w, const clmlp_tune_trial *t)
 {
-    if (mode != CLMLP_AUTOTUNE_FULL)
+    char key[96], desc[200];
+    clmlp_tune_shape_key(&w->shape, key, sizeof key);
+    clmlp_gemm_choice_describe(&t->choice, desc, sizeof desc);
+    fprintf(stderr, "clmlp: bench: %s with %s failed: %s\n", key, desc, t->why);
+}
+
+static int add_trial(clmlp_device *dev, shape_trials *st, clmlp_tune_workload *w, const clmlp_gemm_choice *c,
+                     clmlp_err *err)
+{
+    clmlp_tune_trial *t = &st->trials[st->n];
+    st->on[st->n++] = w;
+    if (clmlp_tune_trial_check(dev, w, c, NULL, NULL, t, err) < 0)
         return -1;
-    clmlp_gemm_shape plain = without_epilogue(key);
-    clmlp_gemm_choice cands[CLMLP_TUNE_MAX_CANDIDATES];
-    int n = clmlp_tune_candidates(&dev->desc, &plain, mode, CLMLP_GEMM_CLBLAST, cands, CLMLP_TUNE_MAX_CANDIDATES);
-    double best = -1;
-    for (int i = 0; i < n; i++) {
-        double g = time_choice(dev, &plain, &cands[i], err);
-        if (g < -1)
-            return -2;
-        if (g > best)
-            best = g;
+    if (!t->ok)
+        report_rejected(w, t);
+    return 0;
+}
+
+static double trial_gflops(const shape_trials *st, int i)
+{
+    return st->trials[i].ok ? clmlp_tune_trial_gflops(st->on[i], &st->trials[i]) : -1;
+}
+
+static int time_shape(clmlp_device *dev, const clmlp_config *cfg, shape_row *r, shape_trials *st, clmlp_err *err)
+{
+    const clmlp_gemm_choice generated = {.provider = CLMLP_GEMM_GENERATED};
+    clmlp_gemm_shape plain = without_epilogue(&r->key);
+    if (clmlp_tune_workload_create(dev, &r->key, &st->fused, err) < 0)
+        return -1;
+    st->has_plain = r->key.epilogue != CLMLP_EPILOGUE_NONE;
+    if (st->has_plain && clmlp_tune_workload_create(dev, &plain, &st->plain, err) < 0)
+        return -1;
+    clmlp_tune_workload *pw = st->has_plain ? &st->plain : &st->fused;
+    if (add_trial(dev, st, &st->fused, &generated, err) < 0 ||
+        (r->chosen.tuned && add_trial(dev, st, &st->fused, &r->chosen, err) < 0))
+        return -1;
+    int first_clblast = st->n;
+    if (cfg->compiler.autotune == CLMLP_AUTOTUNE_FULL) {
+        clmlp_gemm_choice sets[CLMLP_TUNE_MAX_CANDIDATES];
+        int n = clmlp_tune_candidates(&dev->desc, &plain, CLMLP_AUTOTUNE_FULL, CLMLP_GEMM_CLBLAST, sets,
+                                      CLMLP_TUNE_MAX_CANDIDATES);
+        for (int i = 0; i < n; i++)
+            if (add_trial(dev, st, pw, &sets[i], err) < 0)
+                return -1;
     }
-    return best;
+    for (int rep = 0; rep < REPS; rep++)
+        for (int i = 0; i < st->n; i++)
+            if (clmlp_tune_trial_time(dev, st->on[i], &st->trials[i], 1, err) < 0)
+                return -1;
+    r->generated_default = trial_gflops(st, 0);
+    r->generated_tuned = r->chosen.tuned ? trial_gflops(st, 1) : -1;
+    r->clblast_tuned = -1;
+    for (int i = first_clblast; i < st->n; i++)
+        if (trial_gflops(st, i) > r->clblast_tuned)
+            r->clblast_tuned = trial_gflops(st, i);
+    return 0;
+}
+
+static void release_trials(shape_trials *st)
+{
+    for (int i = 0; i < st->n; i++)
+        clmlp_tune_trial_release(&st->trials[i]);
+    clmlp_tune_workload_release(&st->fused);
+    if (st->has_plain)
+        clmlp_tune_workload_release(&st->plain);
+    memset(st, 0, sizeof *st);
 }
 
 static int time_shapes(clmlp_device *dev, const clmlp_config *cfg, const clmlp_openblas *ob, shape_row *rows, int n,
                        clmlp_err *err)
 {
-    const clmlp_gemm_choice generated = {.provider = CLMLP_GEMM_GENERATED};
     bool tty = isatty(STDERR_FILENO) != 0;
-    for (int i = 0; i < n; i++) {
+    shape_trials *st = clmlp_calloc(1, sizeof *st, err);
+    if (!st)
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
         shape_row *r = &rows[i];
         if (tty)
             fprintf(stderr, "\r  timing shape %d/%d ", i + 1, n);
-        r->generated_default = time_choice(dev, &r->key, &generated, err);
-        r->generated_tuned = r->chosen.tuned ? time_choice(dev, &r->key, &r->chosen, err) : -1;
-        r->clblast_tuned = time_clblast_tuned(dev, &r->key, cfg->compiler.autotune, err);
+        rc = time_shape(dev, cfg, r, st, err);
+        release_trials(st);
         clmlp_gemm_shape plain = without_epilogue(&r->key);
         r->openblas = ob->handle ? clmlp_openblas_gflops(ob, &plain, REPS) : -1;
-        if (r->generated_default < -1 || r->generated_tuned < -1 || r->clblast_tuned < -1)
-            return -1;
     }
     if (tty)
         fprintf(stderr, "\r%30s\r", "");
-    return 0;
+    free(st);
+    return rc;
 }
 
 static void print_gflops(double g, const char *missing)
@@ -142,71 +208,94 @@ static void print_shapes(const shape_row *rows, int n)
 
 /* ---- whole steps --------------------------------------------------------------- */
 
+/* One configuration's session (fused or unfused) and its timings. The two
+ * run side by side, their step groups alternating, so that a change in
+ * background load hits both alike. */
 typedef struct {
-    int launches;
-    double step_ms, eval_seconds;
-    bool streamed;
-} step_timing;
-
-static int time_steps(clmlp_device *dev, const clmlp_config *cfg, const clmlp_dataset *train,
-                      const clmlp_dataset *test, int input_dim, step_timing *out, clmlp_err *err)
-{
+    clmlp_config cfg;
     clmlp_session s;
-    memset(out, 0, sizeof *out);
-    if (clmlp_session_create(cfg, dev, input_dim, &s, err) < 0)
+    bool open, timed;
+    int launches;
+    double group_ms[STEP_GROUPS], step_ms, eval_seconds;
+} step_run;
+
+static int open_run(clmlp_device *dev, const clmlp_dataset *train, const clmlp_dataset *test, int input_dim,
+                    step_run *r, clmlp_err *err)
+{
+    if (clmlp_session_create(&r->cfg, dev, input_dim, &r->s, err) < 0)
         return -1;
-    int rc = -1;
-    if (clmlp_session_upload_train(&s, train, err) < 0 || clmlp_session_upload_test(&s, test, err) < 0 ||
-        clmlp_session_init_params(&s, err) < 0)
-        goto done;
-    out->launches = s.train_plan->n_launches;
-    out->streamed = s.streaming;
-    int need = WARMUP_STEPS + STEP_GROUPS * GROUP_STEPS;
-    if (!s.streaming && s.steps_per_epoch >= need) {
-        double ms[STEP_GROUPS];
-        if (clmlp_session_enqueue_steps(&s, 0, WARMUP_STEPS, err) < 0 ||
-            clmlp_cl_check(clFinish(dev->queue), "clFinish", err) < 0)
-            goto done;
-        for (int g = 0; g < STEP_GROUPS; g++) {
-            double t0 = clmlp_now();
-            if (clmlp_session_enqueue_steps(&s, WARMUP_STEPS + g * GROUP_STEPS, GROUP_STEPS, err) < 0 ||
-                clmlp_cl_check(clFinish(dev->queue), "clFinish", err) < 0)
-                goto done;
-            ms[g] = (clmlp_now() - t0) * 1e3 / GROUP_STEPS;
-        }
-        out->step_ms = clmlp_median(ms, STEP_GROUPS);
-    }
-    int *pred = clmlp_calloc((size_t)(test->count ? test->count : 1), sizeof *pred, err);
-    double secs[EVAL_RUNS];
-    for (int r = 0; pred && r < EVAL_RUNS; r++) {
-        double t0 = clmlp_now();
-        if (clmlp_session_evaluate(&s, pred, err) < 0) {
-            free(pred);
-            goto done;
-        }
-        secs[r] = clmlp_now() - t0;
-    }
-    if (!pred)
-        goto done;
-    free(pred);
-    out->eval_seconds = clmlp_median(secs, EVAL_RUNS);
-    rc = 0;
-done:
-    clmlp_session_release(&s);
-    return rc;
+    r->open = true;
+    r->launches = r->s.train_plan->n_launches;
+    if (clmlp_session_upload_train(&r->s, train, err) < 0 || clmlp_session_upload_test(&r->s, test, err) < 0 ||
+        clmlp_session_init_params(&r->s, err) < 0)
+        return -1;
+    r->timed = !r->s.streaming && r->s.steps_per_epoch >= WARMUP_STEPS + STEP_GROUPS * GROUP_STEPS;
+    if (!r->timed)
+        return 0;
+    return clmlp_session_enqueue_steps(&r->s, 0, WARMUP_STEPS, err) < 0 ||
+                   clmlp_cl_check(clFinish(dev->queue), "clFinish", err) < 0
+               ? -1
+               : 0;
 }
 
-static void print_steps(const clmlp_config *cfg, const step_timing *fused, const step_timing *unfused,
+static int time_group(clmlp_device *dev, step_run *r, int g, clmlp_err *err)
+{
+    if (!r->timed)
+        return 0;
+    double t0 = clmlp_now();
+    if (clmlp_session_enqueue_steps(&r->s, WARMUP_STEPS + g * GROUP_STEPS, GROUP_STEPS, err) < 0 ||
+        clmlp_cl_check(clFinish(dev->queue), "clFinish", err) < 0)
+        return -1;
+    r->group_ms[g] = (clmlp_now() - t0) * 1e3 / GROUP_STEPS;
+    return 0;
+}
+
+static int time_eval(step_run *r, int64_t test_count, clmlp_err *err)
+{
+    int *pred = clmlp_calloc((size_t)(test_count ? test_count : 1), sizeof *pred, err);
+    double secs[EVAL_RUNS];
+    for (int i = 0; pred && i < EVAL_RUNS; i++) {
+        double t0 = clmlp_now();
+        if (clmlp_session_evaluate(&r->s, pred, err) < 0) {
+            free(pred);
+            return -1;
+        }
+        secs[i] = clmlp_now() - t0;
+    }
+    if (!pred)
+        return -1;
+    free(pred);
+    r->eval_seconds = clmlp_median(secs, EVAL_RUNS);
+    return 0;
+}
+
+/* runs[0] fused, runs[1] unfused. */
+static int time_steps(clmlp_device *dev, const clmlp_dataset *train, const clmlp_dataset *test, int input_dim,
+                      step_run *runs, clmlp_err *err)
+{
+    for (int i = 0; i < 2; i++)
+        if (open_run(dev, train, test, input_dim, &runs[i], err) < 0)
+            return -1;
+    for (int g = 0; g < STEP_GROUPS; g++)
+        for (int i = 0; i < 2; i++)
+            if (time_group(dev, &runs[i], g, err) < 0)
+                return -1;
+    for (int i = 0; i < 2; i++)
+        runs[i].step_ms = runs[i].timed ? clmlp_median(runs[i].group_ms, STEP_GROUPS) : 0.0;
+    return time_eval(&runs[0], test->count, err);
+}
+
+static void print_steps(const clmlp_config *cfg, const step_run *fused, const step_run *unfused,
                         int64_t train_count, int64_t test_count)
 {
     int batch = cfg->training.batch_size;
     printf("\n");
     if (fused->step_ms <= 0) {
-        printf("step:      not timed (%s)\n", fused->streamed ? "the training set is streamed"
-                                                               : "fewer training steps than the timing needs");
+        printf("step:      not timed (%s)\n", fused->s.streaming ? "the training set is streamed"
+                                                                 : "fewer training steps than the timing needs");
     } else {
         printf("step:      fused %.3f ms (%d launches), unfused %.3f ms (%d launches); median of %d groups of %d "
-               "steps\n",
+               "steps, alternating\n",
                fused->step_ms, fused->launches, unfused->step_ms, unfused->launches, STEP_GROUPS, GROUP_STEPS);
         printf("train:     %.0f images/s (batch %d, fused)\n", batch / (fused->step_ms * 1e-3), batch);
     }
@@ -276,14 +365,22 @@ static int run_bench(clmlp_config *cfg, clmlp_err *err)
     print_shapes(rows, n);
     fflush(stdout);
 
-    step_timing fused, unfused;
-    cfg->compiler.fuse = true;
-    if (time_steps(&dev, cfg, &train, &test, input_dim, &fused, err) < 0)
+    step_run *runs = clmlp_calloc(2, sizeof *runs, err); /* two sessions: large for the stack */
+    if (!runs)
         goto done;
-    cfg->compiler.fuse = false;
-    if (time_steps(&dev, cfg, &train, &test, input_dim, &unfused, err) < 0)
+    for (int i = 0; i < 2; i++) {
+        runs[i].cfg = *cfg;
+        runs[i].cfg.compiler.fuse = i == 0;
+    }
+    int steps_rc = time_steps(&dev, &train, &test, input_dim, runs, err);
+    if (steps_rc == 0)
+        print_steps(cfg, &runs[0], &runs[1], train.count, test.count);
+    for (int i = 0; i < 2; i++)
+        if (runs[i].open)
+            clmlp_session_release(&runs[i].s);
+    free(runs);
+    if (steps_rc < 0)
         goto done;
-    print_steps(cfg, &fused, &unfused, train.count, test.count);
     rc = 0;
 done:
     clmlp_openblas_close(&ob);
