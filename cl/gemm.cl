@@ -9,10 +9,10 @@
  * Only the loop form (DOT_FORM) and the tunables are build-time #defines;
  * the sizes, the transposes of the outer-product form, the accumulate flag
  * and the bias/activation epilogue are kernel arguments, so one program
- * serves every GEMM of the same form and tunables. Why:
- * each program costs PoCL 0.3-0.8 s to compile cold, and the seed's step and
- * evaluation run 16 GEMMs of 15 shapes with 3 epilogues (see README,
- * Performance). The activation behind the `flags` bit is ReLU unless ACT
+ * serves every GEMM of the same form and tunables. Why: each program costs
+ * PoCL ~0.45 s to compile cold, and the seed's step and evaluation run 16
+ * GEMMs of 15 shapes with 3 epilogues: 8 programs with everything built in,
+ * 2 now (see README, Performance). The activation behind the `flags` bit is ReLU unless ACT
  * names sigmoid or tanh at build time: their exp/tanh code, unrolled over
  * the whole tile, would make every ReLU program slower to compile.
  *
@@ -22,12 +22,13 @@
  * host launches global = round_up(ceil(N/TN), WGN) × round_up(ceil(M/TM), WGM),
  * local = WGN × WGM; surplus work-items return at once.
  *
- * Two loop shapes, chosen by the host from the transposes:
+ * Two loop shapes, chosen by the host from the transposes (NT may also
+ * run in the outer-product form, tunable `outer`: better when K is tiny):
  *  - outer-product form (NN, TN and TT): per k, one
  *    row segment of op(B) is loaded as TN/VW vectors of VW floats and each of
  *    the TM values of op(A) is broadcast against it. op(B)'s columns are
- *    contiguous in memory, so the vectors are plain vloads; for TT they are
- *    gathered element by element. Transposing A only swaps its strides
+ *    contiguous in memory, so the vectors are plain vloads; for TT (and NT
+ *    in this form) they are gathered element by element. Transposing A only swaps its strides
  *    (measured: no loss against a build-time TRANS_A).
  *  - dot form (NT: the backward dX = dY·W^T): both
  *    operands are contiguous along K, so each of the TM×TN outputs is a
@@ -48,7 +49,7 @@
  * (still a full vload; see `win` below), so the edge work-item runs the same
  * loop as the others. When N < VW the vector reads on into the next row of
  * op(B) (those lanes are never stored); only the last rows, whose vector
- * would end past B, and TT gather op(B) lane by lane. */
+ * would end past B, and a transposed B gather op(B) lane by lane. */
 
 /* ---- shape (set by the host for each GEMM) ---------------------------- */
 #ifndef DOT_FORM
@@ -63,7 +64,7 @@
 #define GEMM_BIAS 2       /* + bias[N] */
 #define GEMM_ACT 4        /* then the activation */
 #define GEMM_TRANS_A 8    /* outer-product form: A is stored K×M and used transposed */
-#define GEMM_TRANS_B 16   /* outer-product form: B is stored N×K and used transposed (TT) */
+#define GEMM_TRANS_B 16   /* outer-product form: B is stored N×K and used transposed (TT, NT) */
 
 /* ---- tunables ---------------------------------------------------------- */
 #ifndef TM

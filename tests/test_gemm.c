@@ -408,6 +408,11 @@ static void test_generated_vector_widths(void)
                 clmlp_gemm_shape s = shape(shapes[i][0], shapes[i][1], shapes[i][2], TRANS[t][0], TRANS[t][1], true,
                                            CLMLP_EPILOGUE_BIAS_TANH);
                 check_gemm(&dev, PROVIDER_GENERATED, &s, &tun);
+                if (dot) { /* NT in the outer-product form too (B gathered) */
+                    clmlp_gemm_tunables outer = {.tile_m = 2 + (int)w, .tile_n = 2 * vw, .vector_width = vw,
+                                                 .outer = 1};
+                    check_gemm(&dev, PROVIDER_GENERATED, &s, &outer);
+                }
             }
         }
     clmlp_device_close(&dev);
