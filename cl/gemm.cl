@@ -1,10 +1,20 @@
 /* Row-major single-precision GEMM with a fused epilogue:
  *
- *   C[M,N] = act( op(A)[M,K] · op(B)[K,N]  (+ C when ACCUMULATE)  (+ bias[N]) )
+ *   C[M,N] = act( op(A)[M,K] · op(B)[K,N]  (+ C when accumulating)  (+ bias[N]) )
  *
- * op(A) = A (stored M×K, row stride lda) or, with TRANS_A, A^T (A stored K×M);
- * op(B) = B (stored K×N, row stride ldb) or, with TRANS_B, B^T (B stored N×K).
+ * op(A) = A (stored M×K, row stride lda) or, transposed, A^T (A stored K×M);
+ * op(B) = B (stored K×N, row stride ldb) or, transposed, B^T (B stored N×K).
  * C is M×N with row stride ldc. Every size is allowed (1×1×1 included).
+ *
+ * Only the loop form (DOT_FORM) and the tunables are build-time #defines;
+ * the sizes, the transposes of the outer-product form, the accumulate flag
+ * and the bias/activation epilogue are kernel arguments, so one program
+ * serves every GEMM of the same form and tunables. Why: each program costs
+ * PoCL ~0.45 s to compile cold, and the seed's step and evaluation run 16
+ * GEMMs of 15 shapes with 3 epilogues: 8 programs with everything built in,
+ * 2 now (see README, Performance). The activation behind the `flags` bit is ReLU unless ACT
+ * names sigmoid or tanh at build time: their exp/tanh code, unrolled over
+ * the whole tile, would make every ReLU program slower to compile.
  *
  * Work split: dimension 0 of the NDRange walks N, dimension 1 walks M; each
  * work-item owns a TM×TN block of C and keeps it in registers for the whole
@@ -12,13 +22,15 @@
  * host launches global = round_up(ceil(N/TN), WGN) × round_up(ceil(M/TM), WGM),
  * local = WGN × WGM; surplus work-items return at once.
  *
- * Two loop shapes, chosen by the transposes:
- *  - outer-product form (TRANS_B = 0, and TRANS_A = TRANS_B = 1): per k, one
+ * Two loop shapes, chosen by the host from the transposes (NT may also
+ * run in the outer-product form, tunable `outer`: better when K is tiny):
+ *  - outer-product form (NN, TN and TT): per k, one
  *    row segment of op(B) is loaded as TN/VW vectors of VW floats and each of
  *    the TM values of op(A) is broadcast against it. op(B)'s columns are
- *    contiguous in memory, so the vectors are plain vloads; with TRANS_B
- *    (only the TT case ends up here) they are gathered element by element.
- *  - dot form (TRANS_A = 0, TRANS_B = 1: the backward dX = dY·W^T): both
+ *    contiguous in memory, so the vectors are plain vloads; for TT (and NT
+ *    in this form) they are gathered element by element. Transposing A only swaps its strides
+ *    (measured: no loss against a build-time TRANS_A).
+ *  - dot form (NT: the backward dX = dY·W^T): both
  *    operands are contiguous along K, so each of the TM×TN outputs is a
  *    VW-wide partial dot product along K, summed across lanes at the end.
  *
@@ -35,21 +47,24 @@
  * valid index and are never stored, so the K loop has no branches. In the
  * outer-product form a vector that would cross N slides left to end at N-1
  * (still a full vload; see `win` below), so the edge work-item runs the same
- * loop as the others; only N < VW and TT gather op(B) lane by lane. */
+ * loop as the others. When N < VW the vector reads on into the next row of
+ * op(B) (those lanes are never stored); only the last rows, whose vector
+ * would end past B, and a transposed B gather op(B) lane by lane. */
 
 /* ---- shape (set by the host for each GEMM) ---------------------------- */
-#ifndef TRANS_A
-#define TRANS_A 0 /* 1: A is stored K×M and used transposed */
+#ifndef DOT_FORM
+#define DOT_FORM 0 /* 1: the dot form, for op(A)·B^T (NT); 0: the outer-product form, every other case */
 #endif
-#ifndef TRANS_B
-#define TRANS_B 0 /* 1: B is stored N×K and used transposed */
+#ifndef ACT
+#define ACT 0 /* the activation of GEMM_ACT: 0 ReLU, 1 sigmoid, 2 tanh */
 #endif
-#ifndef ACCUMULATE
-#define ACCUMULATE 0 /* 1: C += op(A)·op(B) (before the epilogue) instead of C = */
-#endif
-#ifndef EPILOGUE
-#define EPILOGUE 0 /* 0 none, 1 + bias, 2 + bias then ReLU, 3 + bias then sigmoid, 4 + bias then tanh */
-#endif
+
+/* Bits of the `flags` argument. */
+#define GEMM_ACCUMULATE 1 /* C += op(A)·op(B) (before the epilogue) instead of C = */
+#define GEMM_BIAS 2       /* + bias[N] */
+#define GEMM_ACT 4        /* then the activation */
+#define GEMM_TRANS_A 8    /* outer-product form: A is stored K×M and used transposed */
+#define GEMM_TRANS_B 16   /* outer-product form: B is stored N×K and used transposed (TT, NT) */
 
 /* ---- tunables ---------------------------------------------------------- */
 #ifndef TM
@@ -71,7 +86,6 @@
 #define USE_FMA 1 /* 1: fma() (one instruction on AVX2/AVX-512 and GPUs); 0: a*b+c */
 #endif
 
-#define DOT_FORM (TRANS_B && !TRANS_A)
 
 #if !DOT_FORM && (TN % VW) != 0
 #error "TN must be a multiple of VW in the outer-product form"
@@ -82,6 +96,10 @@
 #define CAT(a, b) CAT_(a, b)
 #define PRAGMA_(x) _Pragma(#x)
 #define PRAGMA(x) PRAGMA_(x)
+/* The store loops: neither unrolled nor vectorised by the compiler, which
+ * would only multiply code that runs once per work-item (-0.07 s of PoCL
+ * compile per program). */
+#define STORE_LOOP clang loop unroll(disable) vectorize(disable) interleave(disable)
 
 #if VW == 1
 typedef float floatV;
@@ -100,27 +118,18 @@ typedef CAT(float, VW) floatV;
 #endif
 
 /* The activation, for float or floatV alike. */
-#if EPILOGUE == 2
-#define ACT(x) fmax((x), 0.0f)
-#elif EPILOGUE == 3
-#define ACT(x) (1.0f / (1.0f + exp(-(x))))
-#elif EPILOGUE == 4
-#define ACT(x) tanh(x)
+#if ACT == 1
+#define ACTIVATE(x) (1.0f / (1.0f + exp(-(x))))
+#elif ACT == 2
+#define ACTIVATE(x) tanh(x)
 #else
-#define ACT(x) (x)
+#define ACTIVATE(x) fmax((x), 0.0f)
 #endif
 
-/* Element (row r, column c) of op(A) and of op(B). */
-#if TRANS_A
-#define A_AT(r, c) A[(c) * lda + (r)]
-#else
-#define A_AT(r, c) A[(r) * lda + (c)]
-#endif
-#if TRANS_B
-#define B_AT(r, c) B[(c) * ldb + (r)]
-#else
-#define B_AT(r, c) B[(r) * ldb + (c)]
-#endif
+/* Element (row r, column c) of op(A) and of op(B) in the outer-product
+ * form, through the strides set from the transpose flags. */
+#define A_AT(r, c) A[(r) * a_r + (c) * a_c]
+#define B_AT(r, c) B[(r) * b_r + (c) * b_c]
 
 /* Sum of a vector's lanes. */
 float hsum(floatV v)
@@ -148,22 +157,20 @@ float hsum(floatV v)
 }
 
 /* Final value of one element of C from its dot product x. */
-float finish(float x, __global const float *C, int idx, __global const float *bias, int n)
+float finish(float x, __global const float *C, int idx, __global const float *bias, int n, int flags)
 {
-#if ACCUMULATE
-    x += C[idx];
-#endif
-#if EPILOGUE >= 1
-    x += bias[n];
-#endif
-    return ACT(x);
+    if (flags & GEMM_ACCUMULATE)
+        x += C[idx];
+    if (flags & GEMM_BIAS)
+        x += bias[n];
+    return (flags & GEMM_ACT) ? ACTIVATE(x) : x;
 }
 
 __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int M, const int N, const int K,
                                                                      __global const float *A, const int lda,
                                                                      __global const float *B, const int ldb,
                                                                      __global float *C, const int ldc,
-                                                                     __global const float *bias)
+                                                                     __global const float *bias, const int flags)
 {
     const int m0 = (int)get_global_id(1) * TM;
     const int n0 = (int)get_global_id(0) * TN;
@@ -215,17 +222,15 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
             PRAGMA(unroll)
             for (int j = 0; j < TN; j++)
                 sum[i][j] = MADD(A[row[i] * lda + k], B[col[j] * ldb + k], sum[i][j]);
-    PRAGMA(unroll)
-    for (int i = 0; i < TM; i++) {
-        if (m0 + i >= M)
-            break;
-        PRAGMA(unroll)
-        for (int j = 0; j < TN; j++) {
+    /* Stored by loops that are not unrolled, see STORE below. */
+    const int rows = min(TM, M - m0), cols = min(TN, N - n0);
+    PRAGMA(STORE_LOOP)
+    for (int i = 0; i < rows; i++)
+        PRAGMA(STORE_LOOP)
+        for (int j = 0; j < cols; j++) {
             const int n = n0 + j, idx = (m0 + i) * ldc + n;
-            if (n < N)
-                C[idx] = finish(sum[i][j], C, idx, bias, n);
+            C[idx] = finish(sum[i][j], C, idx, bias, n, flags);
         }
-    }
 #else
     /* ---- outer-product form: op(B) rows are TN/VW vectors along N ---- */
 #define NV (TN / VW)
@@ -233,16 +238,19 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
      * at the right edge the window slides left to end at column N-1, so the
      * load stays a full in-bounds vload: lanes are independent in this form,
      * so a slid window just computes some columns twice, and only the lanes
-     * this work-item owns (column >= n0 + j*VW) are stored. */
-#if TRANS_B
-    const bool slide = false; /* TT: op(B) rows are strided, gathered anyway */
-#else
-    const bool slide = N >= VW;
-#endif
+     * this work-item owns (column >= n0 + j*VW) are stored. With N < VW (one
+     * work-item column, n0 = 0) every window starts at 0. */
     int win[NV];
     PRAGMA(unroll)
     for (int j = 0; j < NV; j++)
-        win[j] = slide ? min(n0 + j * VW, N - VW) : n0 + j * VW;
+        win[j] = N >= VW ? min(n0 + j * VW, N - VW) : 0;
+    const bool ta = (flags & GEMM_TRANS_A) != 0, tb = (flags & GEMM_TRANS_B) != 0;
+    const int a_r = ta ? 1 : lda, a_c = ta ? lda : 1, b_r = tb ? 1 : ldb, b_c = tb ? ldb : 1;
+    /* Rows k < kv can be vloaded: the vector ends inside B. That is every row
+     * when N >= VW; with N < VW the last few rows would read past B's end.
+     * TT: op(B) rows are strided, gathered for every k. */
+    const int last = (K - 1) * ldb + N - VW;
+    const int kv = tb || last < 0 ? 0 : min(K, last / ldb + 1);
 
     floatV acc[TM][NV];
     PRAGMA(unroll)
@@ -261,56 +269,62 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
             acc[i][j] = MADD(a, b[j], acc[i][j]);                                                                  \
     }
 
-    if (slide) { /* uniform across the launch: no divergence */
-            for (int k = 0; k < K; k++) {
-            floatV b[NV];
-            PRAGMA(unroll)
-            for (int j = 0; j < NV; j++)
-                b[j] = LOADV(B + k * ldb + win[j]);
-            OUTER_STEP()
-        }
-    } else {
-        /* N < VW, or TT: gather lane by lane; columns past N repeat column N-1. */
-        for (int k = 0; k < K; k++) {
-            floatV b[NV];
-            PRAGMA(unroll)
-            for (int j = 0; j < NV; j++) {
-                float t[VW];
-                PRAGMA(unroll)
-                for (int l = 0; l < VW; l++)
-                    t[l] = B_AT(k, min(win[j] + l, N - 1));
-                b[j] = LOADV(t);
-            }
-            OUTER_STEP()
-        }
+    int k = 0;
+    for (; k < kv; k++) {
+        floatV b[NV];
+        PRAGMA(unroll)
+        for (int j = 0; j < NV; j++)
+            b[j] = LOADV(B + k * ldb + win[j]);
+        OUTER_STEP()
     }
-
-    PRAGMA(unroll)
-    for (int i = 0; i < TM; i++) {
-        const int m = m0 + i;
-        if (m >= M)
-            break;
-        __global float *c = C + m * ldc;
+    /* The rest (TT, or the last rows when N < VW): gather lane by lane;
+     * columns past N repeat column N-1. */
+    for (; k < K; k++) {
+        floatV b[NV];
         PRAGMA(unroll)
         for (int j = 0; j < NV; j++) {
-            const int own = n0 + j * VW; /* first column this vector owns */
-            if (win[j] == own && own + VW <= N) {
-                floatV v = acc[i][j];
-#if ACCUMULATE
-                v += LOADV(c + own);
-#endif
-#if EPILOGUE >= 1
-                v += LOADV(bias + own);
-#endif
-                STOREV(ACT(v), c + own);
+            float t[VW];
+            PRAGMA(unroll)
+            for (int l = 0; l < VW; l++)
+                t[l] = B_AT(k, min(win[j] + l, N - 1));
+            b[j] = LOADV(t);
+        }
+        OUTER_STEP()
+    }
+
+    /* STORE: the tile goes to private memory with constant indices (so acc
+     * stays in registers through the K loop) and is then stored by loops that
+     * are not unrolled: the epilogue's code appears once, not TM×NV times,
+     * which keeps PoCL's compile time down (the tile's round trip is TM×TN
+     * floats through L1, against TM×TN×K FMAs). */
+    float tile[TM][TN];
+    PRAGMA(unroll)
+    for (int i = 0; i < TM; i++)
+        PRAGMA(unroll)
+        for (int j = 0; j < NV; j++)
+            STOREV(acc[i][j], &tile[i][j * VW]);
+    const int rows = min(TM, M - m0);
+    PRAGMA(STORE_LOOP)
+    for (int i = 0; i < rows; i++) {
+        __global float *c = C + (m0 + i) * ldc;
+        PRAGMA(STORE_LOOP)
+        for (int j = 0; j < NV; j++) {
+            const int own = n0 + j * VW;                   /* first column this vector owns */
+            const int w = N >= VW ? min(own, N - VW) : 0; /* = win[j] */
+            if (w == own && own + VW <= N) {
+                floatV v = LOADV(&tile[i][j * VW]);
+                if (flags & GEMM_ACCUMULATE)
+                    v += LOADV(c + own);
+                if (flags & GEMM_BIAS)
+                    v += LOADV(bias + own);
+                if (flags & GEMM_ACT)
+                    v = ACTIVATE(v);
+                STOREV(v, c + own);
             } else {
-                float t[VW];
-                STOREV(acc[i][j], t);
-                for (int l = 0; l < VW; l++) {
-                    const int n = win[j] + l;
-                    if (n >= own && n < N)
-                        c[n] = finish(t[l], c, n, bias, n);
-                }
+                /* lane l holds column w + l */
+                PRAGMA(STORE_LOOP)
+                for (int l = own - w; l < VW && w + l < N; l++)
+                    c[w + l] = finish(tile[i][j * VW + l], c, w + l, bias, w + l, flags);
             }
         }
     }

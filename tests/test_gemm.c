@@ -74,7 +74,7 @@ static int run_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s, co
         goto done;
     cl_event ev = NULL;
     if (p == PROVIDER_CLBLAST) {
-        if (clmlp_gemm_clblast_enqueue(dev, s, ma, mb, mc, &ev, err) < 0)
+        if (clmlp_gemm_clblast_enqueue(dev, s, NULL, ma, mb, mc, NULL, &ev, err) < 0)
             goto done;
     } else if (clmlp_gemm_generated_prepare(dev, s, t, &gk, err) < 0 ||
                clmlp_gemm_generated_bind(&gk, ma, mb, mc, mbias, err) < 0 ||
@@ -263,20 +263,18 @@ static void test_default_tunables(void)
 {
     clmlp_device_desc cpu = {.type = CL_DEVICE_TYPE_CPU, .max_work_group = 4096};
     const clmlp_epilogue none = CLMLP_EPILOGUE_NONE;
-    /* The MLP's shapes (batch 100, eval 1000). */
-    expect_tunables(&cpu, shape(100, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU), 10, 16, 16, 1, 1);
+    /* One set per form whatever the sizes, so the MLP's GEMMs share two programs (outer-product and dot form). */
+    expect_tunables(&cpu, shape(100, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU), 8, 32, 16, 1, 1);
     expect_tunables(&cpu, shape(1000, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU), 8, 32, 16, 1, 1);
     expect_tunables(&cpu, shape(100, 784, 400, false, true, false, none), 5, 5, 16, 1, 1);
     expect_tunables(&cpu, shape(784, 400, 100, true, false, false, none), 8, 32, 16, 1, 1);
-    expect_tunables(&cpu, shape(500, 10, 100, true, false, false, none), 8, 16, 8, 1, 1);
-    expect_tunables(&cpu, shape(100, 10, 500, false, false, false, CLMLP_EPILOGUE_BIAS), 10, 16, 8, 1, 1);
-    /* Small sizes shrink tiles and vectors to what the shape has. */
-    expect_tunables(&cpu, shape(1, 1, 1, false, false, false, none), 1, 1, 1, 1, 1);
-    expect_tunables(&cpu, shape(3, 5, 2, false, true, false, none), 3, 5, 2, 1, 1);
-    expect_tunables(&cpu, shape(7, 13, 5, true, true, false, none), 7, 16, 8, 1, 1);
-    expect_tunables(&cpu, shape(7, 20, 5, false, false, false, none), 7, 32, 16, 1, 1);
+    expect_tunables(&cpu, shape(500, 10, 100, true, false, false, none), 8, 32, 16, 1, 1);
+    expect_tunables(&cpu, shape(100, 10, 500, false, false, false, CLMLP_EPILOGUE_BIAS), 8, 32, 16, 1, 1);
+    expect_tunables(&cpu, shape(1, 1, 1, false, false, false, none), 8, 32, 16, 1, 1);
+    expect_tunables(&cpu, shape(3, 5, 2, false, true, false, none), 5, 5, 16, 1, 1);
+    expect_tunables(&cpu, shape(7, 13, 5, true, true, false, none), 8, 32, 16, 1, 1);
     /* No descriptor = a CPU. */
-    expect_tunables(NULL, shape(100, 400, 784, false, false, false, none), 10, 16, 16, 1, 1);
+    expect_tunables(NULL, shape(100, 400, 784, false, false, false, none), 8, 32, 16, 1, 1);
     /* GPUs: small tiles, 16×8 work-groups, shrunk to the device's limit. */
     clmlp_device_desc gpu = {.type = CL_DEVICE_TYPE_GPU, .max_work_group = 1024};
     expect_tunables(&gpu, shape(100, 400, 784, false, false, false, none), 4, 4, 4, 8, 16);
@@ -294,8 +292,17 @@ static void test_options_validation(void)
     clmlp_gemm_shape s = shape(100, 400, 784, true, false, true, CLMLP_EPILOGUE_BIAS_TANH);
     clmlp_gemm_tunables t = {.tile_m = 6, .local_m = 2, .local_n = 4};
     CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), 0);
-    CHECK_STR(opts, "-DTRANS_A=1 -DTRANS_B=0 -DACCUMULATE=1 -DEPILOGUE=4 -DTM=6 -DTN=16 -DVW=16 -DWGM=2 -DWGN=4");
-    CHECK_INT(t.tile_n, 16); /* zero fields got the defaults */
+    CHECK_STR(opts, "-DDOT_FORM=0 -DTM=6 -DTN=32 -DVW=16 -DWGM=2 -DWGN=4 -DACT=2");
+    /* Transposes of the outer-product form, accumulate and the ReLU/bias
+     * epilogues are kernel arguments: one program. */
+    char relu[512], plain[512];
+    clmlp_gemm_shape sr = shape(100, 400, 784, true, false, false, CLMLP_EPILOGUE_BIAS_RELU);
+    clmlp_gemm_shape sp = shape(100, 400, 784, false, false, true, CLMLP_EPILOGUE_NONE);
+    clmlp_gemm_tunables tr = t, tp = t;
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &sr, &tr, relu, sizeof relu, &err), 0);
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &sp, &tp, plain, sizeof plain, &err), 0);
+    CHECK_STR(relu, plain);
+    CHECK_INT(t.tile_n, 32); /* zero fields got the defaults */
     CHECK_INT(t.vector_width, 16);
 
     /* A given tile_n narrows the default vector width to divide it. */
@@ -337,7 +344,7 @@ static void test_clblast_refuses_epilogue(void)
     clmlp_device dev = {0};
     clmlp_err err = {0};
     clmlp_gemm_shape s = shape(4, 5, 6, false, false, false, CLMLP_EPILOGUE_BIAS_RELU);
-    CHECK_INT(clmlp_gemm_clblast_enqueue(&dev, &s, NULL, NULL, NULL, NULL, &err), -1);
+    CHECK_INT(clmlp_gemm_clblast_enqueue(&dev, &s, NULL, NULL, NULL, NULL, NULL, NULL, &err), -1);
     CHECK_CONTAINS(err.msg, "gemm 4x5x6: the clblast provider cannot apply the bias_relu epilogue");
     CHECK_INT(err.code, CLMLP_EXIT_INTERNAL);
 }
@@ -401,6 +408,11 @@ static void test_generated_vector_widths(void)
                 clmlp_gemm_shape s = shape(shapes[i][0], shapes[i][1], shapes[i][2], TRANS[t][0], TRANS[t][1], true,
                                            CLMLP_EPILOGUE_BIAS_TANH);
                 check_gemm(&dev, PROVIDER_GENERATED, &s, &tun);
+                if (dot) { /* NT in the outer-product form too (B gathered) */
+                    clmlp_gemm_tunables outer = {.tile_m = 2 + (int)w, .tile_n = 2 * vw, .vector_width = vw,
+                                                 .outer = 1};
+                    check_gemm(&dev, PROVIDER_GENERATED, &s, &outer);
+                }
             }
         }
     clmlp_device_close(&dev);
@@ -505,11 +517,11 @@ static void test_generated_errors(void)
         test_fail(__FILE__, __LINE__, "%s", err.msg);
     } else {
         CHECK(gk.kernel != NULL && gk.program != NULL);
-        CHECK_INT(gk.tunables.tile_m, 10); /* the defaults it picked are recorded */
+        CHECK_INT(gk.tunables.tile_m, 8); /* the defaults it picked are recorded */
         CHECK_INT(gk.global[1] * (size_t)gk.tunables.tile_m >= 10, 1);
         CHECK_INT(gk.global[0] * (size_t)gk.tunables.tile_n >= 20, 1);
         CHECK_INT(clmlp_gemm_generated_bind(&gk, big, big, big, NULL, &err), -1);
-        CHECK_CONTAINS(err.msg, "gemm NN 10x20x30 (TM=10 TN=32 VW=16 WG=1x1): gemm: no buffer for bias");
+        CHECK_CONTAINS(err.msg, "gemm NN 10x20x30 (TM=8 TN=32 VW=16 WG=1x1): gemm: no buffer for bias");
         CHECK_INT(clmlp_gemm_generated_bind(&gk, big, small, big, big, &err), -1);
         CHECK_CONTAINS(err.msg, "gemm: buffer for B holds 40 bytes, the shape needs 2400");
         CHECK_INT(clmlp_gemm_generated_bind(&gk, big, big, big, big, &err), 0);

@@ -5,7 +5,9 @@
 #define CLMLP_CLI_H
 
 #include "clmlp/common.h"
+#include "clmlp/compiler.h"
 #include "clmlp/config.h"
+#include "clmlp/device.h"
 
 #define CLMLP_MAX_OVERRIDES 64
 
@@ -38,6 +40,14 @@ int clmlp_cli_report_error(const clmlp_err *err);
  * experiment on each device with progress on stdout, analyzes. */
 struct clmlp_compare;
 int clmlp_cli_compare_run(const clmlp_config *cfg, const char *devices, struct clmlp_compare *c, clmlp_err *err);
+/* The device cfg->device selects, opened (setup.c). */
+int clmlp_cli_open_device(const clmlp_config *cfg, clmlp_device *dev, clmlp_err *err);
+/* The model's input width: model.input, or the training images' (loaded). */
+int clmlp_cli_input_dim(const clmlp_config *cfg, int *dim, clmlp_err *err);
+/* The training and evaluation plans of cfg, compiled with its options
+ * (heap; the caller frees them). */
+int clmlp_cli_compile_plans(const clmlp_config *cfg, int input_dim, clmlp_plan **train, clmlp_plan **eval,
+                            clmlp_err *err);
 
 int clmlp_cmd_devices(int argc, char **argv);
 int clmlp_cmd_check(int argc, char **argv);
@@ -46,5 +56,7 @@ int clmlp_cmd_train(int argc, char **argv);
 int clmlp_cmd_report(int argc, char **argv);
 int clmlp_cmd_compare(int argc, char **argv);
 int clmlp_cmd_extrapolate(int argc, char **argv);
+int clmlp_cmd_tune(int argc, char **argv);
+int clmlp_cmd_bench(int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@
 
 #define CLMLP_MAX_LAUNCHES 320
 #define CLMLP_MAX_ARGS 12
+#define CLMLP_MAX_GEMM_CHOICES 64
 
 typedef enum {
     CLMLP_REGION_NONE = -1,
@@ -70,6 +71,7 @@ typedef struct clmlp_launch {
     /* GEMM */
     clmlp_gemm_shape shape;
     clmlp_gemm_provider provider; /* CLBLAST or GENERATED, never AUTO */
+    clmlp_gemm_choice choice;     /* its parameters (choice.provider == provider) */
     int a, b, c, bias;            /* tensor ids; bias -1 */
     /* kernel */
     const char *program; /* cl/ source stem */
@@ -101,12 +103,22 @@ typedef struct clmlp_compile_options {
     float beta1, beta2, eps, momentum;
 } clmlp_compile_options;
 
+/* A GEMM choice for one key shape (see clmlp_plan_gemm_keys). */
+typedef struct clmlp_gemm_choice_entry {
+    clmlp_gemm_shape key;
+    clmlp_gemm_choice choice;
+} clmlp_gemm_choice_entry;
+
 typedef struct clmlp_plan {
     clmlp_graph graph; /* after fusion */
     clmlp_compile_options options;
     clmlp_buffer_plan buffers;
     clmlp_launch launches[CLMLP_MAX_LAUNCHES];
     int n_launches;
+    /* Per-shape GEMM choices (the autotuner's) that lowering applies; a
+     * shape without one gets options.gemm's provider with its defaults. */
+    clmlp_gemm_choice_entry gemm_choices[CLMLP_MAX_GEMM_CHOICES];
+    int n_gemm_choices;
 } clmlp_plan;
 
 void clmlp_compile_options_from_config(const clmlp_config *cfg, clmlp_compile_options *opt);
@@ -117,6 +129,17 @@ int clmlp_pass_fuse(clmlp_graph *g, clmlp_err *err);
 int clmlp_pass_schedule(const clmlp_graph *g, int *first_def, int *last_use, clmlp_err *err);
 int clmlp_pass_buffers(const clmlp_graph *g, size_t align, clmlp_buffer_plan *bp, clmlp_err *err);
 int clmlp_pass_lower(clmlp_plan *plan, clmlp_err *err);
+
+/* The distinct key shapes of the plan's GEMMs, in launch order: each matmul
+ * with the epilogue the generated kernel would fuse (none when compiled for
+ * clblast). These are what choices and the tune cache are keyed by. Returns
+ * the count (at most cap). */
+int clmlp_plan_gemm_keys(const clmlp_plan *plan, clmlp_gemm_shape *keys, int cap);
+/* Records the choice for a key shape (replacing an earlier one); call
+ * clmlp_pass_lower afterwards to apply it. A CLBlast choice for a key with
+ * an epilogue lowers to the GEMM plus a bias/activation launch. */
+int clmlp_plan_set_gemm_choice(clmlp_plan *plan, const clmlp_gemm_shape *key, const clmlp_gemm_choice *choice,
+                               clmlp_err *err);
 
 double clmlp_plan_flops(const clmlp_plan *plan);
 double clmlp_plan_bytes(const clmlp_plan *plan);

@@ -5,7 +5,8 @@
  * sub-buffers), leading dimensions are the row-major row strides.
  *
  * "generated": clmlp's own kernel, cl/gemm.cl, specialised at build time by
- * #defines (transposes, epilogue, tile sizes) and cached on disk.
+ * #defines (transposes, tile sizes; sizes and epilogue are kernel arguments)
+ * and cached on disk.
  * "clblast": CLBlastSgemm (row-major), epilogue must be NONE.
  *
  * Leading dimensions follow from the shape (dense row-major operands):
@@ -37,6 +38,8 @@ typedef struct clmlp_gemm_shape {
 /* m, n, k >= 1, every operand under 2^31 elements (the kernel indexes with
  * int), a valid epilogue. Error: CLMLP_EXIT_INTERNAL (a plan bug). */
 int clmlp_gemm_check_shape(const clmlp_gemm_shape *shape, clmlp_err *err);
+/* True when two shapes are the same GEMM (sizes, transposes, accumulate, epilogue). */
+bool clmlp_gemm_shape_equal(const clmlp_gemm_shape *a, const clmlp_gemm_shape *b);
 void clmlp_gemm_leading_dims(const clmlp_gemm_shape *shape, int *lda, int *ldb, int *ldc);
 /* Elements each operand buffer must hold: A, B, C. */
 void clmlp_gemm_operand_elems(const clmlp_gemm_shape *shape, size_t *a, size_t *b, size_t *c);
@@ -51,18 +54,20 @@ typedef struct clmlp_gemm_tunables {
     int tile_m, tile_n;   /* outputs per work-item along M and N (TM, TN) */
     int local_m, local_n; /* work-group size along M and N (WGM, WGN) */
     int vector_width;     /* VW: float vector width along N, or along K for NT (1, 2, 4, 8, 16) */
+    int outer;            /* 1: NT in the outer-product form (op(B) gathered), which wins when K is tiny */
 } clmlp_gemm_tunables;
 
 /* Pure: the defaults for a device (only desc->type and max_work_group are
- * read; desc may be NULL = a CPU) and shape. See gemm_generated.c for the
- * measurements behind them. */
+ * read; desc may be NULL = a CPU) and shape (only its transposes: the same
+ * tunables for every size, so GEMMs share programs). See gemm_generated.c
+ * for the measurements behind them. */
 void clmlp_gemm_default_tunables(const clmlp_device_desc *desc, const clmlp_gemm_shape *shape,
                                  clmlp_gemm_tunables *out);
 
 /* Pure: fills zero fields of *t with the defaults, validates the result
  * (vector width, TN a multiple of VW where the kernel needs it, work-group
  * size within desc->max_work_group) and writes the kernel's build options
- * (-DTRANS_A=.. -DTM=.. ...) to opts. Error: CLMLP_EXIT_USAGE naming the field. */
+ * (-DDOT_FORM=.. -DTM=.. ...) to opts. Error: CLMLP_EXIT_USAGE naming the field. */
 int clmlp_gemm_generated_options(const clmlp_device_desc *desc, const clmlp_gemm_shape *shape,
                                  clmlp_gemm_tunables *t, char *opts, size_t cap, clmlp_err *err);
 
@@ -88,12 +93,50 @@ int clmlp_gemm_generated_enqueue(clmlp_device *dev, clmlp_gemm_kernel *gk, cl_ev
 /* Releases the kernel and program and zeroes *gk (safe on a zeroed struct). */
 void clmlp_gemm_generated_release(clmlp_gemm_kernel *gk);
 
+/* CLBlast's GEMM kernels and their tuning parameters, set at run time with
+ * CLBlastOverrideParameters. DEFAULT leaves CLBlast's own database alone;
+ * DIRECT forces XgemmDirect (one kernel, any size) and INDIRECT Xgemm (with
+ * its padding/transpose helpers), each with the values given, in the order
+ * clmlp_clblast_param_names lists. */
+typedef enum { CLMLP_CLBLAST_DEFAULT, CLMLP_CLBLAST_DIRECT, CLMLP_CLBLAST_INDIRECT } clmlp_clblast_kernel;
+#define CLMLP_CLBLAST_MAX_PARAMS 16
+typedef struct clmlp_clblast_params {
+    clmlp_clblast_kernel kernel;
+    int values[CLMLP_CLBLAST_MAX_PARAMS];
+} clmlp_clblast_params;
+
+/* The parameter names of kernel (CLBlast 1.5 order), *count of them; NULL
+ * and 0 for DEFAULT. */
+const char *const *clmlp_clblast_param_names(clmlp_clblast_kernel kernel, int *count);
+/* "default", "XgemmDirect", "Xgemm". */
+const char *clmlp_clblast_kernel_name(clmlp_clblast_kernel kernel);
+
 /* CLBlastSgemm, row-major, leading dimensions from the shape, alpha 1, beta 1
- * when accumulating else 0. A non-NONE epilogue is refused. CLBlast may run
- * helper kernels (padding, transposes) before the GEMM; *event (may be NULL)
- * is its last kernel's. */
-int clmlp_gemm_clblast_enqueue(clmlp_device *dev, const clmlp_gemm_shape *shape, cl_mem a, cl_mem b, cl_mem c,
-                               cl_event *event, clmlp_err *err);
+ * when accumulating else 0. A non-NONE epilogue is refused. params may be
+ * NULL (= DEFAULT). CLBlast keeps one parameter set per device and kernel
+ * for the whole process: a set different from the last one applied is
+ * overridden before the call (CLBlast caches each set's compiled program, so
+ * switching back costs nothing), and DEFAULT after any override is refused
+ * (CLBlast offers no way back to its database). CLBlast may run helper
+ * kernels (padding, transposes) before the GEMM; *event (may be NULL) is its
+ * last kernel's, *first_event (may be NULL) a marker enqueued before the
+ * call, so END(first) .. END(last) spans all of it. */
+int clmlp_gemm_clblast_enqueue(clmlp_device *dev, const clmlp_gemm_shape *shape, const clmlp_clblast_params *params,
+                               cl_mem a, cl_mem b, cl_mem c, cl_event *first_event, cl_event *event, clmlp_err *err);
+
+/* How one GEMM runs: the provider and its parameters, from the autotuner
+ * (src/tune/) or the defaults. */
+typedef struct clmlp_gemm_choice {
+    clmlp_gemm_provider provider;   /* CLMLP_GEMM_GENERATED or CLMLP_GEMM_CLBLAST */
+    clmlp_gemm_tunables tunables;   /* generated: zero fields = defaults */
+    clmlp_clblast_params clblast;   /* clblast */
+    double gflops;                  /* measured when tuned, else 0 */
+    bool tuned;                     /* verified and measured (now or from the tune cache) */
+} clmlp_gemm_choice;
+
+/* One line: "generated TM=10 TN=16 VW=16 WG=1x1", "generated defaults",
+ * "clblast XgemmDirect KWID=2 MDIMAD=8 ...", "clblast defaults". */
+void clmlp_gemm_choice_describe(const clmlp_gemm_choice *c, char *buf, size_t cap);
 
 /* 2·M·N·K, plus M·N for the accumulate (C +=) and M·N for the bias add of
  * an epilogue; activations are not counted. */

@@ -21,7 +21,7 @@
 typedef struct clmlp_kernel_stats {
     char name[48];   /* launch name (gemm_nn_bias_relu, softmax_xent, ...) or transfer name */
     char ops[64];    /* fused ops, "matmul+bias_add+relu"; "" for transfers */
-    char label[192]; /* what it computes: "h0 = x . W0  (M=100 N=400 K=784, generated)" */
+    char label[384]; /* what it computes: "h0 = x . W0  (M=100 N=400 K=784, generated)" */
     char phase[16];  /* "train", "eval" or "transfer" */
     double flops_per_call, bytes_per_call; /* from the plan (transfers: bytes vary per call) */
     long calls;

@@ -23,6 +23,8 @@ static const command commands[] = {
     {"extrapolate", clmlp_cmd_extrapolate,
      "extrapolate CONFIG [--devices SPEC[,SPEC...] | --from RUN_DIR] [--set k=v] [--out DIR]\n"
      "                              per-image costs (measured now, or from a run) scaled to 60 B / 10 B images"},
+    {"tune", clmlp_cmd_tune, "tune CONFIG [--set k=v] [--force] [--dump]   time GEMM candidates, cache the choices"},
+    {"bench", clmlp_cmd_bench, "bench CONFIG [--set k=v]    GEMM GFLOP/s per provider, step times, images/s"},
 };
 
 static void usage(FILE *out)

@@ -18,9 +18,13 @@ void clmlp_launch_describe(const clmlp_plan *plan, int launch, char *buf, size_t
     const clmlp_graph *g = &plan->graph;
     const clmlp_launch *l = &plan->launches[launch];
     if (l->is_gemm) {
-        snprintf(buf, cap, "%s = %s%s . %s%s  (M=%d N=%d K=%d, %s)", g->tensors[l->c].name, g->tensors[l->a].name,
+        char choice[160], gflops[48] = "";
+        clmlp_gemm_choice_describe(&l->choice, choice, sizeof choice);
+        if (l->choice.tuned)
+            snprintf(gflops, sizeof gflops, ", tuned %.0f GFLOP/s", l->choice.gflops);
+        snprintf(buf, cap, "%s = %s%s . %s%s  (M=%d N=%d K=%d, %s%s)", g->tensors[l->c].name, g->tensors[l->a].name,
                  l->shape.trans_a ? "^T" : "", g->tensors[l->b].name, l->shape.trans_b ? "^T" : "", l->shape.m,
-                 l->shape.n, l->shape.k, clmlp_gemm_provider_name(l->provider));
+                 l->shape.n, l->shape.k, choice, gflops);
         return;
     }
     const clmlp_op *op = &g->ops[l->op];
@@ -60,10 +64,10 @@ void clmlp_plan_dump(const clmlp_plan *plan, const char *title, FILE *out)
     fprintf(out, "%3s  %-22s %-30s %9s %9s  %s\n", "#", "launch", "ops", "MFLOP", "KiB", "tensors");
     for (int i = 0; i < plan->n_launches; i++) {
         const clmlp_launch *l = &plan->launches[i];
-        char shapes[256];
+        char shapes[384];
         clmlp_launch_describe(plan, i, shapes, sizeof shapes);
-        fprintf(out, "%3d  %-22s %-30s %9.3f %9.1f  %s\n", i, l->name, clmlp_launch_ops(plan, i), l->flops / 1e6, l->bytes / 1024.0,
-                shapes);
+        fprintf(out, "%3d  %-22s %-30s %9.3f %9.1f  %s\n", i, l->name, clmlp_launch_ops(plan, i), l->flops / 1e6,
+                l->bytes / 1024.0, shapes);
     }
     const clmlp_buffer_plan *bp = &plan->buffers;
     fprintf(out, "launches: %d, %.2f MFLOP, %.2f MiB moved per step\n", plan->n_launches,

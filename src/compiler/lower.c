@@ -72,24 +72,49 @@ static const char *act_suffix(clmlp_epilogue e)
     return s[e];
 }
 
+/* The key shape of a matmul op: its sizes and transposes, with the epilogue
+ * the generated kernel would fuse (none when the plan is for clblast). */
+static int gemm_key(const clmlp_plan *plan, const clmlp_op *op, clmlp_gemm_shape *s, clmlp_err *err)
+{
+    const clmlp_tensor *a = &plan->graph.tensors[op->in[0]], *b = &plan->graph.tensors[op->in[1]];
+    memset(s, 0, sizeof *s);
+    s->trans_a = op->trans_a;
+    s->trans_b = op->trans_b;
+    s->m = op->trans_a ? a->cols : a->rows;
+    s->k = op->trans_a ? a->rows : a->cols;
+    s->n = op->trans_b ? b->rows : b->cols;
+    int kb = op->trans_b ? b->cols : b->rows;
+    if (kb != s->k)
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "lower: matmul %s x %s has mismatched inner sizes %d, %d",
+                          a->name, b->name, s->k, kb);
+    bool epilogue = op->kind == CLMLP_OP_GEMM_EPILOGUE;
+    s->epilogue = epilogue && plan->options.gemm != CLMLP_GEMM_CLBLAST ? op->epilogue : CLMLP_EPILOGUE_NONE;
+    return 0;
+}
+
+static const clmlp_gemm_choice *find_choice(const clmlp_plan *plan, const clmlp_gemm_shape *key)
+{
+    for (int i = 0; i < plan->n_gemm_choices; i++)
+        if (clmlp_gemm_shape_equal(&plan->gemm_choices[i].key, key))
+            return &plan->gemm_choices[i].choice;
+    return NULL;
+}
+
 static int lower_gemm(lowering *lw, int op_index, const clmlp_op *op)
 {
-    const clmlp_tensor *a = T(lw, op->in[0]), *b = T(lw, op->in[1]);
-    clmlp_gemm_shape s = {0};
-    s.trans_a = op->trans_a;
-    s.trans_b = op->trans_b;
-    s.m = op->trans_a ? a->cols : a->rows;
-    s.k = op->trans_a ? a->rows : a->cols;
-    s.n = op->trans_b ? b->rows : b->cols;
-    int kb = op->trans_b ? b->cols : b->rows;
-    if (kb != s.k)
-        return clmlp_fail(lw->err, CLMLP_EXIT_INTERNAL, "lower: matmul %s x %s has mismatched inner sizes %d, %d",
-                          a->name, b->name, s.k, kb);
-    clmlp_gemm_provider provider =
-        lw->plan->options.gemm == CLMLP_GEMM_CLBLAST ? CLMLP_GEMM_CLBLAST : CLMLP_GEMM_GENERATED;
+    clmlp_gemm_shape s;
+    if (gemm_key(lw->plan, op, &s, lw->err) < 0)
+        return -1;
+    clmlp_gemm_choice choice = {
+        .provider = lw->plan->options.gemm == CLMLP_GEMM_CLBLAST ? CLMLP_GEMM_CLBLAST : CLMLP_GEMM_GENERATED};
+    const clmlp_gemm_choice *chosen = find_choice(lw->plan, &s);
+    if (chosen)
+        choice = *chosen;
+    clmlp_gemm_provider provider = choice.provider;
     bool epilogue = op->kind == CLMLP_OP_GEMM_EPILOGUE;
     /* CLBlast has no epilogue: the bias (+ activation) becomes a second launch. */
-    s.epilogue = epilogue && provider == CLMLP_GEMM_GENERATED ? op->epilogue : CLMLP_EPILOGUE_NONE;
+    if (provider != CLMLP_GEMM_GENERATED)
+        s.epilogue = CLMLP_EPILOGUE_NONE;
 
     clmlp_launch *l = new_launch(lw, op_index, NULL, NULL);
     if (!l)
@@ -97,6 +122,7 @@ static int lower_gemm(lowering *lw, int op_index, const clmlp_op *op)
     l->is_gemm = true;
     l->shape = s;
     l->provider = provider;
+    l->choice = choice;
     l->a = op->in[0];
     l->b = op->in[1];
     l->c = op->out[0];
@@ -275,6 +301,41 @@ static int lower_op(lowering *lw, int i)
     default:
         return clmlp_fail(lw->err, CLMLP_EXIT_INTERNAL, "lower: no lowering for op %s", clmlp_op_kind_name(op->kind));
     }
+}
+
+int clmlp_plan_gemm_keys(const clmlp_plan *plan, clmlp_gemm_shape *keys, int cap)
+{
+    int n = 0;
+    for (int i = 0; i < plan->graph.n_ops; i++) {
+        const clmlp_op *op = &plan->graph.ops[i];
+        clmlp_gemm_shape s;
+        if ((op->kind != CLMLP_OP_MATMUL && op->kind != CLMLP_OP_GEMM_EPILOGUE) || gemm_key(plan, op, &s, NULL) < 0)
+            continue;
+        bool seen = false;
+        for (int k = 0; k < n && !seen; k++)
+            seen = clmlp_gemm_shape_equal(&keys[k], &s);
+        if (!seen && n < cap)
+            keys[n++] = s;
+    }
+    return n;
+}
+
+int clmlp_plan_set_gemm_choice(clmlp_plan *plan, const clmlp_gemm_shape *key, const clmlp_gemm_choice *choice,
+                               clmlp_err *err)
+{
+    if (choice->provider != CLMLP_GEMM_GENERATED && choice->provider != CLMLP_GEMM_CLBLAST)
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "gemm choice: provider must be generated or clblast");
+    clmlp_gemm_choice *slot = (clmlp_gemm_choice *)find_choice(plan, key);
+    if (!slot) {
+        if (plan->n_gemm_choices == CLMLP_MAX_GEMM_CHOICES)
+            return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "more than %d GEMM shapes in one plan",
+                              CLMLP_MAX_GEMM_CHOICES);
+        clmlp_gemm_choice_entry *e = &plan->gemm_choices[plan->n_gemm_choices++];
+        e->key = *key;
+        slot = &e->choice;
+    }
+    *slot = *choice;
+    return 0;
 }
 
 int clmlp_pass_lower(clmlp_plan *plan, clmlp_err *err)

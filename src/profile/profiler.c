@@ -85,7 +85,7 @@ int clmlp_profiler_add_plan(clmlp_profiler *p, const clmlp_plan *plan, const cha
 {
     *first = p->n_stats;
     for (int i = 0; i < plan->n_launches; i++) {
-        char label[192];
+        char label[384];
         clmlp_launch_describe(plan, i, label, sizeof label);
         const clmlp_launch *l = &plan->launches[i];
         if (add_stat(p, l->name, clmlp_launch_ops(plan, i), label, phase, l->flops, l->bytes, err) < 0)

@@ -146,7 +146,7 @@ static int build_launches(clmlp_executor *ex, clmlp_err *err)
         if (l->is_gemm) {
             if (l->provider != CLMLP_GEMM_GENERATED)
                 continue;
-            if (clmlp_gemm_generated_prepare(ex->dev, &l->shape, NULL, &ex->gemms[i], err) < 0 ||
+            if (clmlp_gemm_generated_prepare(ex->dev, &l->shape, &l->choice.tunables, &ex->gemms[i], err) < 0 ||
                 clmlp_gemm_generated_bind(&ex->gemms[i], ex->tensor_mem[l->a], ex->tensor_mem[l->b],
                                           ex->tensor_mem[l->c], l->bias >= 0 ? ex->tensor_mem[l->bias] : NULL,
                                           err) < 0)
@@ -203,8 +203,8 @@ int clmlp_executor_run(clmlp_executor *ex, const clmlp_step_args *step, cl_event
         if (l->is_gemm) {
             int rc = l->provider == CLMLP_GEMM_GENERATED
                          ? clmlp_gemm_generated_enqueue(ex->dev, &ex->gemms[i], ev, err)
-                         : clmlp_gemm_clblast_enqueue(ex->dev, &l->shape, ex->tensor_mem[l->a], ex->tensor_mem[l->b],
-                                                      ex->tensor_mem[l->c], ev, err);
+                         : clmlp_gemm_clblast_enqueue(ex->dev, &l->shape, &l->choice.clblast, ex->tensor_mem[l->a],
+                                                      ex->tensor_mem[l->b], ex->tensor_mem[l->c], NULL, ev, err);
             if (rc < 0)
                 return clmlp_fail_prefix(err, "launch %d (%s): ", i, l->name);
             continue;

@@ -2,17 +2,24 @@
  * cl/gemm.cl with #defines, builds it through the binary cache, binds the
  * buffers once and enqueues it.
  *
- * Default tunables, measured on PoCL 3.1 (pthread, AVX-512, 2 cores), one
- * thread, GFLOP/s of the kernel alone:
- *   NN 100×400×784   TM=10 TN=16: 230   TM=8 TN=32: 184   TM=12 TN=16: 212
- *   NN 1000×400×784  TM=10 TN=16: 216   TM=8 TN=32: 225
- *   TN 784×400×100   TM=10 TN=16: 157   TM=8 TN=32: 235   TM=6 TN=32: 227
- *   NT 100×784×400   TM=5 TN=5: 188     TM=4 TN=6: 183    TM=4 TN=4: 151  (VW=16 along K)
+ * Default tunables, measured on PoCL 3.1 (pthread, AVX-512, 2 cores),
+ * GFLOP/s of the kernel alone, median of 41 runs interleaved between tiles:
+ *   NN 100×400×784   TM=10 TN=16: 208   TM=8 TN=32: 226   TM=6 TN=48: 227
+ *   NN 100×500×400   TM=10 TN=16: 182   TM=8 TN=32: 228   TM=6 TN=48: 226
+ *   TN 400×500×100   TM=10 TN=16: 166   TM=8 TN=32: 215   TM=6 TN=48: 215
+ *   NN 1000×400×784  TM=10 TN=16: 392   TM=8 TN=32: 455   TM=6 TN=48: 436
+ *   NN 100×10×500    TM=10 TN=16: 127   TM=8 TN=32:  76   (N < TN wastes a vector)
+ *   NT 100×400×500   TM=5 TN=5: 311     TM=6 TN=4: 309    TM=4 TN=6: 300  (VW=16 along K)
+ * (PoCL runs these on one or both threads, hence ~2x between runs.)
  * float16 vectors beat float8 everywhere (NN 100×400×784: 230 vs 132), and
  * the work-group size barely matters on PoCL (1×1 to 5×5 within noise), so
  * CPUs get 1×1: no work-item loop in PoCL's work-group function at all.
- * Tall outputs (M >= 256) get the wider 8×32 tile, short ones (the batch of
- * 100) the 10×16 one, which wastes no rows at M = 100.
+ * The defaults do not depend on the shape: every GEMM of the same form then
+ * shares one program, and each program costs PoCL ~0.45 s to compile cold
+ * (README, Performance). 8×32 wins on the shapes that carry the FLOPs; the
+ * 1-MFLOP ones with N = 10 lose ~15 µs a step with it, less than a second
+ * program would cost a cold start, and the autotuner (src/tune/, full)
+ * picks per-shape tiles where they pay.
  * GPUs get a conventional small-tile, 16×8 work-group guess until the
  * autotuner measures them. */
 #include "clmlp/gemm.h"
@@ -22,17 +29,10 @@
 
 #include "cl_sources.h"
 
-static bool dot_form(const clmlp_gemm_shape *s) { return s->trans_b && !s->trans_a; }
-
-static int min_int(int a, int b) { return a < b ? a : b; }
-
-/* Largest power of two <= x and <= cap (at least 1). */
-static int pow2_at_most(int x, int cap)
+/* NT runs in the dot form unless the tunables ask for the outer-product one. */
+static bool dot_form(const clmlp_gemm_shape *s, const clmlp_gemm_tunables *t)
 {
-    int v = 1;
-    while (v * 2 <= x && v * 2 <= cap)
-        v *= 2;
-    return v;
+    return s->trans_b && !s->trans_a && !(t && t->outer);
 }
 
 static int round_up(int x, int to) { return (x + to - 1) / to * to; }
@@ -41,24 +41,15 @@ void clmlp_gemm_default_tunables(const clmlp_device_desc *desc, const clmlp_gemm
 {
     memset(out, 0, sizeof *out);
     bool gpu = desc && (desc->type & CL_DEVICE_TYPE_GPU);
-    int max_vw = gpu ? 4 : 16;
-    if (dot_form(s)) {
+    if (dot_form(s, NULL)) {
         /* NT: vectors run along K; each output is its own accumulator. */
-        out->vector_width = pow2_at_most(s->k, max_vw);
-        out->tile_m = min_int(gpu ? 2 : 5, s->m);
-        out->tile_n = min_int(gpu ? 2 : 5, s->n);
+        out->vector_width = gpu ? 4 : 16;
+        out->tile_m = out->tile_n = gpu ? 2 : 5;
     } else {
-        /* NN, TN, TT: vectors run along N; a vector wider than N would only
-         * be gathered, so N < 16 takes a narrower one (N = 10 -> 8, two of
-         * them: columns 0-7 and 2-9, see the sliding window in gemm.cl). */
-        int vw = pow2_at_most(s->n, max_vw);
-        out->vector_width = vw;
-        bool tall = s->m >= 256;
-        out->tile_m = min_int(gpu ? 4 : (tall ? 8 : 10), s->m);
-        int vectors = gpu ? 1 : (tall && s->n >= 2 * vw ? 2 : 1);
-        if (s->n > vw && s->n < 2 * vw)
-            vectors = 2; /* one work-item covers all of a narrow N */
-        out->tile_n = vw * vectors;
+        /* NN, TN, TT: vectors run along N. */
+        out->vector_width = gpu ? 4 : 16;
+        out->tile_m = gpu ? 4 : 8;
+        out->tile_n = gpu ? 4 : 32;
     }
     if (gpu) {
         out->local_n = 16;
@@ -93,7 +84,7 @@ int clmlp_gemm_generated_options(const clmlp_device_desc *desc, const clmlp_gemm
     if (!vw_given) {
         t->vector_width = def.vector_width;
         /* A given tile_n with the default width: narrow the width to fit. */
-        while (!dot_form(s) && t->tile_n > 0 && t->tile_n % t->vector_width != 0)
+        while (!dot_form(s, t) && t->tile_n > 0 && t->tile_n % t->vector_width != 0)
             t->vector_width /= 2;
     }
 
@@ -106,7 +97,9 @@ int clmlp_gemm_generated_options(const clmlp_device_desc *desc, const clmlp_gemm
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "gemm tunables: tile_m %d is outside 1..32", t->tile_m);
     if (t->tile_n < 1 || t->tile_n > 128)
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "gemm tunables: tile_n %d is outside 1..128", t->tile_n);
-    if (!dot_form(s) && t->tile_n % vw != 0)
+    if (t->outer != 0 && t->outer != 1)
+        return clmlp_fail(err, CLMLP_EXIT_USAGE, "gemm tunables: outer %d is not 0 or 1", t->outer);
+    if (!dot_form(s, t) && t->tile_n % vw != 0)
         return clmlp_fail(err, CLMLP_EXIT_USAGE,
                           "gemm tunables: tile_n %d is not a multiple of vector_width %d (needed unless trans_b "
                           "without trans_a)",
@@ -122,12 +115,17 @@ int clmlp_gemm_generated_options(const clmlp_device_desc *desc, const clmlp_gemm
 
     /* No -cl-fast-relaxed-math: it would make exp/tanh in the epilogue
      * approximate and assume no inf (a sigmoid of -100 needs exp(100) = inf).
-     * The FMA it would buy is already explicit: the kernel calls fma(). */
-    int len = snprintf(opts, cap,
-                       "-DTRANS_A=%d -DTRANS_B=%d -DACCUMULATE=%d -DEPILOGUE=%d -DTM=%d -DTN=%d -DVW=%d -DWGM=%d "
-                       "-DWGN=%d",
-                       s->trans_a ? 1 : 0, s->trans_b ? 1 : 0, s->accumulate ? 1 : 0, (int)s->epilogue, t->tile_m,
-                       t->tile_n, vw, t->local_m, t->local_n);
+     * The FMA it would buy is already explicit: the kernel calls fma().
+     * Transposes (but for the form), accumulate and the epilogue are kernel
+     * arguments (see cl/gemm.cl), so only sigmoid and tanh add a define:
+     * ReLU, bias-only and plain GEMMs of the same form and tunables share
+     * one program. */
+    int act = s->epilogue == CLMLP_EPILOGUE_BIAS_SIGMOID ? 1 : s->epilogue == CLMLP_EPILOGUE_BIAS_TANH ? 2 : 0;
+    char act_opt[16] = "";
+    if (act)
+        snprintf(act_opt, sizeof act_opt, " -DACT=%d", act);
+    int len = snprintf(opts, cap, "-DDOT_FORM=%d -DTM=%d -DTN=%d -DVW=%d -DWGM=%d -DWGN=%d%s", dot_form(s, t) ? 1 : 0,
+                       t->tile_m, t->tile_n, vw, t->local_m, t->local_n, act_opt);
     if (len < 0 || (size_t)len >= cap)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "gemm: build options do not fit in %zu bytes", cap);
     return 0;
@@ -181,6 +179,10 @@ int clmlp_gemm_generated_bind(clmlp_gemm_kernel *gk, cl_mem a, cl_mem b, cl_mem 
     clmlp_gemm_leading_dims(s, &lda, &ldb, &ldc);
     cl_int m = s->m, n = s->n, k = s->k, la = lda, lb = ldb, lc = ldc;
     cl_mem bias_arg = s->epilogue != CLMLP_EPILOGUE_NONE ? bias : NULL;
+    /* The `flags` bits of cl/gemm.cl: 1 accumulate, 2 bias, 4 activation,
+     * 8 and 16 the transposes of A and B (read by the outer-product form). */
+    cl_int flags = (s->accumulate ? 1 : 0) | (s->epilogue != CLMLP_EPILOGUE_NONE ? 2 : 0) |
+                   (s->epilogue >= CLMLP_EPILOGUE_BIAS_RELU ? 4 : 0) | (s->trans_a ? 8 : 0) | (s->trans_b ? 16 : 0);
     /* Argument order of gemm() in cl/gemm.cl. */
     const struct {
         size_t size;
@@ -188,6 +190,7 @@ int clmlp_gemm_generated_bind(clmlp_gemm_kernel *gk, cl_mem a, cl_mem b, cl_mem 
     } args[] = {
         {sizeof m, &m}, {sizeof n, &n}, {sizeof k, &k},   {sizeof a, &a},        {sizeof la, &la},
         {sizeof b, &b}, {sizeof lb, &lb}, {sizeof c, &c}, {sizeof lc, &lc}, {sizeof bias_arg, &bias_arg},
+        {sizeof flags, &flags},
     };
     for (cl_uint i = 0; i < (cl_uint)CLMLP_ARRAY_LEN(args); i++) {
         if (clmlp_cl_check(clSetKernelArg(gk->kernel, i, args[i].size, args[i].value), "clSetKernelArg", err) < 0) {

@@ -22,6 +22,12 @@ const char *clmlp_epilogue_name(clmlp_epilogue epilogue)
     return "?";
 }
 
+bool clmlp_gemm_shape_equal(const clmlp_gemm_shape *a, const clmlp_gemm_shape *b)
+{
+    return a->m == b->m && a->n == b->n && a->k == b->k && a->trans_a == b->trans_a && a->trans_b == b->trans_b &&
+           a->accumulate == b->accumulate && a->epilogue == b->epilogue;
+}
+
 int clmlp_gemm_check_shape(const clmlp_gemm_shape *s, clmlp_err *err)
 {
     if (s->m < 1 || s->n < 1 || s->k < 1)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "clmlp/session.h"
+#include "clmlp/tune.h"
 
 /* Keep at most about this many steps in flight: the host waits on a marker
  * from SYNC_EVERY steps ago, so the device never idles and progress is real. */
@@ -73,6 +74,9 @@ int clmlp_session_create(const clmlp_config *cfg, clmlp_device *dev, int input_d
         goto fail;
     free(g);
     g = NULL;
+    clmlp_plan *const plans[] = {s->train_plan, s->eval_plan};
+    if (clmlp_tune_plans(dev, cfg, plans, 2, err) < 0) /* GEMM choices per shape (tune.h) */
+        goto fail;
     if (clmlp_executor_create(dev, s->train_plan, NULL, &s->train, err) < 0 ||
         clmlp_executor_create(dev, s->eval_plan, &s->train, &s->eval, err) < 0)
         goto fail;

@@ -1,0 +1,302 @@
+/* The tune cache: one small text file per device, one line per GEMM shape.
+ *
+ *   # clmlp GEMM tune cache v1: ...
+ *   device <CL_DEVICE_NAME>
+ *   driver <CL_DRIVER_VERSION>
+ *   NN 100 400 784 0 bias_relu quick generated 10 16 16 1 1 0 231.4
+ *   TN 784 400 100 0 none full clblast XgemmDirect 2,8,8,8,8,0,0,1,8,64 21.3
+ *
+ * Fields: transposes, M N K, accumulate, epilogue, how it was tuned, the
+ * choice (generated: TM TN VW WGM WGN outer; clblast: kernel and its parameter
+ * values), its GFLOP/s when measured. The file name hashes platform, device
+ * and driver; the device and driver lines are checked too. Anything
+ * unexpected makes the whole file "corrupt": one warning, then it is ignored
+ * and rewritten, since a guessed choice could pick an unverified kernel. */
+#include "clmlp/tune.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "clmlp/report.h"
+#include "device/sha256.h"
+
+static const char HEADER[] = "# clmlp GEMM tune cache v1: one line per shape (transposes, M N K, accumulate, "
+                             "epilogue, mode, choice, GFLOP/s); delete the file to tune again";
+
+void clmlp_tune_cache_path(const clmlp_device_desc *d, const char *dir, char *out, size_t cap)
+{
+    const char *fields[] = {"clmlp tune cache v1", d->platform, d->name, d->version, d->driver};
+    clmlp_sha256 h;
+    clmlp_sha256_init(&h);
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(fields); i++)
+        clmlp_sha256_update(&h, fields[i], strlen(fields[i]) + 1); /* the NUL separates fields */
+    uint8_t digest[32];
+    clmlp_sha256_final(&h, digest);
+    char hex[17];
+    for (int i = 0; i < 8; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    snprintf(out, cap, "%s/tune/%s.txt", dir ? dir : clmlp_cache_dir(), hex);
+}
+
+void clmlp_tune_shape_key(const clmlp_gemm_shape *s, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%c%c %dx%dx%d %s%s", s->trans_a ? 'T' : 'N', s->trans_b ? 'T' : 'N', s->m, s->n, s->k,
+             clmlp_epilogue_name(s->epilogue), s->accumulate ? " acc" : "");
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+static bool parse_int(const char *tok, int lo, int hi, int *out)
+{
+    if (!tok)
+        return false;
+    char *end;
+    errno = 0;
+    long v = strtol(tok, &end, 10);
+    if (errno || end == tok || *end || v < lo || v > hi)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+static bool parse_name(const char *tok, const char *const *names, int count, int *out)
+{
+    for (int i = 0; tok && i < count; i++)
+        if (strcmp(tok, names[i]) == 0) {
+            *out = i;
+            return true;
+        }
+    return false;
+}
+
+static bool parse_clblast(char *kernel, char *values, clmlp_clblast_params *p)
+{
+    static const char *const kernels[] = {"default", "XgemmDirect", "Xgemm"};
+    int k, n;
+    if (!parse_name(kernel, kernels, 3, &k) || k == CLMLP_CLBLAST_DEFAULT || !values)
+        return false;
+    p->kernel = (clmlp_clblast_kernel)k;
+    clmlp_clblast_param_names(p->kernel, &n);
+    char *save = NULL, *tok = strtok_r(values, ",", &save);
+    for (int i = 0; i < n; i++, tok = strtok_r(NULL, ",", &save))
+        if (!parse_int(tok, 0, 1 << 20, &p->values[i]))
+            return false;
+    return tok == NULL;
+}
+
+/* One shape line; false when anything is off. */
+static bool parse_entry(char *line, clmlp_tune_entry *e)
+{
+    static const char *const epilogues[] = {"none", "bias", "bias_relu", "bias_sigmoid", "bias_tanh"};
+    static const char *const modes[] = {"off", "quick", "full"};
+    memset(e, 0, sizeof *e);
+    char *save = NULL, *tok[20];
+    int n = 0;
+    for (char *t = strtok_r(line, " \t", &save); t && n < 20; t = strtok_r(NULL, " \t", &save))
+        tok[n++] = t;
+    int acc, epi, mode;
+    clmlp_gemm_shape *s = &e->shape;
+    if (n < 10 || strlen(tok[0]) != 2 || !strchr("NT", tok[0][0]) || !strchr("NT", tok[0][1]) ||
+        !parse_int(tok[1], 1, 1 << 30, &s->m) || !parse_int(tok[2], 1, 1 << 30, &s->n) ||
+        !parse_int(tok[3], 1, 1 << 30, &s->k) || !parse_int(tok[4], 0, 1, &acc) ||
+        !parse_name(tok[5], epilogues, 5, &epi) || !parse_name(tok[6], modes, 3, &mode) ||
+        mode == CLMLP_AUTOTUNE_OFF)
+        return false;
+    s->trans_a = tok[0][0] == 'T';
+    s->trans_b = tok[0][1] == 'T';
+    s->accumulate = acc;
+    s->epilogue = (clmlp_epilogue)epi;
+    e->mode = (clmlp_autotune)mode;
+    clmlp_gemm_choice *c = &e->choice;
+    c->tuned = true;
+    int last;
+    if (strcmp(tok[7], "generated") == 0 && n == 15) {
+        clmlp_gemm_tunables *t = &c->tunables;
+        c->provider = CLMLP_GEMM_GENERATED;
+        if (!parse_int(tok[8], 1, 128, &t->tile_m) || !parse_int(tok[9], 1, 128, &t->tile_n) ||
+            !parse_int(tok[10], 1, 16, &t->vector_width) || !parse_int(tok[11], 1, 1024, &t->local_m) ||
+            !parse_int(tok[12], 1, 1024, &t->local_n) || !parse_int(tok[13], 0, 1, &t->outer))
+            return false;
+        last = 14;
+    } else if (strcmp(tok[7], "clblast") == 0 && n == 11) {
+        c->provider = CLMLP_GEMM_CLBLAST;
+        if (!parse_clblast(tok[8], tok[9], &c->clblast))
+            return false;
+        last = 10;
+    } else {
+        return false;
+    }
+    char *end;
+    c->gflops = strtod(tok[last], &end);
+    return *end == '\0' && c->gflops >= 0 && c->gflops < 1e9;
+}
+
+static void chomp(char *line)
+{
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+}
+
+static int reserve(clmlp_tune_cache *c, clmlp_err *err)
+{
+    if (c->count < c->cap)
+        return 0;
+    int cap = c->cap ? 2 * c->cap : 32;
+    clmlp_tune_entry *grown = realloc(c->entries, (size_t)cap * sizeof *grown);
+    if (!grown)
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "out of memory for the tune cache");
+    c->entries = grown;
+    c->cap = cap;
+    return 0;
+}
+
+/* Reads the file at into->path for into->device/driver, appending its
+ * entries. 0 when it was read whole; 1 when it is missing (why = "") or
+ * unusable (why says where), with nothing appended; -1 out of memory. */
+static int read_file(clmlp_tune_cache *into, char *why, size_t cap, clmlp_err *err)
+{
+    why[0] = '\0';
+    FILE *f = fopen(into->path, "r");
+    if (!f) {
+        if (errno != ENOENT)
+            snprintf(why, cap, "cannot read it: %s", strerror(errno));
+        return 1;
+    }
+    char line[1024];
+    int lineno = 0, first_new = into->count;
+    bool device_ok = false, driver_ok = false;
+    while (!why[0] && fgets(line, sizeof line, f)) {
+        lineno++;
+        chomp(line);
+        clmlp_tune_entry e;
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        if (strncmp(line, "device ", 7) == 0) {
+            if (!(device_ok = strcmp(line + 7, into->device) == 0))
+                snprintf(why, cap, "line %d: written for device '%.200s'", lineno, line + 7);
+        } else if (strncmp(line, "driver ", 7) == 0) {
+            if (!(driver_ok = strcmp(line + 7, into->driver) == 0))
+                snprintf(why, cap, "line %d: written for driver '%.200s'", lineno, line + 7);
+        } else if (!device_ok || !driver_ok) {
+            snprintf(why, cap, "line %d comes before the device and driver lines", lineno);
+        } else if (!parse_entry(line, &e)) {
+            snprintf(why, cap, "line %d is not a tune entry", lineno);
+        } else if (!clmlp_tune_cache_find(into, &e.shape)) {
+            if (reserve(into, err) < 0) {
+                fclose(f);
+                into->count = first_new;
+                return -1;
+            }
+            into->entries[into->count++] = e;
+        }
+    }
+    fclose(f);
+    if (!why[0] && (!device_ok || !driver_ok))
+        snprintf(why, cap, "no device and driver lines");
+    if (why[0]) {
+        into->count = first_new;
+        return 1;
+    }
+    return 0;
+}
+
+int clmlp_tune_cache_load(const clmlp_device_desc *desc, const char *dir, clmlp_tune_cache *c, clmlp_err *err)
+{
+    memset(c, 0, sizeof *c);
+    clmlp_tune_cache_path(desc, dir, c->path, sizeof c->path);
+    clmlp_strlcpy(c->device, desc->name, sizeof c->device);
+    clmlp_strlcpy(c->driver, desc->driver, sizeof c->driver);
+    char why[300];
+    int rc = read_file(c, why, sizeof why, err);
+    if (rc < 0)
+        return -1;
+    if (rc == 1 && why[0]) {
+        fprintf(stderr, "clmlp: warning: tune cache %s ignored (%s); its shapes will be tuned again\n", c->path,
+                why);
+        c->dirty = true; /* rewritten whole on save */
+    }
+    return 0;
+}
+
+const clmlp_tune_entry *clmlp_tune_cache_find(const clmlp_tune_cache *c, const clmlp_gemm_shape *s)
+{
+    for (int i = 0; i < c->count; i++)
+        if (clmlp_gemm_shape_equal(&c->entries[i].shape, s))
+            return &c->entries[i];
+    return NULL;
+}
+
+int clmlp_tune_cache_put(clmlp_tune_cache *c, const clmlp_tune_entry *e, clmlp_err *err)
+{
+    clmlp_tune_entry *slot = (clmlp_tune_entry *)clmlp_tune_cache_find(c, &e->shape);
+    if (!slot) {
+        if (reserve(c, err) < 0)
+            return -1;
+        slot = &c->entries[c->count++];
+    }
+    *slot = *e;
+    c->dirty = true;
+    return 0;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+static void write_entry(FILE *out, const clmlp_tune_entry *e)
+{
+    const clmlp_gemm_shape *s = &e->shape;
+    const clmlp_gemm_choice *c = &e->choice;
+    fprintf(out, "%c%c %d %d %d %d %s %s ", s->trans_a ? 'T' : 'N', s->trans_b ? 'T' : 'N', s->m, s->n, s->k,
+            s->accumulate ? 1 : 0, clmlp_epilogue_name(s->epilogue), clmlp_autotune_name(e->mode));
+    if (c->provider == CLMLP_GEMM_CLBLAST) {
+        int n;
+        clmlp_clblast_param_names(c->clblast.kernel, &n);
+        fprintf(out, "clblast %s ", clmlp_clblast_kernel_name(c->clblast.kernel));
+        for (int i = 0; i < n; i++)
+            fprintf(out, "%s%d", i ? "," : "", c->clblast.values[i]);
+    } else {
+        const clmlp_gemm_tunables *t = &c->tunables;
+        fprintf(out, "generated %d %d %d %d %d %d", t->tile_m, t->tile_n, t->vector_width, t->local_m, t->local_n,
+                t->outer);
+    }
+    fprintf(out, " %.1f\n", c->gflops);
+}
+
+static int write_cache(FILE *out, const void *ctx)
+{
+    const clmlp_tune_cache *c = ctx;
+    fprintf(out, "%s\ndevice %s\ndriver %s\n", HEADER, c->device, c->driver);
+    for (int i = 0; i < c->count; i++)
+        write_entry(out, &c->entries[i]);
+    return 0;
+}
+
+int clmlp_tune_cache_save(clmlp_tune_cache *c, clmlp_err *err)
+{
+    if (!c->dirty)
+        return 0;
+    /* Keep what another process tuned meanwhile (ours win on the same
+     * shape); a file that has gone bad is simply replaced. */
+    char why[300];
+    if (read_file(c, why, sizeof why, err) < 0)
+        return -1;
+    char dir[sizeof c->path];
+    clmlp_strlcpy(dir, c->path, sizeof dir);
+    char *slash = strrchr(dir, '/');
+    *slash = '\0';
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "cannot create '%s': %s", dir, strerror(errno));
+    if (clmlp_write_file_atomic(dir, slash + 1, write_cache, c, err) < 0)
+        return -1;
+    c->dirty = false;
+    return 0;
+}
+
+void clmlp_tune_cache_free(clmlp_tune_cache *c)
+{
+    free(c->entries);
+    c->entries = NULL;
+    c->count = c->cap = 0;
+}
