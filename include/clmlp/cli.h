@@ -40,8 +40,6 @@ int clmlp_cli_report_error(const clmlp_err *err);
  * experiment on each device with progress on stdout, analyzes. */
 struct clmlp_compare;
 int clmlp_cli_compare_run(const clmlp_config *cfg, const char *devices, struct clmlp_compare *c, clmlp_err *err);
-/* The device cfg->device selects, opened (setup.c). */
-int clmlp_cli_open_device(const clmlp_config *cfg, clmlp_device *dev, clmlp_err *err);
 /* The model's input width: model.input, or the training images' (loaded). */
 int clmlp_cli_input_dim(const clmlp_config *cfg, int *dim, clmlp_err *err);
 /* The training and evaluation plans of cfg, compiled with its options

@@ -123,6 +123,10 @@ typedef struct clmlp_plan {
 
 void clmlp_compile_options_from_config(const clmlp_config *cfg, clmlp_compile_options *opt);
 int clmlp_compile(const clmlp_graph *g, const clmlp_compile_options *opt, clmlp_plan *plan, clmlp_err *err);
+/* Both plans of a config: the training step and the evaluation batch, with
+ * cfg's options; align is the device's sub-buffer alignment (0 = default). */
+int clmlp_compile_config(const clmlp_config *cfg, int input_dim, size_t align, clmlp_plan *train, clmlp_plan *eval,
+                         clmlp_err *err);
 
 /* The passes, public for tests. */
 int clmlp_pass_fuse(clmlp_graph *g, clmlp_err *err);

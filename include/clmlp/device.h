@@ -71,6 +71,8 @@ typedef struct clmlp_device {
 } clmlp_device;
 
 int clmlp_device_open(const clmlp_device_desc *desc, clmlp_device *dev, clmlp_err *err);
+/* Enumerates, selects by spec (clmlp_device_select's errors) and opens. */
+int clmlp_device_open_spec(const clmlp_device_spec *spec, clmlp_device *dev, clmlp_err *err);
 void clmlp_device_close(clmlp_device *dev);
 
 /* Builds `source` with `options` (NULL = none), reusing a binary cached on

@@ -40,7 +40,7 @@ static int run_bench(clmlp_config *cfg, clmlp_err *err)
     if (clmlp_data_load(&cfg->data.train, &train, err) < 0 || clmlp_data_load(&cfg->data.test, &test, err) < 0)
         goto done;
     int input_dim = (int)clmlp_dataset_features(&train);
-    if (clmlp_cli_compile_plans(cfg, input_dim, &tplan, &eplan, err) < 0 || clmlp_cli_open_device(cfg, &dev, err) < 0)
+    if (clmlp_cli_compile_plans(cfg, input_dim, &tplan, &eplan, err) < 0 || clmlp_device_open_spec(&cfg->device, &dev, err) < 0)
         goto done;
     clmlp_openblas_open(&ob, ob_why, sizeof ob_why);
     print_header(&dev, cfg, &ob, ob_why);

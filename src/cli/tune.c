@@ -83,7 +83,7 @@ int clmlp_cmd_tune(int argc, char **argv)
     progress_state ps = {.tty = isatty(STDOUT_FILENO) != 0};
     int rc = 0;
     if (clmlp_cli_compile_plans(&cfg, input_dim, &train, &eval, &err) < 0 ||
-        clmlp_cli_open_device(&cfg, &dev, &err) < 0 || clmlp_tuner_open(&t, &dev, mode, cfg.compiler.gemm, &err) < 0) {
+        clmlp_device_open_spec(&cfg.device, &dev, &err) < 0 || clmlp_tuner_open(&t, &dev, mode, cfg.compiler.gemm, &err) < 0) {
         rc = clmlp_cli_report_error(&err);
         goto done;
     }

@@ -2,7 +2,20 @@
  * since every launch's event feeds the profiler. */
 #include "clmlp/device.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+int clmlp_device_open_spec(const clmlp_device_spec *spec, clmlp_device *dev, clmlp_err *err)
+{
+    clmlp_device_desc *descs = NULL;
+    int count = 0;
+    if (clmlp_devices_enumerate(&descs, &count, err) < 0)
+        return -1;
+    int pick = clmlp_device_select(descs, count, spec, err);
+    int rc = pick < 0 ? -1 : clmlp_device_open(&descs[pick], dev, err);
+    free(descs);
+    return rc;
+}
 
 int clmlp_device_open(const clmlp_device_desc *desc, clmlp_device *dev, clmlp_err *err)
 {

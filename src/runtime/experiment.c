@@ -12,18 +12,6 @@ const char *clmlp_phase_name(clmlp_phase phase)
     return (unsigned)phase < CLMLP_PHASE_COUNT ? names[phase] : "?";
 }
 
-static int open_device(const clmlp_config *cfg, clmlp_device *dev, clmlp_err *err)
-{
-    clmlp_device_desc *descs = NULL;
-    int count = 0;
-    if (clmlp_devices_enumerate(&descs, &count, err) < 0)
-        return -1;
-    int pick = clmlp_device_select(descs, count, &cfg->device, err);
-    int rc = pick < 0 ? -1 : clmlp_device_open(&descs[pick], dev, err);
-    free(descs);
-    return rc;
-}
-
 static int evaluate(clmlp_session *s, const clmlp_dataset *test, clmlp_run_result *res, clmlp_err *err)
 {
     int *pred = clmlp_calloc((size_t)test->count, sizeof *pred, err);
@@ -122,7 +110,7 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         goto done;
 
     clmlp_run_phase_begin(res, CLMLP_PHASE_DEVICE);
-    if (open_device(cfg, &dev, err) < 0 || clmlp_profiler_calibrate(&res->profile, &dev, err) < 0)
+    if (clmlp_device_open_spec(&cfg->device, &dev, err) < 0 || clmlp_profiler_calibrate(&res->profile, &dev, err) < 0)
         goto done;
     res->device = dev.desc;
     if (phase_end_with(res, CLMLP_PHASE_DEVICE, 0, err) < 0)

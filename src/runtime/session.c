@@ -62,18 +62,9 @@ int clmlp_session_create(const clmlp_config *cfg, clmlp_device *dev, int input_d
     clmlp_rng_seed(&s->shuffle_rng, cfg->data.shuffle_seed);
     s->train_plan = clmlp_calloc(1, sizeof *s->train_plan, err);
     s->eval_plan = clmlp_calloc(1, sizeof *s->eval_plan, err);
-    clmlp_graph *g = clmlp_calloc(1, sizeof *g, err);
-    if (!s->train_plan || !s->eval_plan || !g)
+    if (!s->train_plan || !s->eval_plan ||
+        clmlp_compile_config(cfg, input_dim, device_align(dev), s->train_plan, s->eval_plan, err) < 0)
         goto fail;
-    clmlp_compile_options opt;
-    clmlp_compile_options_from_config(cfg, &opt);
-    opt.align = device_align(dev);
-    if (clmlp_graph_build_training(cfg, input_dim, g, err) < 0 || clmlp_compile(g, &opt, s->train_plan, err) < 0 ||
-        clmlp_graph_build_eval(cfg, input_dim, cfg->training.eval_batch_size, g, err) < 0 ||
-        clmlp_compile(g, &opt, s->eval_plan, err) < 0)
-        goto fail;
-    free(g);
-    g = NULL;
     clmlp_plan *const plans[] = {s->train_plan, s->eval_plan};
     if (clmlp_tune_plans(dev, cfg, plans, 2, err) < 0) /* GEMM choices per shape (tune.h) */
         goto fail;
@@ -82,7 +73,6 @@ int clmlp_session_create(const clmlp_config *cfg, clmlp_device *dev, int input_d
         goto fail;
     return 0;
 fail:
-    free(g);
     clmlp_session_release(s);
     return -1;
 }
