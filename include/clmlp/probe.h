@@ -3,7 +3,8 @@
  *
  *   gemm_gflops  best SGEMM rate of clmlp's generated kernel on a large
  *                square shape (1024³ on CPUs, 4096³ on GPUs/accelerators),
- *                the fastest of the NN, TN and NT forms
+ *                the fastest tile (the autotuner's full candidate list)
+ *                of the NN, TN and NT forms
  *   copy_gbps    device-to-device clEnqueueCopyBuffer, (read + written bytes)/s
  *   launch_us    host-side cost of one small kernel launch, amortised over
  *                a burst of launches (what a step's launch count costs)

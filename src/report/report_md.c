@@ -117,6 +117,9 @@ static void kernels(FILE *out, const clmlp_jv *r)
                 num(k, "device_ms_mean") * 1e3, 100.0 * num(k, "share_of_phase_wall"), num(k, "gflops"),
                 num(k, "gbps"), clmlp_jv_string(clmlp_jv_get(k, "bound"), "n/a"), pct);
     }
+    fprintf(out, "\nBound: which roof applies at the kernel's FLOP per byte (the probe's GEMM rate or its copy "
+                 "bandwidth). Over 100 %% means the kernel beat that roof: a tuned tile faster than the probe's "
+                 "GEMMs, or data that stayed in cache while the probe's copy went to memory.\n");
     if (n > TOP_KERNELS)
         fprintf(out, "\n%zu more in report.json (`kernels`).\n", n - TOP_KERNELS);
     fprintf(out, "\n");
