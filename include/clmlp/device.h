@@ -63,16 +63,25 @@ void clmlp_devices_print_json(FILE *out, const clmlp_device_desc *descs, int cou
 struct clmlp_json;
 void clmlp_device_write_json_fields(struct clmlp_json *j, const clmlp_device_desc *d);
 
+/* A program built from source whose binary is not in the cache yet. */
+typedef struct clmlp_unsaved_program {
+    cl_program program; /* retained */
+    char *path;
+} clmlp_unsaved_program;
+
 /* An opened device: one context, one in-order queue with profiling enabled. */
 typedef struct clmlp_device {
     clmlp_device_desc desc;
     cl_context context;
     cl_command_queue queue;
+    clmlp_unsaved_program *unsaved; /* see clmlp_device_save_programs */
+    int n_unsaved;
 } clmlp_device;
 
 int clmlp_device_open(const clmlp_device_desc *desc, clmlp_device *dev, clmlp_err *err);
 /* Enumerates, selects by spec (clmlp_device_select's errors) and opens. */
 int clmlp_device_open_spec(const clmlp_device_spec *spec, clmlp_device *dev, clmlp_err *err);
+/* Saves the programs' binaries (clmlp_device_save_programs), then releases. */
 void clmlp_device_close(clmlp_device *dev);
 
 /* Builds `source` with `options` (NULL = none), reusing a binary cached on
@@ -81,9 +90,17 @@ void clmlp_device_close(clmlp_device *dev);
  * binary the driver rejects is rebuilt from source and replaced; a cache that
  * cannot be written is a warning on stderr. A build failure returns
  * "clBuildProgram failed: CL_BUILD_PROGRAM_FAILURE (-11): <first log lines>".
- * *from_cache tells whether the binary was reused (may be NULL). */
+ * *from_cache tells whether the binary was reused (may be NULL).
+ * A source build's binary is written later, by clmlp_device_save_programs:
+ * exporting it makes PoCL compile the kernels once more (0.1-0.3 s per
+ * program, 1.3 s of the seed's cold start), which belongs after training
+ * has started, not before. */
 int clmlp_program_build(clmlp_device *dev, const char *source, const char *options, cl_program *out,
                         bool *from_cache, clmlp_err *err);
+
+/* Writes the cache files of the programs built from source on dev since
+ * the last call (failures are warnings) and releases them. */
+void clmlp_device_save_programs(clmlp_device *dev);
 
 /* $CLMLP_CACHE_DIR, else $XDG_CACHE_HOME/clmlp, else $HOME/.cache/clmlp. Created on demand. */
 const char *clmlp_cache_dir(void);

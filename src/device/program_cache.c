@@ -255,6 +255,22 @@ static void save_binary(cl_program p, const char *path)
     free(bin);
 }
 
+/* Queues p's binary for clmlp_device_save_programs; saves it now when
+ * there is no memory to queue it. */
+static void remember_unsaved(clmlp_device *dev, cl_program p, const char *path)
+{
+    clmlp_unsaved_program *grown = realloc(dev->unsaved, (size_t)(dev->n_unsaved + 1) * sizeof *grown);
+    char *copy = grown ? strdup(path) : NULL;
+    if (grown)
+        dev->unsaved = grown;
+    if (!copy || clRetainProgram(p) != CL_SUCCESS) {
+        free(copy);
+        save_binary(p, path);
+        return;
+    }
+    dev->unsaved[dev->n_unsaved++] = (clmlp_unsaved_program){p, copy};
+}
+
 int clmlp_program_build(clmlp_device *dev, const char *source, const char *options, cl_program *out,
                         bool *from_cache, clmlp_err *err)
 {
@@ -281,6 +297,18 @@ int clmlp_program_build(clmlp_device *dev, const char *source, const char *optio
     }
     if (program_from_source(dev, source, options, out, err) < 0)
         return -1;
-    save_binary(*out, path);
+    remember_unsaved(dev, *out, path);
     return 0;
+}
+
+void clmlp_device_save_programs(clmlp_device *dev)
+{
+    for (int i = 0; i < dev->n_unsaved; i++) {
+        save_binary(dev->unsaved[i].program, dev->unsaved[i].path);
+        clReleaseProgram(dev->unsaved[i].program);
+        free(dev->unsaved[i].path);
+    }
+    free(dev->unsaved);
+    dev->unsaved = NULL;
+    dev->n_unsaved = 0;
 }
