@@ -51,9 +51,11 @@ int clmlp_session_create(const clmlp_config *cfg, clmlp_device *dev, int input_d
 /* Records every launch and transfer from now on in prof (events read in
  * batches at the syncs the session does anyway). prof NULL or disabled: off. */
 int clmlp_session_attach_profiler(clmlp_session *s, clmlp_profiler *prof, clmlp_err *err);
-/* Launches every kernel of both plans once, unprofiled, so lazy driver
- * compiles happen now; needs both datasets uploaded. It writes garbage
- * into parameters and optimizer state: initialise parameters after it. */
+/* Enqueues every kernel of both plans once, unprofiled, so lazy driver
+ * compiles happen before training (the caller's next sync waits for them);
+ * needs both datasets uploaded. It writes garbage into parameters and
+ * optimizer state: initialise parameters after it (the in-order queue
+ * orders the two). */
 int clmlp_session_warm_up(clmlp_session *s, clmlp_err *err);
 /* Parameter initialisation as the config says (seeded by training.seed);
  * gradients and optimizer state are zeroed. */

@@ -340,7 +340,7 @@ int clmlp_session_warm_up(clmlp_session *s, clmlp_err *err)
         return clmlp_fail_prefix(err, "warm-up training step: ");
     if (s->eval_batches > 0 && clmlp_executor_run(&s->eval, &args, NULL, err) < 0)
         return clmlp_fail_prefix(err, "warm-up evaluation batch: ");
-    return clmlp_cl_check(clFinish(s->dev->queue), "clFinish", err);
+    return 0;
 }
 
 static int wait_marker(cl_event *marker, clmlp_err *err)
