@@ -46,6 +46,16 @@ int clmlp_cli_compare_run(const clmlp_config *cfg, const char *devices, clmlp_co
 static int write_json(FILE *out, const void *ctx) { return clmlp_compare_write_json(out, ctx); }
 static int write_md(FILE *out, const void *ctx) { return clmlp_compare_write_md(out, ctx); }
 
+int clmlp_cli_write_compare(const clmlp_config *cfg, const char *out_dir, const clmlp_compare *c, const char *md_name,
+                            int (*md)(FILE *out, const void *c), char *dir, size_t cap, clmlp_err *err)
+{
+    if (clmlp_run_dir_create(cfg, out_dir, dir, cap, err) < 0 ||
+        clmlp_write_file_atomic(dir, "compare.json", write_json, c, err) < 0 ||
+        clmlp_write_file_atomic(dir, md_name, md, c, err) < 0)
+        return -1;
+    return 0;
+}
+
 int clmlp_cmd_compare(int argc, char **argv)
 {
     clmlp_err err = {0};
@@ -64,9 +74,7 @@ int clmlp_cmd_compare(int argc, char **argv)
     snprintf(named.name, sizeof named.name, "compare-%.*s", (int)sizeof named.name - 16, cfg.name);
     named.output.run_dir[0] = '\0';
     if (clmlp_cli_compare_run(&cfg, args.devices, c, &err) < 0 ||
-        clmlp_run_dir_create(&named, args.out_dir, dir, sizeof dir, &err) < 0 ||
-        clmlp_write_file_atomic(dir, "compare.json", write_json, c, &err) < 0 ||
-        clmlp_write_file_atomic(dir, "compare.md", write_md, c, &err) < 0) {
+        clmlp_cli_write_compare(&named, args.out_dir, c, "compare.md", write_md, dir, sizeof dir, &err) < 0) {
         rc = clmlp_cli_report_error(&err);
     } else {
         printf("\n");

@@ -31,7 +31,6 @@ static void spec_of(const clmlp_device_spec *d, char *buf, size_t cap)
 }
 
 static int write_md(FILE *out, const void *ctx) { return clmlp_compare_write_extrapolation_md(out, ctx, 1); }
-static int write_json(FILE *out, const void *ctx) { return clmlp_compare_write_json(out, ctx); }
 
 /* --from RUN_DIR or RUN_DIR/report.json: the report's path, and the
  * config.yaml beside it for when no CONFIG is given. */
@@ -90,9 +89,8 @@ int clmlp_cmd_extrapolate(int argc, char **argv)
     int rc = 0;
     char dir[CLMLP_PATH_MAX];
     if (measure(&args, &cfg, report, c, &err) < 0 ||
-        (args.out_dir && (clmlp_run_dir_create(&cfg, args.out_dir, dir, sizeof dir, &err) < 0 ||
-                          clmlp_write_file_atomic(dir, "compare.json", write_json, c, &err) < 0 ||
-                          clmlp_write_file_atomic(dir, "extrapolate.md", write_md, c, &err) < 0))) {
+        (args.out_dir &&
+         clmlp_cli_write_compare(&cfg, args.out_dir, c, "extrapolate.md", write_md, dir, sizeof dir, &err) < 0)) {
         rc = clmlp_cli_report_error(&err);
     } else {
         printf("\n");
