@@ -161,7 +161,7 @@ static void roofline_of_a_hand_built_plan(void)
     CHECK_INT(r.launches, 3);
     CHECK_INT(r.compute_bound, 1);
     CHECK_INT(r.memory_bound, 2);
-    CHECK_NEAR(clmlp_roofline_launch(2e9, 1e6, &roof), 2.005e-3, 1e-15);
+    CHECK_NEAR(clmlp_roofline_launch(2e9, 1e6, 0, &roof), 2.005e-3, 1e-15);
 
     /* A model's roof: GFLOP/s and GB/s to SI, the peak shared by compute units. */
     clmlp_devmodel m = {.compute_units = 4, .memory_bandwidth_gbps = 100, .launch_overhead_us = 5};

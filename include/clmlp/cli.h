@@ -20,6 +20,7 @@ typedef struct clmlp_cli_args {
     bool json;           /* --json */
     bool dump;           /* --dump */
     bool probe;          /* --probe */
+    bool force;          /* --force */
     const char *devices; /* --devices SPEC[,SPEC...] */
     const char *from;    /* --from FILE */
 } clmlp_cli_args;

@@ -83,6 +83,7 @@ typedef struct clmlp_launch {
     size_t global[2], local[2];
     /* cost model inputs, also used by the profiler */
     double flops, bytes;
+    double footprint; /* distinct bytes it touches, its working set (<= bytes: in-place updates count once) */
 } clmlp_launch;
 
 typedef struct clmlp_buffer_plan {

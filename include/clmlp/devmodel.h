@@ -24,6 +24,7 @@
 
 #include "clmlp/config.h"
 #include "clmlp/device.h"
+#include "clmlp/roofline.h"
 
 /* What the speedup chain compares: CPU -> GPU -> accelerator. */
 typedef enum { CLMLP_CLASS_CPU, CLMLP_CLASS_GPU, CLMLP_CLASS_ACCELERATOR, CLMLP_CLASS_COUNT } clmlp_device_class;
@@ -61,5 +62,11 @@ int clmlp_devmodels_load(const char *dir, clmlp_devmodel **out, int *count, clml
 /* The first model whose match is a case-insensitive substring of the
  * device's name and whose kind is the device's class; -1 when none. */
 int clmlp_devmodel_find(const clmlp_devmodel *models, int count, const clmlp_device_desc *desc);
+
+/* The roof of a device model at a precision. units > 0 (a present
+ * device's compute units) scales the peak by units / model->compute_units
+ * when the model gives its units (a single-threaded CPU device gets half of
+ * a two-core model). False when the model has no peak at that precision. */
+bool clmlp_roof_from_model(const clmlp_devmodel *m, clmlp_precision prec, unsigned units, clmlp_roof *out);
 
 #endif

@@ -24,6 +24,7 @@ typedef struct clmlp_kernel_stats {
     char label[384]; /* what it computes: "h0 = x . W0  (M=100 N=400 K=784, generated)" */
     char phase[16];  /* "train", "eval" or "transfer" */
     double flops_per_call, bytes_per_call; /* from the plan (transfers: bytes vary per call) */
+    double footprint_per_call;             /* distinct bytes a call touches (its working set) */
     long calls;
     double device_seconds;  /* sum of END - START */
     double flops, bytes;    /* totals over all calls */

@@ -4,6 +4,7 @@
 #define CLMLP_REPORT_H
 
 #include "clmlp/experiment.h"
+#include "clmlp/json.h"
 #include "clmlp/json_parse.h"
 
 /* Creates the run directory: cfg->output.run_dir when set (or override_dir),
@@ -18,6 +19,13 @@ int clmlp_write_file_atomic(const char *dir, const char *name, int (*write_fn)(F
 /* report.json: device (with its probed peak), config echo, data, plan,
  * train (epochs), eval, memory, phases, profile, kernels. */
 int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_result *res);
+
+/* A probe record as a JSON object under key (NULL inside an array): the
+ * roofs (gemm_gflops, gemm_size, copy_gbps, launch_us), then every figure
+ * with its spread, when and under what load it was measured. */
+void clmlp_report_write_probe(clmlp_json *j, const char *key, const clmlp_probe *p);
+/* And back, from such an object (values out of range read as 0). */
+void clmlp_report_read_probe(const clmlp_jv *v, clmlp_probe *p);
 
 /* trace.json (Chrome trace event format) from the run's profiler. */
 int clmlp_report_write_trace(FILE *out, const clmlp_run_result *res);

@@ -43,6 +43,8 @@ int clmlp_cli_parse(int argc, char **argv, const char *command, const char *allo
             args->dump = true;
         } else if (strcmp(a, "--probe") == 0) {
             args->probe = true;
+        } else if (strcmp(a, "--force") == 0) {
+            args->force = true;
         } else if (strcmp(a, "--devices") == 0) {
             args->devices = argv[++i];
         } else if (strcmp(a, "--from") == 0) {

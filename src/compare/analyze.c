@@ -42,7 +42,8 @@ static void predict_probe(clmlp_compare_run *r)
     r->probed = r->run.has_probe && r->train_plan && r->eval_plan && p->gemm_gflops > 0 && p->copy_gbps > 0;
     if (!r->probed)
         return;
-    clmlp_roof roof = {p->gemm_gflops * 1e9, p->copy_gbps * 1e9, p->launch_us * 1e-6};
+    clmlp_roof roof;
+    clmlp_roof_from_probe(p, &roof);
     clmlp_roofline_plan(r->train_plan, &roof, &r->probe_step);
     clmlp_roofline_plan(r->eval_plan, &roof, &r->probe_eval_batch);
 }

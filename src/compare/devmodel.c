@@ -204,3 +204,17 @@ int clmlp_devmodel_find(const clmlp_devmodel *models, int count, const clmlp_dev
             return i;
     return -1;
 }
+
+bool clmlp_roof_from_model(const clmlp_devmodel *m, clmlp_precision prec, unsigned units, clmlp_roof *out)
+{
+    memset(out, 0, sizeof *out);
+    if ((unsigned)prec >= CLMLP_PREC_COUNT || m->peak_gflops[prec] <= 0)
+        return false;
+    double share = units > 0 && m->compute_units > 0 && (int)units < m->compute_units
+                       ? (double)units / m->compute_units
+                       : 1.0;
+    out->flops_per_s = m->peak_gflops[prec] * 1e9 * share;
+    out->bytes_per_s = m->memory_bandwidth_gbps * 1e9;
+    out->launch_s = m->launch_overhead_us * 1e-6;
+    return true;
+}

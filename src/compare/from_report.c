@@ -7,6 +7,7 @@
 
 #include "clmlp/compare.h"
 #include "clmlp/json_parse.h"
+#include "clmlp/report.h"
 
 static cl_device_type type_of(const char *name)
 {
@@ -72,10 +73,7 @@ static int read_run(const clmlp_jv *root, const char *path, clmlp_run_result *re
     const clmlp_jv *probe = clmlp_jv_get(device, "probe");
     if (probe && probe->kind == CLMLP_JV_OBJECT) {
         res->has_probe = true;
-        res->probe.gemm_gflops = num(probe, "gemm_gflops");
-        res->probe.copy_gbps = num(probe, "copy_gbps");
-        res->probe.launch_us = num(probe, "launch_us");
-        res->probe.from_cache = true;
+        clmlp_report_read_probe(probe, &res->probe);
     }
     return read_kernels(root, &res->profile, err);
 }

@@ -36,7 +36,7 @@ int clmlp_compare_kernels(const clmlp_compare *c, int i, clmlp_kernel_row *rows,
     bool has_model = r->model >= 0 && clmlp_roof_from_model(&c->models[r->model], CLMLP_PREC_FP32,
                                                             r->run.device.compute_units, &model);
     if (r->probed)
-        probe = (clmlp_roof){r->run.probe.gemm_gflops * 1e9, r->run.probe.copy_gbps * 1e9, r->run.probe.launch_us * 1e-6};
+        clmlp_roof_from_probe(&r->run.probe, &probe);
     int n = 0;
     for (int l = 0; l < r->train_plan->n_launches; l++) {
         const clmlp_launch *launch = &r->train_plan->launches[l];
@@ -47,9 +47,9 @@ int clmlp_compare_kernels(const clmlp_compare *c, int i, clmlp_kernel_row *rows,
         row->flops += launch->flops;
         row->bytes += launch->bytes;
         if (has_model)
-            row->model_s += clmlp_roofline_launch(launch->flops, launch->bytes, &model);
+            row->model_s += clmlp_roofline_launch(launch->flops, launch->bytes, launch->footprint, &model);
         if (r->probed)
-            row->probe_s += clmlp_roofline_launch(launch->flops, launch->bytes, &probe);
+            row->probe_s += clmlp_roofline_launch(launch->flops, launch->bytes, launch->footprint, &probe);
     }
     double steps = (double)r->run.steps_per_epoch * r->run.epochs_done;
     const clmlp_profiler *p = &r->run.profile;

@@ -145,6 +145,7 @@ static int lower_gemm(lowering *lw, int op_index, const clmlp_op *op)
         size_1d(ba, (size_t)s.m * s.n);
         ba->flops = 2.0 * s.m * s.n;
         ba->bytes = 4.0 * (2.0 * s.m * s.n + s.n);
+        ba->footprint = 4.0 * ((double)s.m * s.n + s.n); /* C in place */
     }
     return 0;
 }
@@ -296,6 +297,7 @@ static int lower_op(lowering *lw, int i)
         size_1d(l, adam ? (n + OPT_VW - 1) / OPT_VW : n);
         l->flops = (adam ? 12.0 : 4.0) * n;
         l->bytes = 4.0 * n * (adam ? 7 : 5);
+        l->footprint = 4.0 * n * (adam ? 4 : 3); /* parameters and state in place, gradients read */
         return 0;
     }
     default:
@@ -345,6 +347,10 @@ int clmlp_pass_lower(clmlp_plan *plan, clmlp_err *err)
     for (int i = 0; i < plan->graph.n_ops; i++)
         if (lower_op(&lw, i) < 0)
             return -1;
+    /* Most launches read and write distinct tensors: their working set is what they move. */
+    for (int i = 0; i < plan->n_launches; i++)
+        if (plan->launches[i].footprint <= 0)
+            plan->launches[i].footprint = plan->launches[i].bytes;
     return 0;
 }
 

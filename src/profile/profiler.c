@@ -90,6 +90,7 @@ int clmlp_profiler_add_plan(clmlp_profiler *p, const clmlp_plan *plan, const cha
         const clmlp_launch *l = &plan->launches[i];
         if (add_stat(p, l->name, clmlp_launch_ops(plan, i), label, phase, l->flops, l->bytes, err) < 0)
             return -1;
+        p->stats[p->n_stats - 1].footprint_per_call = l->footprint;
     }
     return 0;
 }

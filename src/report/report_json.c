@@ -4,18 +4,14 @@
 
 #include "clmlp/json.h"
 #include "clmlp/report.h"
+#include "clmlp/roofline.h"
 
 static void write_device(clmlp_json *j, const clmlp_run_result *res)
 {
     clmlp_json_begin_object(j, "device");
     clmlp_device_write_json_fields(j, &res->device);
     if (res->has_probe) {
-        clmlp_json_begin_object(j, "probe");
-        clmlp_json_number(j, "gemm_gflops", res->probe.gemm_gflops);
-        clmlp_json_int(j, "gemm_size", res->probe.gemm_size);
-        clmlp_json_number(j, "copy_gbps", res->probe.copy_gbps);
-        clmlp_json_number(j, "launch_us", res->probe.launch_us);
-        clmlp_json_end_object(j);
+        clmlp_report_write_probe(j, "probe", &res->probe);
     } else {
         clmlp_json_null(j, "probe");
     }
@@ -32,27 +28,34 @@ static double phase_wall(const clmlp_run_result *res, const char *phase)
     return res->train_seconds + res->eval_seconds + res->phase_seconds[CLMLP_PHASE_UPLOAD];
 }
 
-/* Where a kernel sits under the device's roofline: its arithmetic
- * intensity (FLOP per byte) decides whether peak FLOP/s or peak bandwidth
- * bounds it; roofline_pct is how close it gets to that bound. */
+/* Where a kernel sits under the device's cache-aware roofline (roofline.h):
+ * its FLOPs, bytes and working set decide whether peak FLOP/s or the
+ * bandwidth of the level its data fit in bounds it; roofline_pct is how
+ * close it gets. Above CLMLP_ROOF_TOLERANCE the roof is what is wrong. */
 static void write_roofline(clmlp_json *j, const clmlp_run_result *res, const clmlp_kernel_stats *k, double gflops,
                            double gbps)
 {
-    if (!res->has_probe) {
+    clmlp_roof roof;
+    if (!res->has_probe || !clmlp_roof_from_probe(&res->probe, &roof) || k->calls == 0) {
         clmlp_json_null(j, "gflops_pct_of_peak");
         clmlp_json_null(j, "gbps_pct_of_peak");
         clmlp_json_null(j, "bound");
         clmlp_json_null(j, "roofline_pct");
+        clmlp_json_null(j, "roof_gbps");
+        clmlp_json_null(j, "above_roof");
         return;
     }
-    const clmlp_probe *pk = &res->probe;
-    double intensity = k->bytes > 0 ? k->flops / k->bytes : 0;
-    bool compute = intensity * pk->copy_gbps >= pk->gemm_gflops;
-    double attainable = compute ? pk->gemm_gflops : intensity * pk->copy_gbps;
-    clmlp_json_number(j, "gflops_pct_of_peak", 100.0 * gflops / pk->gemm_gflops);
-    clmlp_json_number(j, "gbps_pct_of_peak", 100.0 * gbps / pk->copy_gbps);
-    clmlp_json_string(j, "bound", compute ? "compute" : "memory");
-    clmlp_json_number(j, "roofline_pct", compute ? 100.0 * gflops / attainable : 100.0 * gbps / pk->copy_gbps);
+    double calls = (double)k->calls, bytes = k->bytes / calls;
+    double footprint = k->footprint_per_call > 0 ? k->footprint_per_call : bytes;
+    double bw = clmlp_roof_bandwidth(&roof, footprint);
+    clmlp_roof_position pos;
+    clmlp_roof_place(k->flops / calls, bytes, footprint, k->device_seconds / calls, &roof, &pos);
+    clmlp_json_number(j, "gflops_pct_of_peak", 100.0 * gflops / res->probe.gemm_gflops);
+    clmlp_json_number(j, "gbps_pct_of_peak", bw > 0 ? 100.0 * gbps * 1e9 / bw : 0);
+    clmlp_json_string(j, "bound", pos.compute ? "compute" : "memory");
+    clmlp_json_number(j, "roofline_pct", pos.pct);
+    clmlp_json_number(j, "roof_gbps", bw / 1e9);
+    clmlp_json_bool(j, "above_roof", pos.above);
 }
 
 static void write_kernels(clmlp_json *j, const clmlp_run_result *res)
@@ -75,6 +78,8 @@ static void write_kernels(clmlp_json *j, const clmlp_run_result *res)
         clmlp_json_number(j, "device_ms_mean", secs * 1e3 / (double)k->calls);
         clmlp_json_number(j, "flops_per_call", k->flops / (double)k->calls);
         clmlp_json_number(j, "bytes_per_call", k->bytes / (double)k->calls);
+        clmlp_json_number(j, "footprint_bytes", k->footprint_per_call > 0 ? k->footprint_per_call
+                                                                          : k->bytes / (double)k->calls);
         clmlp_json_number(j, "gflops", gflops);
         clmlp_json_number(j, "gbps", gbps);
         clmlp_json_number(j, "share_of_phase_wall", wall > 0 ? secs / wall : 0);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clmlp/probe.h"
 #include "clmlp/report.h"
 
 enum { TOP_KERNELS = 15 };
@@ -72,6 +73,64 @@ static void phases(FILE *out, const clmlp_jv *r)
     fprintf(out, "\n");
 }
 
+static void spread_row(FILE *out, const char *what, const clmlp_jv *s, const char *unit, const char *where)
+{
+    fprintf(out, "| %s | %.1f %s | %.1f | %.1f–%.1f (%.0f runs) | %s |\n", what, num(s, "best"), unit,
+            num(s, "median"), num(s, "min"), num(s, "max"), num(s, "n"), where);
+}
+
+static void format_bytes(double b, char *buf, size_t cap)
+{
+    if (b >= 1 << 20)
+        snprintf(buf, cap, "%.0f MiB", b / (1 << 20));
+    else
+        snprintf(buf, cap, "%.0f KiB", b / 1024);
+}
+
+/* The probe's roofs with their spread, and when and how they were measured. */
+static void roofs(FILE *out, const clmlp_jv *r)
+{
+    const clmlp_jv *p = clmlp_jv_path(r, "device.probe");
+    if (!p || p->kind != CLMLP_JV_OBJECT || num(p, "gemm_gflops") <= 0) {
+        fprintf(out, "Device roofs: not measured (`profile.probe: false`).\n\n");
+        return;
+    }
+    const clmlp_jv *fl = clmlp_jv_get(p, "foreign_load");
+    char load[160];
+    if (fl && fl->kind == CLMLP_JV_NUMBER)
+        snprintf(load, sizeof load, "other work kept %.2f cores busy meanwhile%s", fl->number,
+                 fl->number > CLMLP_PROBE_MAX_FOREIGN_LOAD ? " (**under load**: the roofs may be low)" : "");
+    else
+        snprintf(load, sizeof load, "the host's load was not readable");
+    fprintf(out, "The device's roofs (`clmlp devices --probe`), measured %s%s in %.1f s; load average %.2f, %s%s:\n\n",
+            str(p, "measured_at"), clmlp_jv_get(p, "from_cache") && clmlp_jv_get(p, "from_cache")->boolean
+                                       ? " (cached)" : "",
+            num(p, "measure_seconds"), num(p, "loadavg"), load,
+            num(p, "merges") > 0 ? "; the best of several measurements under load" : "");
+    fprintf(out, "| roof | best | median | range | measured on |\n|---|---:|---:|---|---|\n");
+    char where[256];
+    snprintf(where, sizeof where, "%.0f³, best of %.0f tiles per form: %s", num(p, "gemm_size"),
+             num(p, "gemm_square.tiles_per_form"), str(p, "gemm_square.tile"));
+    spread_row(out, "GEMM, square", clmlp_jv_get(p, "gemm_square"), "GFLOP/s", where);
+    const clmlp_jv *plan = clmlp_jv_get(p, "gemm_plan");
+    if (plan && plan->kind == CLMLP_JV_OBJECT) {
+        snprintf(where, sizeof where, "this run's fastest GEMM: %s", str(plan, "shape"));
+        spread_row(out, "GEMM, the run's shapes", plan, "GFLOP/s", where);
+    }
+    const clmlp_jv *bw = clmlp_jv_get(p, "bandwidth");
+    for (size_t i = 0; bw && bw->kind == CLMLP_JV_ARRAY && i < bw->count; i++) {
+        char what[64], size[32];
+        format_bytes(num(&bw->items[i], "working_set_bytes"), size, sizeof size);
+        snprintf(what, sizeof what, "bandwidth, %s working set", size);
+        spread_row(out, what, &bw->items[i], "GB/s", i + 1 == bw->count ? "stream y = a·y + x; the largest: DRAM"
+                                                                          : "stream y = a·y + x");
+    }
+    spread_row(out, "launch", clmlp_jv_get(p, "launch"), "µs", "a burst of empty kernels, per launch");
+    fprintf(out, "\nThe GEMM roof is the higher of the two GEMM rows (%.1f GFLOP/s); every figure is the best of its "
+                 "runs, since noise only slows a device down.\n\n",
+            num(p, "gemm_gflops"));
+}
+
 static int by_device_time(const void *a, const void *b)
 {
     double x = num(*(const clmlp_jv *const *)a, "device_ms_total"), y = num(*(const clmlp_jv *const *)b, "device_ms_total");
@@ -86,16 +145,11 @@ static void kernels(FILE *out, const clmlp_jv *r)
         fprintf(out, "Profiling was off (`profile.enabled: false`).\n\n");
         return;
     }
-    char peak[192] = "not measured (`profile.probe: false`)";
-    if (clmlp_jv_number(clmlp_jv_path(r, "device.probe.gemm_gflops"), 0) > 0)
-        snprintf(peak, sizeof peak, "%.1f GFLOP/s SGEMM (%.0f³), %.1f GB/s copy, %.1f µs per launch",
-                 num(r, "device.probe.gemm_gflops"), num(r, "device.probe.gemm_size"), num(r, "device.probe.copy_gbps"),
-                 num(r, "device.probe.launch_us"));
     fprintf(out, "Training kernels were busy on the device for %.2f s of %.2f s of training wall time (%.1f %%); "
-                 "%.0f events read in %.3f s of host time. Device peak: %s.\n\n",
+                 "%.0f events read in %.3f s of host time.\n\n",
             num(r, "profile.train_device_seconds"), num(r, "train.seconds"),
-            100.0 * num(r, "profile.train_device_share"), num(r, "profile.events"), num(r, "profile.host_seconds"),
-            peak);
+            100.0 * num(r, "profile.train_device_share"), num(r, "profile.events"), num(r, "profile.host_seconds"));
+    roofs(out, r);
     size_t n = ks->count;
     const clmlp_jv **sorted = malloc((n ? n : 1) * sizeof *sorted);
     if (!sorted)
@@ -110,16 +164,22 @@ static void kernels(FILE *out, const clmlp_jv *r)
     fprintf(out, "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
     for (size_t i = 0; i < n && i < TOP_KERNELS; i++) {
         const clmlp_jv *k = sorted[i];
-        char pct[32];
+        char pct[64];
         opt_number(clmlp_jv_get(k, "roofline_pct"), "%.1f", pct, sizeof pct);
+        const clmlp_jv *above = clmlp_jv_get(k, "above_roof");
+        if (above && above->kind == CLMLP_JV_BOOL && above->boolean)
+            snprintf(pct, sizeof pct, "over the roof: probe too low");
         fprintf(out, "| %zu | `%s` | %s | %s | %.0f | %.2f | %.1f | %.1f | %.1f | %.2f | %s | %s |\n", i + 1,
                 str(k, "name"), str(k, "label"), str(k, "phase"), num(k, "calls"), num(k, "device_ms_total"),
                 num(k, "device_ms_mean") * 1e3, 100.0 * num(k, "share_of_phase_wall"), num(k, "gflops"),
                 num(k, "gbps"), clmlp_jv_string(clmlp_jv_get(k, "bound"), "n/a"), pct);
     }
-    fprintf(out, "\nBound: which roof applies at the kernel's FLOP per byte (the probe's GEMM rate or its copy "
-                 "bandwidth). Over 100 %% means the kernel beat that roof: a tuned tile faster than the probe's "
-                 "GEMMs, or data that stayed in cache while the probe's copy went to memory.\n");
+    fprintf(out, "\nBound: which roof applies to the kernel: the GEMM roof, or the bandwidth of the ladder level its "
+                 "working set fits in (a cache-aware roofline), whichever gives the longer time. %% of roofline: the "
+                 "roof's time for one call ÷ the measured mean. A kernel more than %.0f %% above its roof shows a "
+                 "probe that measured too low (under load, say), not a kernel faster than the device: it reads "
+                 "\"over the roof\", and the next run measures the device again.\n",
+            100.0 * (CLMLP_ROOF_TOLERANCE - 1.0));
     if (n > TOP_KERNELS)
         fprintf(out, "\n%zu more in report.json (`kernels`).\n", n - TOP_KERNELS);
     fprintf(out, "\n");
