@@ -74,7 +74,7 @@ static bool number_in(const char *s, double lo, double hi, double *out, const ch
 {
     char *e;
     double v = strtod(s, &e);
-    if (e == s || !isfinite(v) || v < lo || v > hi)
+    if (e == s || !isfinite(v) || v < lo || v > hi || (!end && strspn(e, " \t") != strlen(e)))
         return false;
     *out = v;
     if (end)
@@ -184,8 +184,17 @@ int clmlp_probe_parse(const char *text, size_t len, clmlp_probe *out, char *why,
         if (parse_line(buf, sp + 1, line, &p, why, cap) < 0)
             return -1;
     }
-    if (!p.measured_at || !p.gemm_size || !p.gemm_tiles || !p.gemm_square.n || !p.n_levels || !p.launch.n)
-        return bad(why, cap, line, "incomplete record%s", "");
+    const char *missing = !p.measured_at ? "measured_at"
+                          : !p.gemm_size ? "gemm_size"
+                          : !p.gemm_tiles ? "gemm_tiles"
+                          : !p.gemm_square.n ? "gemm_square"
+                          : !p.n_levels ? "level"
+                          : !p.launch.n ? "launch_us"
+                                        : NULL;
+    if (missing) {
+        snprintf(why, cap, "incomplete record (no %s)", missing);
+        return -1;
+    }
     clmlp_probe_update_roofs(&p);
     *out = p;
     return 0;
