@@ -45,14 +45,18 @@ int probe_gemm_square(clmlp_device *dev, int tiles, clmlp_probe *p, clmlp_err *e
     } forms[] = {{false, false, "NN"}, {true, false, "TN"}, {false, true, "NT"}};
     int rc = c ? 0 : -1;
     p->gemm_size = n;
-    p->gemm_tiles = tiles;
+    p->gemm_tiles = 0;
     memset(&p->gemm_square, 0, sizeof p->gemm_square);
     for (size_t f = 0; f < CLMLP_ARRAY_LEN(forms) && rc == 0; f++) {
         clmlp_gemm_shape shape = {.m = n, .n = n, .k = n, .trans_a = forms[f].ta, .trans_b = forms[f].tb};
         clmlp_gemm_choice cands[CLMLP_TUNE_MAX_CANDIDATES];
         int count = clmlp_tune_candidates(&dev->desc, &shape, CLMLP_AUTOTUNE_FULL, CLMLP_GEMM_GENERATED, cands,
                                           CLMLP_TUNE_MAX_CANDIDATES);
-        for (int i = 0; i < count && i < tiles && rc == 0; i++) {
+        if (count > tiles)
+            count = tiles;
+        if (count > p->gemm_tiles)
+            p->gemm_tiles = count;
+        for (int i = 0; i < count && rc == 0; i++) {
             double g[PROBE_REPEATS];
             clmlp_spread s;
             rc = time_tile(dev, &shape, &cands[i].tunables, a, b, c, g, err);
