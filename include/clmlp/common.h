@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Exit codes, one per class of problem, so scripts can tell them apart. */
 enum {
@@ -50,8 +51,19 @@ bool clmlp_contains_ci(const char *hay, const char *needle);
 char *clmlp_read_text_file(const char *path, size_t max_bytes, const char *what, int code, size_t *len,
                            clmlp_err *err);
 
+/* mkdir -p: every missing folder of path (0755); existing ones are fine.
+ * Error: CLMLP_EXIT_INTERNAL naming the folder. */
+int clmlp_mkdir_p(const char *path, clmlp_err *err);
+
+/* Writes <dir>/<name> through a temporary file and rename, so a failed
+ * write never leaves a half-written file. write_fn returns 0 on success. */
+int clmlp_write_file_atomic(const char *dir, const char *name, int (*write_fn)(FILE *out, const void *ctx),
+                            const void *ctx, clmlp_err *err);
+
 /* Monotonic clock in seconds. */
 double clmlp_now(void);
+
+#define CLMLP_PATH_MAX 1024 /* paths the config and outputs name */
 
 #define CLMLP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CLMLP_PATH_MAX 1024
 #define CLMLP_NAME_MAX 128
 #define CLMLP_MAX_HIDDEN 16
 

@@ -105,12 +105,12 @@ void clmlp_device_save_programs(clmlp_device *dev);
 /* $CLMLP_CACHE_DIR, else $XDG_CACHE_HOME/clmlp, else $HOME/.cache/clmlp. Created on demand. */
 const char *clmlp_cache_dir(void);
 
-/* <cache>/<folder>/<sha256 of purpose, platform, device name and version,
+/* <dir>/<folder>/<sha256 of purpose, platform, device name and version,
  * driver, extra><suffix>: a per-device cache file for facts that depend on
- * the hardware and driver (probe results, tuning choices). The folder is
- * created on demand. extra may be NULL. */
-void clmlp_device_cache_path(const clmlp_device_desc *d, const char *folder, const char *purpose, const char *extra,
-                             const char *suffix, char *out, size_t cap);
+ * the hardware and driver (probe results, tuning choices). dir NULL is
+ * clmlp_cache_dir(); the folder is created on demand; extra may be NULL. */
+void clmlp_device_cache_path(const clmlp_device_desc *d, const char *dir, const char *folder, const char *purpose,
+                             const char *extra, const char *suffix, char *out, size_t cap);
 
 /* Profiling timestamps of a completed event (device clock, ns):
  * t[0] QUEUED, t[1] SUBMIT, t[2] START, t[3] END. */

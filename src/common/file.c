@@ -1,8 +1,11 @@
-/* Reading a whole small text file (configs, reports, device models). */
+/* Files: reading a whole small text file (configs, reports, device models),
+ * creating folders, and writing a file atomically (caches, run outputs). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "clmlp/common.h"
 
@@ -53,4 +56,48 @@ char *clmlp_read_text_file(const char *path, size_t max_bytes, const char *what,
     buf[n] = '\0';
     *len = n;
     return buf;
+}
+
+int clmlp_mkdir_p(const char *path, clmlp_err *err)
+{
+    char buf[4096];
+    if (strlen(path) >= sizeof buf)
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "cannot create directory '%.64s...': path too long", path);
+    clmlp_strlcpy(buf, path, sizeof buf);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+            return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "cannot create directory '%s': %s", buf, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "cannot create directory '%s': %s", buf, strerror(errno));
+    return 0;
+}
+
+int clmlp_write_file_atomic(const char *dir, const char *name, int (*write_fn)(FILE *out, const void *ctx),
+                            const void *ctx, clmlp_err *err)
+{
+    char final[CLMLP_PATH_MAX + 256], tmp[CLMLP_PATH_MAX + 300];
+    snprintf(final, sizeof final, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", final, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "cannot write '%s': %s", tmp, strerror(errno));
+    int rc = write_fn(f, ctx);
+    bool bad = ferror(f) != 0;
+    if (fclose(f) != 0)
+        bad = true;
+    if (rc != 0 || bad) {
+        unlink(tmp);
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "writing '%s' failed (disk full?)", final);
+    }
+    if (rename(tmp, final) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "cannot rename '%s' to '%s': %s", tmp, final, strerror(e));
+    }
+    return 0;
 }

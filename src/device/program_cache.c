@@ -19,23 +19,8 @@
 
 enum { DIR_MAX = 4096, PATH_MAX_ = DIR_MAX + 128 };
 
-/* mkdir -p; existing folders are fine. */
-static int make_dirs(const char *path)
-{
-    char buf[PATH_MAX_];
-    clmlp_strlcpy(buf, path, sizeof buf);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-        return -1;
-    return 0;
-}
+/* mkdir -p, errors left to the write that needs the folder. */
+static int make_dirs(const char *path) { return clmlp_mkdir_p(path, NULL); }
 
 const char *clmlp_cache_dir(void)
 {
@@ -80,14 +65,14 @@ static void device_digest(const clmlp_device_desc *d, const char *purpose, const
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 }
 
-void clmlp_device_cache_path(const clmlp_device_desc *d, const char *folder, const char *purpose, const char *extra,
-                             const char *suffix, char *out, size_t cap)
+void clmlp_device_cache_path(const clmlp_device_desc *d, const char *dir, const char *folder, const char *purpose,
+                             const char *extra, const char *suffix, char *out, size_t cap)
 {
-    char hex[65], dir[PATH_MAX_];
+    char hex[65], sub[PATH_MAX_];
     device_digest(d, purpose, extra, NULL, hex);
-    snprintf(dir, sizeof dir, "%s/%s", clmlp_cache_dir(), folder);
-    (void)make_dirs(dir); /* a failure shows up when the file is written */
-    snprintf(out, cap, "%s/%s%s", dir, hex, suffix);
+    snprintf(sub, sizeof sub, "%s/%s", dir ? dir : clmlp_cache_dir(), folder);
+    (void)make_dirs(sub); /* a failure shows up when the file is written */
+    snprintf(out, cap, "%s/%s%s", sub, hex, suffix);
 }
 
 static void cache_path(const clmlp_device_desc *d, const char *source, const char *options, char *out, size_t cap)

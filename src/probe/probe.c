@@ -6,7 +6,6 @@
 #include <time.h>
 
 #include "clmlp/probe.h"
-#include "clmlp/report.h"
 #include "host_load.h"
 #include "probe_internal.h"
 
@@ -14,7 +13,7 @@ enum { DEFAULT_TILES = 4, MAX_RECORD_BYTES = 16 << 10 };
 
 void clmlp_probe_cache_path(const clmlp_device_desc *desc, char *out, size_t cap)
 {
-    clmlp_device_cache_path(desc, "probe", "clmlp probe v4", NULL, ".txt", out, cap);
+    clmlp_device_cache_path(desc, NULL, "probe", "clmlp probe v4", NULL, ".txt", out, cap);
 }
 
 /* The cached record, if there is a readable one; a damaged one is a warning. */

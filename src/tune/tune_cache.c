@@ -19,25 +19,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "clmlp/report.h"
-#include "device/sha256.h"
 
 static const char HEADER[] = "# clmlp GEMM tune cache v1: one line per shape (transposes, M N K, accumulate, "
                              "epilogue, mode, choice, GFLOP/s); delete the file to tune again";
 
 void clmlp_tune_cache_path(const clmlp_device_desc *d, const char *dir, char *out, size_t cap)
 {
-    const char *fields[] = {"clmlp tune cache v1", d->platform, d->name, d->version, d->driver};
-    clmlp_sha256 h;
-    clmlp_sha256_init(&h);
-    for (size_t i = 0; i < CLMLP_ARRAY_LEN(fields); i++)
-        clmlp_sha256_update(&h, fields[i], strlen(fields[i]) + 1); /* the NUL separates fields */
-    uint8_t digest[32];
-    clmlp_sha256_final(&h, digest);
-    char hex[17];
-    for (int i = 0; i < 8; i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-    snprintf(out, cap, "%s/tune/%s.txt", dir ? dir : clmlp_cache_dir(), hex);
+    clmlp_device_cache_path(d, dir, "tune", "clmlp tune cache v1", NULL, ".txt", out, cap);
 }
 
 void clmlp_tune_shape_key(const clmlp_gemm_shape *s, char *buf, size_t cap)
