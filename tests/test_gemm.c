@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "clmlp/gemm.h"
+#include "clmlp/gemm_kernels.h"
 #include "device_fixture.h"
 #include "harness.h"
 
@@ -246,7 +246,8 @@ static void test_flops_and_names(void)
 static void expect_tunables(const clmlp_device_desc *d, clmlp_gemm_shape s, int tm, int tn, int vw, int lm, int ln)
 {
     clmlp_gemm_tunables t;
-    clmlp_gemm_default_tunables(d, &s, &t);
+    clmlp_gemm_target target = clmlp_gemm_target_of(d);
+    clmlp_gemm_default_tunables(&target, &s, &t);
     char label[160];
     shape_label(&s, label, sizeof label);
     if (t.tile_m != tm || t.tile_n != tn || t.vector_width != vw || t.local_m != lm || t.local_n != ln)
@@ -255,7 +256,7 @@ static void expect_tunables(const clmlp_device_desc *d, clmlp_gemm_shape s, int 
     /* Whatever the defaults are, they must pass validation. */
     char opts[512];
     clmlp_err err = {0};
-    if (clmlp_gemm_generated_options(d, &s, &t, opts, sizeof opts, &err) < 0)
+    if (clmlp_gemm_generated_options(&target, &s, &t, opts, sizeof opts, &err) < 0)
         test_fail(__FILE__, __LINE__, "%s: defaults rejected: %s", label, err.msg);
 }
 
@@ -285,7 +286,7 @@ static void test_default_tunables(void)
 
 static void test_options_validation(void)
 {
-    clmlp_device_desc cpu = {.type = CL_DEVICE_TYPE_CPU, .max_work_group = 256};
+    clmlp_gemm_target cpu = {.gpu = false, .max_work_group = 256};
     char opts[512];
     clmlp_err err = {0};
 

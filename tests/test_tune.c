@@ -202,7 +202,8 @@ static void candidates_start_with_the_defaults(void)
     int off = clmlp_tune_candidates(&cpu, &nn, CLMLP_AUTOTUNE_OFF, CLMLP_GEMM_AUTO, c, CLMLP_TUNE_MAX_CANDIDATES);
     int quick = clmlp_tune_candidates(&cpu, &nn, CLMLP_AUTOTUNE_QUICK, CLMLP_GEMM_AUTO, c, CLMLP_TUNE_MAX_CANDIDATES);
     clmlp_gemm_tunables def;
-    clmlp_gemm_default_tunables(&cpu, &nn, &def);
+    clmlp_gemm_target target = clmlp_gemm_target_of(&cpu);
+    clmlp_gemm_default_tunables(&target, &nn, &def);
     CHECK(memcmp(&c[0].tunables, &def, sizeof def) == 0);
     int full = clmlp_tune_candidates(&cpu, &nn, CLMLP_AUTOTUNE_FULL, CLMLP_GEMM_AUTO, c, CLMLP_TUNE_MAX_CANDIDATES);
     CHECK_INT(off, 1);

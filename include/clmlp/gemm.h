@@ -1,4 +1,6 @@
-/* Row-major single-precision GEMM on an OpenCL device, from two providers:
+/* The GEMM layer's description of a GEMM, free of OpenCL (the graph and the
+ * compiler use it; the providers that run it on a device are in
+ * gemm_kernels.h). Row-major single-precision GEMM, from two providers:
  *   C[M,N] = op(A) · op(B) (+ C when accumulate), then an optional epilogue
  *   C = act(C + bias[N]) applied in the same pass (generated kernel only).
  * op(X) is X or X^T. Buffers are plain cl_mem (the buffer plan hands out
@@ -15,7 +17,8 @@
 #ifndef CLMLP_GEMM_H
 #define CLMLP_GEMM_H
 
-#include "clmlp/device.h"
+#include "clmlp/common.h"
+#include "clmlp/config.h"
 
 typedef enum {
     CLMLP_EPILOGUE_NONE,
@@ -43,11 +46,6 @@ bool clmlp_gemm_shape_equal(const clmlp_gemm_shape *a, const clmlp_gemm_shape *b
 void clmlp_gemm_leading_dims(const clmlp_gemm_shape *shape, int *lda, int *ldb, int *ldc);
 /* Elements each operand buffer must hold: A, B, C. */
 void clmlp_gemm_operand_elems(const clmlp_gemm_shape *shape, size_t *a, size_t *b, size_t *c);
-/* a, b, c non-NULL and large enough (CL_MEM_SIZE), and bias too (N floats)
- * when the epilogue adds one. Error: CLMLP_EXIT_INTERNAL naming the operand. */
-int clmlp_gemm_check_buffers(const clmlp_gemm_shape *shape, cl_mem a, cl_mem b, cl_mem c, cl_mem bias,
-                             clmlp_err *err);
-
 /* Tunables of the generated kernel (cl/gemm.cl: TM, TN, WGM, WGN, VW).
  * Zero fields mean "the per-shape default" (clmlp_gemm_default_tunables). */
 typedef struct clmlp_gemm_tunables {
@@ -57,41 +55,26 @@ typedef struct clmlp_gemm_tunables {
     int outer;            /* 1: NT in the outer-product form (op(B) gathered), which wins when K is tiny */
 } clmlp_gemm_tunables;
 
-/* Pure: the defaults for a device (only desc->type and max_work_group are
- * read; desc may be NULL = a CPU) and shape (only its transposes: the same
- * tunables for every size, so GEMMs share programs). See gemm_generated.c
- * for the measurements behind them. */
-void clmlp_gemm_default_tunables(const clmlp_device_desc *desc, const clmlp_gemm_shape *shape,
+/* What the generated kernel's defaults and limits depend on: a GPU or
+ * not, and the device's largest work-group (0 = no limit). NULL = a CPU.
+ * clmlp_gemm_target_of (gemm_kernels.h) reads it off an OpenCL device. */
+typedef struct clmlp_gemm_target {
+    bool gpu;
+    size_t max_work_group;
+} clmlp_gemm_target;
+
+/* Pure: the defaults for a device kind and shape (only its transposes: the
+ * same tunables for every size, so GEMMs share programs). See
+ * src/gemm/tunables.c for the measurements behind them. */
+void clmlp_gemm_default_tunables(const clmlp_gemm_target *target, const clmlp_gemm_shape *shape,
                                  clmlp_gemm_tunables *out);
 
 /* Pure: fills zero fields of *t with the defaults, validates the result
  * (vector width, TN a multiple of VW where the kernel needs it, work-group
- * size within desc->max_work_group) and writes the kernel's build options
+ * size within target->max_work_group) and writes the kernel's build options
  * (-DDOT_FORM=.. -DTM=.. ...) to opts. Error: CLMLP_EXIT_USAGE naming the field. */
-int clmlp_gemm_generated_options(const clmlp_device_desc *desc, const clmlp_gemm_shape *shape,
+int clmlp_gemm_generated_options(const clmlp_gemm_target *target, const clmlp_gemm_shape *shape,
                                  clmlp_gemm_tunables *t, char *opts, size_t cap, clmlp_err *err);
-
-/* A ready-to-enqueue generated GEMM: program + kernel built for one shape. */
-typedef struct clmlp_gemm_kernel {
-    clmlp_gemm_shape shape;
-    clmlp_gemm_tunables tunables;
-    cl_program program;
-    cl_kernel kernel;
-    size_t global[2], local[2];
-} clmlp_gemm_kernel;
-
-/* Builds (or loads from the binary cache) the generated kernel for shape;
- * tunables may be NULL (all defaults). out->tunables holds what was used. */
-int clmlp_gemm_generated_prepare(clmlp_device *dev, const clmlp_gemm_shape *shape,
-                                 const clmlp_gemm_tunables *tunables, clmlp_gemm_kernel *out, clmlp_err *err);
-/* Binds the buffers (bias may be NULL unless the epilogue needs it). Done once
- * per launch in a plan; the enqueue below then only submits. Buffers smaller
- * than the shape needs are refused. */
-int clmlp_gemm_generated_bind(clmlp_gemm_kernel *gk, cl_mem a, cl_mem b, cl_mem c, cl_mem bias, clmlp_err *err);
-/* One clEnqueueNDRangeKernel on dev->queue; no wait. event may be NULL. */
-int clmlp_gemm_generated_enqueue(clmlp_device *dev, clmlp_gemm_kernel *gk, cl_event *event, clmlp_err *err);
-/* Releases the kernel and program and zeroes *gk (safe on a zeroed struct). */
-void clmlp_gemm_generated_release(clmlp_gemm_kernel *gk);
 
 /* CLBlast's GEMM kernels and their tuning parameters, set at run time with
  * CLBlastOverrideParameters. DEFAULT leaves CLBlast's own database alone;
@@ -110,19 +93,6 @@ typedef struct clmlp_clblast_params {
 const char *const *clmlp_clblast_param_names(clmlp_clblast_kernel kernel, int *count);
 /* "default", "XgemmDirect", "Xgemm". */
 const char *clmlp_clblast_kernel_name(clmlp_clblast_kernel kernel);
-
-/* CLBlastSgemm, row-major, leading dimensions from the shape, alpha 1, beta 1
- * when accumulating else 0. A non-NONE epilogue is refused. params may be
- * NULL (= DEFAULT). CLBlast keeps one parameter set per device and kernel
- * for the whole process: a set different from the last one applied is
- * overridden before the call (CLBlast caches each set's compiled program, so
- * switching back costs nothing), and DEFAULT after any override is refused
- * (CLBlast offers no way back to its database). CLBlast may run helper
- * kernels (padding, transposes) before the GEMM; *event (may be NULL) is its
- * last kernel's, *first_event (may be NULL) a marker enqueued before the
- * call, so END(first) .. END(last) spans all of it. */
-int clmlp_gemm_clblast_enqueue(clmlp_device *dev, const clmlp_gemm_shape *shape, const clmlp_clblast_params *params,
-                               cl_mem a, cl_mem b, cl_mem c, cl_event *first_event, cl_event *event, clmlp_err *err);
 
 /* How one GEMM runs: the provider and its parameters, from the autotuner
  * (src/tune/) or the defaults. */

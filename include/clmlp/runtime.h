@@ -12,7 +12,7 @@
 
 #include "clmlp/compiler.h"
 #include "clmlp/device.h"
-#include "clmlp/gemm.h"
+#include "clmlp/gemm_kernels.h"
 
 #define CLMLP_MAX_PROGRAMS 32
 

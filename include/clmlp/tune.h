@@ -21,6 +21,7 @@
 
 #include "clmlp/compiler.h"
 #include "clmlp/device.h"
+#include "clmlp/gemm_kernels.h"
 
 /* ---- cache ------------------------------------------------------------- */
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clmlp/gemm.h"
+#include "clmlp/gemm_kernels.h"
 #include "clmlp/tune.h"
 #include "probe_internal.h"
 

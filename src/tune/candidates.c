@@ -60,11 +60,9 @@ static const clmlp_clblast_params gpu_clblast[] = {
     {CLMLP_CLBLAST_INDIRECT, {0, 1, 16, 2, 16, 16, 128, 16, 16, 128, 1, 1, 1, 1, 4, 4}},
 };
 
-static bool is_gpu(const clmlp_device_desc *d) { return d && (d->type & CL_DEVICE_TYPE_GPU); }
-
 /* Appends a generated candidate if the device accepts it and it differs
  * from the ones already listed. */
-static int add_generated(const clmlp_device_desc *d, const clmlp_gemm_shape *s, const tile *t,
+static int add_generated(const clmlp_gemm_target *target, const clmlp_gemm_shape *s, const tile *t,
                          clmlp_gemm_choice *out, int n, int cap)
 {
     if (n >= cap)
@@ -73,7 +71,7 @@ static int add_generated(const clmlp_device_desc *d, const clmlp_gemm_shape *s, 
     if (t)
         c.tunables = (clmlp_gemm_tunables){t->tm, t->tn, t->wgm, t->wgn, t->vw, t->outer};
     char opts[256];
-    if (clmlp_gemm_generated_options(d, s, &c.tunables, opts, sizeof opts, NULL) < 0)
+    if (clmlp_gemm_generated_options(target, s, &c.tunables, opts, sizeof opts, NULL) < 0)
         return n;
     for (int i = 0; i < n; i++)
         if (out[i].provider == CLMLP_GEMM_GENERATED && memcmp(&out[i].tunables, &c.tunables, sizeof c.tunables) == 0)
@@ -86,15 +84,16 @@ int clmlp_tune_candidates(const clmlp_device_desc *desc, const clmlp_gemm_shape 
                           clmlp_gemm_provider providers, clmlp_gemm_choice *out, int cap)
 {
     int n = 0;
-    bool gpu = is_gpu(desc), dot = s->trans_b && !s->trans_a;
+    clmlp_gemm_target target = clmlp_gemm_target_of(desc);
+    bool gpu = target.gpu, dot = s->trans_b && !s->trans_a;
     if (providers != CLMLP_GEMM_CLBLAST) {
-        n = add_generated(desc, s, NULL, out, n, cap); /* the defaults, filled in */
+        n = add_generated(&target, s, NULL, out, n, cap); /* the defaults, filled in */
         const tile *tiles = dot ? (gpu ? gpu_dot : cpu_dot) : (gpu ? gpu_outer : cpu_outer);
         size_t count = dot ? (gpu ? CLMLP_ARRAY_LEN(gpu_dot) : CLMLP_ARRAY_LEN(cpu_dot))
                            : (gpu ? CLMLP_ARRAY_LEN(gpu_outer) : CLMLP_ARRAY_LEN(cpu_outer));
         for (size_t i = 0; i < count && mode != CLMLP_AUTOTUNE_OFF; i++)
             if (mode == CLMLP_AUTOTUNE_FULL || tiles[i].quick)
-                n = add_generated(desc, s, &tiles[i], out, n, cap);
+                n = add_generated(&target, s, &tiles[i], out, n, cap);
     }
     /* CLBlast cannot fuse an epilogue; in auto mode the generated kernel
      * keeps the GEMMs that have one. */

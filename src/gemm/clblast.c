@@ -7,37 +7,11 @@
  * Mind the cost on PoCL (DESIGN.md §3, README Performance): each parameter
  * set compiles for 5-30 s on a cold PoCL cache, and the untuned defaults run
  * at 6-25 GFLOP/s there. */
-#include "clmlp/gemm.h"
+#include "clmlp/gemm_kernels.h"
 
 #include <clblast_c.h>
 #include <stdio.h>
 #include <string.h>
-
-/* CLBlast 1.5's names, in its database order (src/database/kernels/). */
-static const char *const direct_names[] = {"KWID", "MDIMAD", "MDIMCD", "NDIMBD", "NDIMCD",
-                                           "PADA", "PADB",   "VWMD",   "VWND",   "WGD"};
-static const char *const indirect_names[] = {"GEMMK", "KREG", "KWG", "KWI", "MDIMA", "MDIMC", "MWG",  "NDIMB",
-                                             "NDIMC", "NWG",  "SA",  "SB",  "STRM",  "STRN",  "VWM",  "VWN"};
-
-const char *const *clmlp_clblast_param_names(clmlp_clblast_kernel kernel, int *count)
-{
-    switch (kernel) {
-    case CLMLP_CLBLAST_DIRECT:
-        *count = (int)CLMLP_ARRAY_LEN(direct_names);
-        return direct_names;
-    case CLMLP_CLBLAST_INDIRECT:
-        *count = (int)CLMLP_ARRAY_LEN(indirect_names);
-        return indirect_names;
-    default:
-        *count = 0;
-        return NULL;
-    }
-}
-
-const char *clmlp_clblast_kernel_name(clmlp_clblast_kernel kernel)
-{
-    return kernel == CLMLP_CLBLAST_DIRECT ? "XgemmDirect" : kernel == CLMLP_CLBLAST_INDIRECT ? "Xgemm" : "default";
-}
 
 /* The set last applied per device. CLBlast's database override is
  * process-wide state too; clmlp drives OpenCL from one thread. */
