@@ -15,10 +15,23 @@ enum { IN_ROWS = 2, IN_COLS = 3, INPUT = IN_ROWS * IN_COLS, CLASSES = 3, EXAMPLE
 typedef struct fixture {
     clmlp_config cfg;
     clmlp_device dev;
+    clmlp_plan *train_plan, *eval_plan;
     clmlp_session s;
     clmlp_dataset ds;
     ref_mlp ref;
 } fixture;
+
+/* Plans for cfg on dev (compiled and tuned, as a run makes them), and a session over them. */
+static int open_session(const clmlp_config *cfg, clmlp_device *dev, int input, clmlp_plan **train, clmlp_plan **eval,
+                        clmlp_session *s, clmlp_err *err)
+{
+    clmlp_session_options opt;
+    clmlp_session_options_from_config(cfg, &opt);
+    return clmlp_experiment_plans(cfg, dev, input, train, eval, err) < 0 ||
+                   clmlp_session_create(&opt, dev, *train, *eval, s, err) < 0
+               ? -1
+               : 0;
+}
 
 /* A tiny model 6-5-4-3 on 8 random 2x3 "images"; device and reference share
  * the same random parameters. */
@@ -56,7 +69,7 @@ static bool setup(fixture *f, clmlp_activation act, clmlp_optimizer opt, bool fu
     if (!test_open_device(&f->dev))
         return false;
     clmlp_err err = {0};
-    if (clmlp_session_create(&f->cfg, &f->dev, INPUT, &f->s, &err) < 0 ||
+    if (open_session(&f->cfg, &f->dev, INPUT, &f->train_plan, &f->eval_plan, &f->s, &err) < 0 ||
         clmlp_session_upload_train(&f->s, &f->ds, &err) < 0 || clmlp_session_upload_test(&f->s, &f->ds, &err) < 0 ||
         clmlp_session_init_params(&f->s, &err) < 0) {
         test_fail(__FILE__, __LINE__, "session: %s", err.msg);
@@ -78,6 +91,8 @@ static bool setup(fixture *f, clmlp_activation act, clmlp_optimizer opt, bool fu
 static void teardown(fixture *f)
 {
     clmlp_session_release(&f->s);
+    free(f->train_plan);
+    free(f->eval_plan);
     clmlp_device_close(&f->dev);
     ref_mlp_free(&f->ref);
     clmlp_dataset_free(&f->ds);
@@ -352,10 +367,11 @@ static void gather_converts_every_pixel(void)
         for (int i = 0; i < COUNT * FEATURES; i++)
             pixels[i] = (uint8_t)(i % 5 == 0 ? 0 : (i * 37) % 256);
         clmlp_dataset ds = {.count = COUNT, .rows = 1, .cols = FEATURES, .pixels = pixels, .labels = labels};
-        clmlp_session s;
+        clmlp_session s = {0};
+        clmlp_plan *tp = NULL, *ep = NULL;
         clmlp_err err = {0};
         float x[GB * FEATURES];
-        if (clmlp_session_create(&cfg, &dev, FEATURES, &s, &err) < 0 || clmlp_session_upload_train(&s, &ds, &err) < 0 ||
+        if (open_session(&cfg, &dev, FEATURES, &tp, &ep, &s, &err) < 0 || clmlp_session_upload_train(&s, &ds, &err) < 0 ||
             clmlp_session_init_params(&s, &err) < 0 || clmlp_session_enqueue_steps(&s, 1, 1, &err) < 0 ||
             clmlp_executor_read_tensor(&s.train, s.train_plan->graph.x, x, &err) < 0)
             test_fail(__FILE__, __LINE__, "mode %d: %s", mode, err.msg);
@@ -369,6 +385,8 @@ static void gather_converts_every_pixel(void)
                 }
             }
         clmlp_session_release(&s);
+        free(tp);
+        free(ep);
     }
     clmlp_device_close(&dev);
 }

@@ -100,8 +100,9 @@ typedef struct clmlp_compile_options {
     bool fuse;
     clmlp_gemm_provider gemm; /* AUTO resolves to GENERATED here; autotuning refines it */
     size_t align;             /* sub-buffer alignment in bytes (device CL_DEVICE_MEM_BASE_ADDR_ALIGN / 8) */
-    /* optimizer constants baked into the launches */
-    float beta1, beta2, eps, momentum;
+    /* the optimizer's constants: beta1, beta2, eps and momentum are baked
+     * into its launch; lr is scaled per step by clmlp_plan_step_lr */
+    double lr, beta1, beta2, eps, momentum;
 } clmlp_compile_options;
 
 /* A GEMM choice for one key shape (see clmlp_plan_gemm_keys). */
@@ -145,6 +146,10 @@ int clmlp_plan_gemm_keys(const clmlp_plan *plan, clmlp_gemm_shape *keys, int cap
  * an epilogue lowers to the GEMM plus a bias/activation launch. */
 int clmlp_plan_set_gemm_choice(clmlp_plan *plan, const clmlp_gemm_shape *key, const clmlp_gemm_choice *choice,
                                clmlp_err *err);
+
+/* The learning rate of optimizer step t (1-based) that the plan's optimizer
+ * launch takes: Adam's bias correction folded in (TF1 style), SGD's as is. */
+float clmlp_plan_step_lr(const clmlp_plan *plan, long t);
 
 double clmlp_plan_flops(const clmlp_plan *plan);
 double clmlp_plan_bytes(const clmlp_plan *plan);

@@ -102,6 +102,10 @@ int clmlp_program_build(clmlp_device *dev, const char *source, const char *optio
  * the last call (failures are warnings) and releases them. */
 void clmlp_device_save_programs(clmlp_device *dev);
 
+/* The alignment sub-buffers need on dev (CL_DEVICE_MEM_BASE_ADDR_ALIGN in
+ * bytes), at least 256: what the compiler's buffer plan aligns to. */
+size_t clmlp_device_subbuffer_align(const clmlp_device *dev);
+
 /* $CLMLP_CACHE_DIR, else $XDG_CACHE_HOME/clmlp, else $HOME/.cache/clmlp. Created on demand. */
 const char *clmlp_cache_dir(void);
 

@@ -69,8 +69,16 @@ typedef struct clmlp_run_hooks {
     double config_seconds; /* what loading the config took the caller, reported as its phase */
 } clmlp_run_hooks;
 
+/* Everything a run does: config → data → device → plans (compile, then
+ * tune) → session (upload, warm-up, epochs, evaluation) → probe. */
 int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, clmlp_run_result *res,
                          clmlp_err *err);
+
+/* The plans a config runs on dev: compiled (compiler.h) for the device's
+ * sub-buffer alignment, then their GEMM choices tuned or read from the
+ * tune cache (tune.h). *train and *eval are malloc'ed, the caller frees them. */
+int clmlp_experiment_plans(const clmlp_config *cfg, clmlp_device *dev, int input_dim, clmlp_plan **train,
+                           clmlp_plan **eval, clmlp_err *err);
 void clmlp_run_result_free(clmlp_run_result *res);
 const char *clmlp_phase_name(clmlp_phase phase);
 

@@ -38,6 +38,7 @@ typedef struct clmlp_tensor {
     clmlp_dtype dtype;
     int param;          /* index into graph.params for PARAM/PARAM_GRAD/OPT_STATE, else -1 */
     bool requires_grad; /* depends on a parameter */
+    double init_stddev; /* PARAM: initialised from N(0, init_stddev^2) (graph.init_seed); 0 = zeros */
 } clmlp_tensor;
 
 typedef enum {
@@ -92,6 +93,7 @@ typedef struct clmlp_graph {
     int param_grads[CLMLP_MAX_PARAMS]; /* -1 until autodiff */
     int opt_state[CLMLP_MAX_PARAMS][2];/* Adam m, v (or SGD velocity, -1); -1 until optimizer */
     clmlp_optimizer optimizer;
+    uint64_t init_seed; /* the parameters are drawn in order from one stream seeded with it */
 } clmlp_graph;
 
 /* Forward graph of the config's MLP for a batch: gather -> layers -> logits. */

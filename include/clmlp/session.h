@@ -1,6 +1,10 @@
-/* A training session on one device: the compiled training and evaluation
- * plans, their executors, and the datasets uploaded to the device once (as
- * uint8; each step gathers and converts its batch on the device). */
+/* A training session on one device: it executes the training and
+ * evaluation plans it is given (compiled and tuned by the caller: see
+ * clmlp_experiment_plans) through their executors, over the datasets
+ * uploaded to the device once (as uint8; each step gathers and converts its
+ * batch on the device). Batch sizes, classes, parameter initialisation and
+ * the optimizer's learning rate come from the plans; the options say only
+ * how the data are fed. */
 #ifndef CLMLP_SESSION_H
 #define CLMLP_SESSION_H
 
@@ -9,11 +13,18 @@
 #include "clmlp/rng.h"
 #include "clmlp/runtime.h"
 
+/* How the session feeds the data (the config's data section). */
+typedef struct clmlp_session_options {
+    bool shuffle;          /* a new order every epoch */
+    uint64_t shuffle_seed;
+    bool stream;           /* keep the training set on the host even if it fits on the device */
+} clmlp_session_options;
+
 typedef struct clmlp_session {
-    const clmlp_config *cfg;
+    clmlp_session_options opt;
     clmlp_device *dev;
     int input_dim;
-    clmlp_plan *train_plan, *eval_plan;
+    const clmlp_plan *train_plan, *eval_plan; /* the caller's; they must outlive the session */
     clmlp_executor train, eval;
 
     cl_mem train_pixels, train_labels, train_index, train_losses;
@@ -46,8 +57,12 @@ typedef struct clmlp_session {
 /* Called every few steps from inside an epoch (after a sync), and at its end. */
 typedef void (*clmlp_progress_fn)(void *user, int epoch, int step, int steps);
 
-/* Builds the graphs, compiles both plans and creates the executors. */
-int clmlp_session_create(const clmlp_config *cfg, clmlp_device *dev, int input_dim, clmlp_session *s, clmlp_err *err);
+/* The options of a config's data section. */
+void clmlp_session_options_from_config(const clmlp_config *cfg, clmlp_session_options *opt);
+/* Creates the executors of both plans (the evaluation plan shares the
+ * training plan's parameters). */
+int clmlp_session_create(const clmlp_session_options *opt, clmlp_device *dev, const clmlp_plan *train,
+                         const clmlp_plan *eval, clmlp_session *s, clmlp_err *err);
 /* Records every launch and transfer from now on in prof (events read in
  * batches at the syncs the session does anyway). prof NULL or disabled: off. */
 int clmlp_session_attach_profiler(clmlp_session *s, clmlp_profiler *prof, clmlp_err *err);
@@ -57,8 +72,8 @@ int clmlp_session_attach_profiler(clmlp_session *s, clmlp_profiler *prof, clmlp_
  * optimizer state: initialise parameters after it (the in-order queue
  * orders the two). */
 int clmlp_session_warm_up(clmlp_session *s, clmlp_err *err);
-/* Parameter initialisation as the config says (seeded by training.seed);
- * gradients and optimizer state are zeroed. */
+/* Parameter initialisation as the plan's parameter tensors say (one stream
+ * seeded by graph.init_seed); gradients and optimizer state are zeroed. */
 int clmlp_session_init_params(clmlp_session *s, clmlp_err *err);
 /* Keeps ds on the device, or (streaming) keeps a pointer to it: ds must
  * then outlive the session. */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/bench.h"
-#include "clmlp/session.h"
+#include "clmlp/experiment.h"
 
 enum { WARMUP_STEPS = 20, STEP_GROUPS = 5, GROUP_STEPS = 40, EVAL_RUNS = 3 };
 
@@ -15,6 +15,7 @@ enum { WARMUP_STEPS = 20, STEP_GROUPS = 5, GROUP_STEPS = 40, EVAL_RUNS = 3 };
  * background load hits both alike. */
 typedef struct {
     clmlp_config cfg;
+    clmlp_plan *train_plan, *eval_plan;
     clmlp_session s;
     bool open, timed;
     int launches;
@@ -24,7 +25,10 @@ typedef struct {
 static int open_run(clmlp_device *dev, const clmlp_dataset *train, const clmlp_dataset *test, int input_dim,
                     step_run *r, clmlp_err *err)
 {
-    if (clmlp_session_create(&r->cfg, dev, input_dim, &r->s, err) < 0)
+    clmlp_session_options opt;
+    clmlp_session_options_from_config(&r->cfg, &opt);
+    if (clmlp_experiment_plans(&r->cfg, dev, input_dim, &r->train_plan, &r->eval_plan, err) < 0 ||
+        clmlp_session_create(&opt, dev, r->train_plan, r->eval_plan, &r->s, err) < 0)
         return -1;
     r->open = true;
     r->launches = r->s.train_plan->n_launches;
@@ -125,9 +129,12 @@ int clmlp_bench_steps(clmlp_device *dev, const clmlp_config *cfg, const clmlp_da
     int rc = time_steps(dev, train, test, input_dim, runs, err);
     if (rc == 0)
         print_steps(cfg, &runs[0], &runs[1], train->count, test->count);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
         if (runs[i].open)
             clmlp_session_release(&runs[i].s);
+        free(runs[i].train_plan);
+        free(runs[i].eval_plan);
+    }
     free(runs);
     return rc;
 }

@@ -2,6 +2,7 @@
  * launches: a GEMM (generated kernel or CLBlast) or a kernel from cl/ with
  * its arguments, work sizes and cost (FLOPs, bytes moved). Kernel
  * signatures live next to the kernels in cl/; this file must match them. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -286,11 +287,11 @@ static int lower_op(lowering *lw, int i)
         arg_int(l, (int)n);
         arg(l, CLMLP_ARG_DYNAMIC, CLMLP_DYN_LR);
         if (adam) {
-            arg_float(l, o->beta1);
-            arg_float(l, o->beta2);
-            arg_float(l, o->eps);
+            arg_float(l, (float)o->beta1);
+            arg_float(l, (float)o->beta2);
+            arg_float(l, (float)o->eps);
         } else {
-            arg_float(l, o->momentum);
+            arg_float(l, (float)o->momentum);
         }
         if (adam)
             snprintf(l->options, sizeof l->options, "-DOPT_VW=%d", OPT_VW);
@@ -360,10 +361,20 @@ void clmlp_compile_options_from_config(const clmlp_config *cfg, clmlp_compile_op
     opt->fuse = cfg->compiler.fuse;
     opt->gemm = cfg->compiler.gemm;
     opt->align = 256;
-    opt->beta1 = (float)cfg->training.beta1;
-    opt->beta2 = (float)cfg->training.beta2;
-    opt->eps = (float)cfg->training.eps;
-    opt->momentum = (float)cfg->training.momentum;
+    opt->lr = cfg->training.lr;
+    opt->beta1 = cfg->training.beta1;
+    opt->beta2 = cfg->training.beta2;
+    opt->eps = cfg->training.eps;
+    opt->momentum = cfg->training.momentum;
+}
+
+float clmlp_plan_step_lr(const clmlp_plan *plan, long t)
+{
+    const clmlp_compile_options *o = &plan->options;
+    if (plan->graph.optimizer != CLMLP_OPT_ADAM)
+        return (float)o->lr;
+    double b1t = pow(o->beta1, (double)t), b2t = pow(o->beta2, (double)t);
+    return (float)(o->lr * sqrt(1.0 - b2t) / (1.0 - b1t));
 }
 
 int clmlp_compile(const clmlp_graph *g, const clmlp_compile_options *opt, clmlp_plan *plan, clmlp_err *err)

@@ -53,3 +53,13 @@ void clmlp_device_close(clmlp_device *dev)
     dev->queue = NULL;
     dev->context = NULL;
 }
+
+size_t clmlp_device_subbuffer_align(const clmlp_device *dev)
+{
+    cl_uint bits = 0;
+    if (dev->desc.device_id &&
+        clGetDeviceInfo(dev->desc.device_id, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof bits, &bits, NULL) == CL_SUCCESS &&
+        bits / 8 > 256)
+        return bits / 8;
+    return 256;
+}

@@ -1,5 +1,6 @@
 /* Builds the forward graph of an MLP from the config, adds the loss or the
  * argmax head, and the optimizer updates. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,7 +59,21 @@ static clmlp_op *add_op_io(clmlp_graph *g, clmlp_op_kind kind, const int *in, in
     return op;
 }
 
-static int add_param(clmlp_graph *g, const char *name, int rows, int cols, clmlp_err *err)
+/* The spread of a weight matrix's initial values, as model.init says. */
+static double weight_stddev(const clmlp_config *cfg, int fan_in, int fan_out)
+{
+    switch (cfg->model.init) {
+    case CLMLP_INIT_HE:
+        return sqrt(2.0 / fan_in);
+    case CLMLP_INIT_XAVIER:
+        return sqrt(2.0 / (fan_in + fan_out));
+    case CLMLP_INIT_NORMAL:
+    default:
+        return cfg->model.init_stddev;
+    }
+}
+
+static int add_param(clmlp_graph *g, const char *name, int rows, int cols, double init_stddev, clmlp_err *err)
 {
     if (g->n_params >= CLMLP_MAX_PARAMS)
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "model too large: more than %d parameters", CLMLP_MAX_PARAMS);
@@ -67,6 +82,7 @@ static int add_param(clmlp_graph *g, const char *name, int rows, int cols, clmlp
         return -1;
     int p = g->n_params++;
     g->tensors[id].param = p;
+    g->tensors[id].init_stddev = init_stddev;
     g->params[p] = id;
     g->param_grads[p] = -1;
     g->opt_state[p][0] = g->opt_state[p][1] = -1;
@@ -80,6 +96,7 @@ int clmlp_graph_build_forward(const clmlp_config *cfg, int batch, int input_dim,
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "graph needs batch >= 1 and input width >= 1 (got %d, %d)", batch,
                           input_dim);
     g->batch = batch;
+    g->init_seed = cfg->training.seed;
     g->input_dim = input_dim;
     g->classes = cfg->model.classes;
     g->scale = cfg->data.scale;
@@ -103,9 +120,10 @@ int clmlp_graph_build_forward(const clmlp_config *cfg, int batch, int input_dim,
         int out = last ? cfg->model.classes : cfg->model.hidden[l];
         char name[64]; /* room for a prefix; clmlp_graph_add_tensor truncates to the tensor name size */
         snprintf(name, sizeof name, "W%d", l);
-        int w = add_param(g, name, width, out, err);
+        int w = add_param(g, name, width, out, weight_stddev(cfg, width, out), err);
         snprintf(name, sizeof name, "b%d", l);
-        int b = add_param(g, name, 1, out, err);
+        int b = add_param(g, name, 1, out, cfg->model.bias_init == CLMLP_BIAS_INIT_ZEROS ? 0.0 : cfg->model.bias_stddev,
+                          err);
         snprintf(name, sizeof name, "z%d", l);
         int z = clmlp_graph_add_tensor(g, name, batch, out, CLMLP_ROLE_ACTIVATION, CLMLP_F32, err);
         snprintf(name, sizeof name, last ? "logits" : "a%d", l);

@@ -5,6 +5,7 @@
 
 #include "clmlp/experiment.h"
 #include "clmlp/roofline.h"
+#include "clmlp/tune.h"
 
 const char *clmlp_phase_name(clmlp_phase phase)
 {
@@ -108,6 +109,23 @@ static void probe_device(const clmlp_config *cfg, clmlp_device *dev, const clmlp
     check_roofs(res);
 }
 
+int clmlp_experiment_plans(const clmlp_config *cfg, clmlp_device *dev, int input_dim, clmlp_plan **train,
+                           clmlp_plan **eval, clmlp_err *err)
+{
+    *train = clmlp_calloc(1, sizeof **train, err);
+    *eval = *train ? clmlp_calloc(1, sizeof **eval, err) : NULL;
+    clmlp_plan *const plans[] = {*train, *eval};
+    if (!*eval ||
+        clmlp_compile_config(cfg, input_dim, clmlp_device_subbuffer_align(dev), *train, *eval, err) < 0 ||
+        clmlp_tune_plans(dev, cfg, plans, 2, err) < 0) {
+        free(*train);
+        free(*eval);
+        *train = *eval = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, clmlp_run_result *res,
                          clmlp_err *err)
 {
@@ -120,6 +138,9 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     clmlp_dataset train = {0}, test = {0};
     clmlp_device dev = {0};
     clmlp_session s = {0};
+    clmlp_plan *train_plan = NULL, *eval_plan = NULL;
+    clmlp_session_options opt;
+    clmlp_session_options_from_config(cfg, &opt);
     int rc = -1;
 
     /* The caller loaded the config just before calling. */
@@ -151,7 +172,8 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         goto done;
 
     clmlp_run_phase_begin(res, CLMLP_PHASE_COMPILE);
-    if (clmlp_session_create(cfg, &dev, input_dim, &s, err) < 0 ||
+    if (clmlp_experiment_plans(cfg, &dev, input_dim, &train_plan, &eval_plan, err) < 0 ||
+        clmlp_session_create(&opt, &dev, train_plan, eval_plan, &s, err) < 0 ||
         clmlp_session_attach_profiler(&s, &res->profile, err) < 0)
         goto done;
     res->launches_per_step = s.train_plan->n_launches;
@@ -223,6 +245,8 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     rc = 0;
 done:
     clmlp_session_release(&s);
+    free(train_plan);
+    free(eval_plan);
     clmlp_device_close(&dev);
     clmlp_dataset_free(&train);
     clmlp_dataset_free(&test);

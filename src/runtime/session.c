@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "clmlp/session.h"
-#include "clmlp/tune.h"
 
 /* Keep at most about this many steps in flight: the host waits on a marker
  * from SYNC_EVERY steps ago, so the device never idles and progress is real. */
@@ -43,38 +42,29 @@ static int device_buffer(clmlp_session *s, size_t bytes, const void *host, cl_me
     return 0;
 }
 
-static size_t device_align(const clmlp_device *dev)
+void clmlp_session_options_from_config(const clmlp_config *cfg, clmlp_session_options *opt)
 {
-    cl_uint bits = 0;
-    if (dev->desc.device_id &&
-        clGetDeviceInfo(dev->desc.device_id, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof bits, &bits, NULL) == CL_SUCCESS &&
-        bits / 8 > 256)
-        return bits / 8;
-    return 256;
+    opt->shuffle = cfg->data.shuffle;
+    opt->shuffle_seed = cfg->data.shuffle_seed;
+    opt->stream = cfg->data.stream;
 }
 
-int clmlp_session_create(const clmlp_config *cfg, clmlp_device *dev, int input_dim, clmlp_session *s, clmlp_err *err)
+int clmlp_session_create(const clmlp_session_options *opt, clmlp_device *dev, const clmlp_plan *train,
+                         const clmlp_plan *eval, clmlp_session *s, clmlp_err *err)
 {
     memset(s, 0, sizeof *s);
-    s->cfg = cfg;
+    s->opt = *opt;
     s->dev = dev;
-    s->input_dim = input_dim;
-    clmlp_rng_seed(&s->shuffle_rng, cfg->data.shuffle_seed);
-    s->train_plan = clmlp_calloc(1, sizeof *s->train_plan, err);
-    s->eval_plan = clmlp_calloc(1, sizeof *s->eval_plan, err);
-    if (!s->train_plan || !s->eval_plan ||
-        clmlp_compile_config(cfg, input_dim, device_align(dev), s->train_plan, s->eval_plan, err) < 0)
-        goto fail;
-    clmlp_plan *const plans[] = {s->train_plan, s->eval_plan};
-    if (clmlp_tune_plans(dev, cfg, plans, 2, err) < 0) /* GEMM choices per shape (tune.h) */
-        goto fail;
-    if (clmlp_executor_create(dev, s->train_plan, NULL, &s->train, err) < 0 ||
-        clmlp_executor_create(dev, s->eval_plan, &s->train, &s->eval, err) < 0)
-        goto fail;
+    s->train_plan = train;
+    s->eval_plan = eval;
+    s->input_dim = train->graph.input_dim;
+    clmlp_rng_seed(&s->shuffle_rng, opt->shuffle_seed);
+    if (clmlp_executor_create(dev, train, NULL, &s->train, err) < 0 ||
+        clmlp_executor_create(dev, eval, &s->train, &s->eval, err) < 0) {
+        clmlp_session_release(s);
+        return -1;
+    }
     return 0;
-fail:
-    clmlp_session_release(s);
-    return -1;
 }
 
 int clmlp_session_attach_profiler(clmlp_session *s, clmlp_profiler *prof, clmlp_err *err)
@@ -94,33 +84,18 @@ int clmlp_session_attach_profiler(clmlp_session *s, clmlp_profiler *prof, clmlp_
     return 0;
 }
 
-static double init_stddev(const clmlp_config *cfg, int fan_in, int fan_out)
-{
-    switch (cfg->model.init) {
-    case CLMLP_INIT_HE:
-        return sqrt(2.0 / fan_in);
-    case CLMLP_INIT_XAVIER:
-        return sqrt(2.0 / (fan_in + fan_out));
-    case CLMLP_INIT_NORMAL:
-    default:
-        return cfg->model.init_stddev;
-    }
-}
-
 int clmlp_session_init_params(clmlp_session *s, clmlp_err *err)
 {
     const clmlp_graph *g = &s->train_plan->graph;
     clmlp_rng rng;
-    clmlp_rng_seed(&rng, s->cfg->training.seed);
+    clmlp_rng_seed(&rng, g->init_seed);
     for (int p = 0; p < g->n_params; p++) {
         const clmlp_tensor *t = &g->tensors[g->params[p]];
         size_t n = (size_t)t->rows * t->cols;
         float *host = clmlp_calloc(n, sizeof *host, err);
         if (!host)
             return -1;
-        bool is_bias = p % 2 == 1; /* parameters alternate W_l, b_l */
-        double sd = is_bias ? (s->cfg->model.bias_init == CLMLP_BIAS_INIT_ZEROS ? 0.0 : s->cfg->model.bias_stddev)
-                            : init_stddev(s->cfg, t->rows, t->cols);
+        double sd = t->init_stddev;
         for (size_t i = 0; i < n && sd > 0; i++)
             host[i] = (float)(sd * clmlp_rng_normal(&rng));
         int rc = clmlp_executor_write_tensor(&s->train, g->params[p], host, err);
@@ -173,7 +148,7 @@ static bool should_stream(const clmlp_session *s, size_t pixels)
 {
     const clmlp_device_desc *d = &s->dev->desc;
     size_t plans = s->train_plan->buffers.peak_bytes + s->eval_plan->buffers.peak_bytes;
-    if (s->cfg->data.stream)
+    if (s->opt.stream)
         return true;
     if (d->max_alloc && pixels > d->max_alloc)
         return true;
@@ -182,7 +157,7 @@ static bool should_stream(const clmlp_session *s, size_t pixels)
 
 static int setup_streaming(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err)
 {
-    const int batch = s->cfg->training.batch_size;
+    const int batch = s->train_plan->graph.batch;
     s->streaming = true;
     s->train_host = ds;
     s->chunk_steps = s->steps_per_epoch < SYNC_EVERY ? s->steps_per_epoch : SYNC_EVERY;
@@ -211,7 +186,7 @@ static int setup_streaming(clmlp_session *s, const clmlp_dataset *ds, clmlp_err 
  * in epoch order, uploads it without blocking and binds it to the gather. */
 static int stream_chunk(clmlp_session *s, int slot, int first_step, int steps, clmlp_err *err)
 {
-    const int batch = s->cfg->training.batch_size;
+    const int batch = s->train_plan->graph.batch;
     const size_t features = (size_t)s->input_dim, examples = (size_t)steps * batch;
     const clmlp_dataset *ds = s->train_host;
     for (size_t i = 0; i < examples; i++) {
@@ -232,8 +207,8 @@ static int stream_chunk(clmlp_session *s, int slot, int first_step, int steps, c
 
 int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err)
 {
-    const int batch = s->cfg->training.batch_size;
-    if (check_features(s, ds, "training", err) < 0 || check_labels(ds, s->cfg->model.classes, "training", err) < 0)
+    const int batch = s->train_plan->graph.batch;
+    if (check_features(s, ds, "training", err) < 0 || check_labels(ds, s->train_plan->graph.classes, "training", err) < 0)
         return -1;
     if (ds->count < batch)
         return clmlp_fail(err, CLMLP_EXIT_DATA, "the training set has %lld examples, fewer than one batch of %d",
@@ -267,8 +242,8 @@ int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_
 
 int clmlp_session_upload_test(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err)
 {
-    const int batch = s->cfg->training.eval_batch_size;
-    if (check_features(s, ds, "test", err) < 0 || check_labels(ds, s->cfg->model.classes, "test", err) < 0)
+    const int batch = s->eval_plan->graph.batch;
+    if (check_features(s, ds, "test", err) < 0 || check_labels(ds, s->eval_plan->graph.classes, "test", err) < 0)
         return -1;
     s->test_count = ds->count;
     s->eval_batches = (int)((ds->count + batch - 1) / batch);
@@ -304,23 +279,14 @@ int clmlp_session_set_order(clmlp_session *s, const uint32_t *order, clmlp_err *
                         "clEnqueueWriteBuffer(epoch order)", err);
 }
 
-/* The learning rate of step t (1-based): Adam's bias correction folded in, TF1 style. */
-static float step_lr(const clmlp_config *cfg, long t)
-{
-    if (cfg->training.optimizer != CLMLP_OPT_ADAM)
-        return (float)cfg->training.lr;
-    double b1t = pow(cfg->training.beta1, (double)t), b2t = pow(cfg->training.beta2, (double)t);
-    return (float)(cfg->training.lr * sqrt(1.0 - b2t) / (1.0 - b1t));
-}
-
 int clmlp_session_enqueue_steps(clmlp_session *s, int first_step, int steps, clmlp_err *err)
 {
-    const int batch = s->cfg->training.batch_size;
+    const int batch = s->train_plan->graph.batch;
     const int base = s->streaming ? first_step : 0; /* a streamed chunk starts at its own 0 */
     for (int i = first_step; i < first_step + steps; i++) {
         s->step++;
         clmlp_step_args args = {
-            .first = (i - base) * batch, .output_offset = i * batch, .lr = step_lr(s->cfg, s->step)};
+            .first = (i - base) * batch, .output_offset = i * batch, .lr = clmlp_plan_step_lr(s->train_plan, s->step)};
         cl_event *events = NULL;
         bool traced = s->prof && s->step <= s->prof->trace_steps;
         if (clmlp_profiler_launches(s->prof, s->prof_train, s->train_plan->n_launches, traced, s->step, &events,
@@ -356,7 +322,7 @@ static int wait_marker(cl_event *marker, clmlp_err *err)
 int clmlp_session_train_epoch(clmlp_session *s, int epoch, clmlp_progress_fn progress, void *user,
                               double *mean_loss, clmlp_err *err)
 {
-    if (s->cfg->data.shuffle) {
+    if (s->opt.shuffle) {
         clmlp_rng_shuffle(&s->shuffle_rng, s->order, (uint32_t)s->train_count);
     }
     if (clmlp_session_set_order(s, s->order, err) < 0)
@@ -382,7 +348,7 @@ int clmlp_session_train_epoch(clmlp_session *s, int epoch, clmlp_progress_fn pro
     }
     if (wait_marker(&marker, err) < 0)
         return -1;
-    const int batch = s->cfg->training.batch_size;
+    const int batch = s->train_plan->graph.batch;
     size_t n = (size_t)s->steps_per_epoch * batch;
     if (read_buffer(s, s->train_losses, n * sizeof(float), s->losses, s->prof_losses,
                     "clEnqueueReadBuffer(epoch losses)", err) < 0 ||
@@ -407,7 +373,7 @@ fail:
 
 int clmlp_session_evaluate(clmlp_session *s, int *pred, clmlp_err *err)
 {
-    const int batch = s->cfg->training.eval_batch_size;
+    const int batch = s->eval_plan->graph.batch;
     for (int b = 0; b < s->eval_batches; b++) {
         clmlp_step_args args = {.first = b * batch, .output_offset = b * batch, .lr = 0};
         cl_event *events = NULL;
@@ -458,8 +424,6 @@ void clmlp_session_release(clmlp_session *s)
             clReleaseMemObject(*mems[i]);
             *mems[i] = NULL;
         }
-    free(s->train_plan);
-    free(s->eval_plan);
     free(s->order);
     free(s->losses);
     for (int k = 0; k < 2; k++) {
