@@ -1,5 +1,7 @@
-/* Elementwise kernels (activation.cl is prepended). One work-item per
- * element, 1-D; the host rounds the global size up to the local size. */
+/* Elementwise kernels (activation.cl is prepended: the requires line). One
+ * work-item per element, 1-D; the host rounds the global size up to the
+ * local size. */
+// requires: activation
 
 /* y[r, c] = x[r, c] + b[c]                      (unfused bias_add) */
 __kernel void bias_add(__global const float *x, __global const float *b, __global float *y, const int rows,

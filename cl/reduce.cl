@@ -1,8 +1,9 @@
-/* Column reductions over a batch (activation.cl is prepended). One
- * work-item per column walks the rows: adjacent work-items read adjacent
- * addresses, which suits both GPUs (coalesced) and PoCL (vectorised across
- * work-items). Accumulation is in float, in row order, so results are
+/* Column reductions over a batch (activation.cl is prepended: the requires
+ * line). One work-item per column walks the rows: adjacent work-items read
+ * adjacent addresses, which suits both GPUs (coalesced) and PoCL
+ * (vectorised across work-items). Accumulation is in float, in row order, so results are
  * deterministic. */
+// requires: activation
 
 /* db[c] = sum_r dy[r, c]                                   (bias gradient) */
 __kernel void sum_rows(__global const float *dy, __global float *db, const int rows, const int cols)

@@ -6,28 +6,55 @@
 #include "cl_sources.h"
 #include "clmlp/runtime.h"
 
-static const char *embedded_source(const char *stem)
+static const clmlp_cl_source *embedded(const char *stem)
 {
     for (int i = 0; i < clmlp_cl_source_count; i++)
         if (strcmp(clmlp_cl_sources[i].name, stem) == 0)
-            return clmlp_cl_sources[i].source;
+            return &clmlp_cl_sources[i];
     return NULL;
 }
 
-/* Kernels that use act_forward/act_derivative get cl/activation.cl prepended. */
+/* Whether word is one of a space-separated list. */
+static bool listed(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+/* A program's source: the files its `// requires:` line names (its kernel
+ * table, tools/embed_cl.c), then its own. */
 static char *program_source(const char *stem, clmlp_err *err)
 {
-    const char *body = embedded_source(stem);
+    const clmlp_cl_source *parts[8];
+    int n_parts = 0;
+    size_t n = 1;
+    const clmlp_cl_source *body = embedded(stem);
     if (!body) {
         clmlp_fail(err, CLMLP_EXIT_INTERNAL, "no embedded kernel source cl/%s.cl", stem);
         return NULL;
     }
-    bool needs_act = strcmp(stem, "elementwise") == 0 || strcmp(stem, "reduce") == 0;
-    const char *prefix = needs_act ? clmlp_cl_activation : "";
-    size_t n = strlen(prefix) + strlen(body) + 2;
+    for (const char *p = body->requires; *p; p += strspn(p, " ")) {
+        char req[64];
+        size_t len = strcspn(p, " ");
+        snprintf(req, sizeof req, "%.*s", (int)len, p);
+        p += len;
+        if (n_parts == (int)CLMLP_ARRAY_LEN(parts) - 1 || !(parts[n_parts] = embedded(req))) {
+            clmlp_fail(err, CLMLP_EXIT_INTERNAL, "cl/%s.cl requires cl/%s.cl, which is not embedded (or too many)",
+                       stem, req);
+            return NULL;
+        }
+        n += strlen(parts[n_parts++]->source) + 1;
+    }
+    parts[n_parts++] = body;
+    n += strlen(body->source) + 1;
     char *src = clmlp_calloc(n, 1, err);
-    if (src)
-        snprintf(src, n, "%s\n%s", prefix, body);
+    for (int i = 0; src && i < n_parts; i++) {
+        strcat(src, parts[i]->source);
+        strcat(src, "\n");
+    }
     return src;
 }
 
@@ -153,6 +180,10 @@ static int build_launches(clmlp_executor *ex, clmlp_err *err)
                 return clmlp_fail_prefix(err, "launch %d (%s): ", i, l->name);
             continue;
         }
+        const clmlp_cl_source *file = embedded(l->program);
+        if (file && !listed(file->kernels, l->kernel))
+            return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "launch %d: cl/%s.cl has no kernel '%s' (it has: %s)", i,
+                              l->program, l->kernel, file->kernels);
         cl_program prog = get_program(ex, l->program, l->options, err);
         if (!prog)
             return -1;
