@@ -161,6 +161,5 @@ void clmlp_launch_describe(const clmlp_plan *plan, int launch, char *buf, size_t
 const char *clmlp_launch_ops(const clmlp_plan *plan, int launch);
 
 const char *clmlp_region_name(clmlp_region region);
-const char *clmlp_gemm_provider_name(clmlp_gemm_provider provider);
 
 #endif

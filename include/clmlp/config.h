@@ -159,5 +159,7 @@ const char *clmlp_device_kind_name(clmlp_device_kind kind);
 const char *clmlp_activation_name(clmlp_activation act);
 const char *clmlp_optimizer_name(clmlp_optimizer opt);
 const char *clmlp_precision_name(clmlp_precision prec);
+const char *clmlp_gemm_provider_name(clmlp_gemm_provider provider);
+const char *clmlp_autotune_name(clmlp_autotune mode);
 
 #endif

@@ -208,7 +208,4 @@ void clmlp_openblas_close(clmlp_openblas *ob);
  * are lowered again. clmlp_tune_plans does this last. */
 int clmlp_tune_unify_clblast(clmlp_plan *const *plans, int n_plans, clmlp_err *err);
 
-/* "off", "quick", "full". */
-const char *clmlp_autotune_name(clmlp_autotune mode);
-
 #endif

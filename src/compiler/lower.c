@@ -410,15 +410,3 @@ const char *clmlp_region_name(clmlp_region region)
     static const char *const names[] = {"arena", "params", "grads", "state0", "state1"};
     return region >= 0 && region < CLMLP_REGION_COUNT ? names[region] : "-";
 }
-
-const char *clmlp_gemm_provider_name(clmlp_gemm_provider provider)
-{
-    switch (provider) {
-    case CLMLP_GEMM_CLBLAST:
-        return "clblast";
-    case CLMLP_GEMM_GENERATED:
-        return "generated";
-    default:
-        return "auto";
-    }
-}

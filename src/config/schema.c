@@ -257,3 +257,13 @@ const char *clmlp_precision_name(clmlp_precision prec)
 {
     return enum_name(precisions, CLMLP_ARRAY_LEN(precisions) - 1, (int)prec);
 }
+
+const char *clmlp_gemm_provider_name(clmlp_gemm_provider provider)
+{
+    return enum_name(gemms, CLMLP_ARRAY_LEN(gemms) - 1, (int)provider);
+}
+
+const char *clmlp_autotune_name(clmlp_autotune mode)
+{
+    return enum_name(autotunes, CLMLP_ARRAY_LEN(autotunes) - 1, (int)mode);
+}

@@ -7,11 +7,6 @@
 
 enum { REPS_QUICK = 5, REPS_FULL = 15 };
 
-const char *clmlp_autotune_name(clmlp_autotune mode)
-{
-    return mode == CLMLP_AUTOTUNE_OFF ? "off" : mode == CLMLP_AUTOTUNE_QUICK ? "quick" : "full";
-}
-
 int clmlp_tuner_open(clmlp_tuner *t, clmlp_device *dev, clmlp_autotune mode, clmlp_gemm_provider providers,
                      clmlp_err *err)
 {
