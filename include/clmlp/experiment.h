@@ -41,12 +41,18 @@ typedef struct clmlp_run_result {
     int input_dim;             /* pixels per image, from the data */
     int64_t train_count, test_count;
     int steps_per_epoch;
+    int batch_size;            /* training images per step (the training plan's batch) */
     bool streamed;             /* training chunks streamed from the host */
     int epochs_done;
     clmlp_epoch_stats *epochs; /* epochs_done entries */
     double train_seconds;
     double eval_seconds;
     double accuracy;           /* 0..1 */
+    /* Rates of the times above: set by clmlp_run_result_rates, the one
+     * place they are computed; every writer reads them from here. */
+    double train_images;       /* images trained on: steps_per_epoch x batch_size x epochs_done */
+    double train_images_per_second, eval_images_per_second;
+    double train_seconds_per_epoch, seconds_per_step;
     int classes;
     int64_t *confusion;        /* classes x classes, [true][predicted] */
     int launches_per_step, eval_launches_per_batch;
@@ -80,6 +86,10 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
 int clmlp_experiment_plans(const clmlp_config *cfg, clmlp_device *dev, int input_dim, clmlp_plan **train,
                            clmlp_plan **eval, clmlp_err *err);
 void clmlp_run_result_free(clmlp_run_result *res);
+/* The rates of a result from its counts and times (a run's, or one read back from report.json). */
+void clmlp_run_result_rates(clmlp_run_result *res);
+/* The process's peak resident set over the run's phases. */
+size_t clmlp_run_host_peak(const clmlp_run_result *res);
 const char *clmlp_phase_name(clmlp_phase phase);
 
 /* Marks a phase that runs outside clmlp_experiment_run (writing the report):

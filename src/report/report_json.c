@@ -109,12 +109,8 @@ static void write_profile(clmlp_json *j, const clmlp_run_result *res)
 
 static void write_memory(clmlp_json *j, const clmlp_run_result *res)
 {
-    size_t host_peak = 0;
-    for (int p = 0; p < CLMLP_PHASE_COUNT; p++)
-        if (res->phase_memory[p].peak_end > host_peak)
-            host_peak = res->phase_memory[p].peak_end;
     clmlp_json_begin_object(j, "memory");
-    clmlp_json_int(j, "host_peak_bytes", (int64_t)host_peak);
+    clmlp_json_int(j, "host_peak_bytes", (int64_t)clmlp_run_host_peak(res));
     clmlp_json_int(j, "device_alloc_bytes", (int64_t)res->device_alloc_bytes);
     clmlp_json_int(j, "device_plan_bytes", (int64_t)res->device_plan_bytes);
     clmlp_json_int(j, "device_dataset_bytes", (int64_t)res->dataset_device_bytes);
@@ -190,8 +186,7 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
 
     clmlp_json_begin_object(&j, "train");
     clmlp_json_number(&j, "seconds", res->train_seconds);
-    double images = (double)res->steps_per_epoch * cfg->training.batch_size * res->epochs_done;
-    clmlp_json_number(&j, "images_per_second", res->train_seconds > 0 ? images / res->train_seconds : 0);
+    clmlp_json_number(&j, "images_per_second", res->train_images_per_second);
     clmlp_json_begin_array(&j, "epochs");
     for (int e = 0; e < res->epochs_done; e++) {
         clmlp_json_begin_object(&j, NULL);
@@ -207,7 +202,7 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     clmlp_json_number(&j, "accuracy", res->accuracy);
     clmlp_json_int(&j, "examples", res->test_count);
     clmlp_json_number(&j, "seconds", res->eval_seconds);
-    clmlp_json_number(&j, "images_per_second", res->eval_seconds > 0 ? res->test_count / res->eval_seconds : 0);
+    clmlp_json_number(&j, "images_per_second", res->eval_images_per_second);
     clmlp_json_begin_array(&j, "confusion");
     for (int t = 0; t < res->classes && res->confusion; t++) {
         clmlp_json_begin_array(&j, NULL);

@@ -192,6 +192,7 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         clmlp_cl_check(clFinish(dev.queue), "clFinish", err) < 0 || clmlp_profiler_flush(&res->profile, err) < 0)
         goto done;
     res->steps_per_epoch = s.steps_per_epoch;
+    res->batch_size = train_plan->graph.batch;
     res->streamed = s.streaming;
     res->dataset_device_bytes = s.dataset_device_bytes;
     res->run_buffer_bytes = s.run_buffer_bytes;
@@ -238,6 +239,7 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         phase_end_with(res, CLMLP_PHASE_EVAL, clmlp_session_device_bytes(&s), err) < 0)
         goto done;
     res->eval_seconds = res->phase_seconds[CLMLP_PHASE_EVAL];
+    clmlp_run_result_rates(res);
     clmlp_run_phase_begin(res, CLMLP_PHASE_PROBE);
     probe_device(cfg, &dev, &s, res);
     if (clmlp_run_phase_end(res, CLMLP_PHASE_PROBE, err) < 0)
@@ -251,6 +253,25 @@ done:
     clmlp_dataset_free(&train);
     clmlp_dataset_free(&test);
     return rc;
+}
+
+void clmlp_run_result_rates(clmlp_run_result *res)
+{
+    double steps = (double)res->steps_per_epoch * res->epochs_done;
+    res->train_images = steps * res->batch_size;
+    res->train_images_per_second = res->train_seconds > 0 ? res->train_images / res->train_seconds : 0;
+    res->eval_images_per_second = res->eval_seconds > 0 ? (double)res->test_count / res->eval_seconds : 0;
+    res->train_seconds_per_epoch = res->epochs_done ? res->train_seconds / res->epochs_done : 0;
+    res->seconds_per_step = steps > 0 ? res->train_seconds / steps : 0;
+}
+
+size_t clmlp_run_host_peak(const clmlp_run_result *res)
+{
+    size_t peak = 0;
+    for (int p = 0; p < CLMLP_PHASE_COUNT; p++)
+        if (res->phase_memory[p].peak_end > peak)
+            peak = res->phase_memory[p].peak_end;
+    return peak;
 }
 
 void clmlp_run_result_free(clmlp_run_result *res)
