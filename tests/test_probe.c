@@ -311,9 +311,14 @@ static void devices_probe_caches_and_measures_a_damaged_record_again(void)
     for (int i = 1; i < p.n_levels; i++)
         CHECK(p.levels[i].bytes > p.levels[i - 1].bytes);
     free(text);
-    /* the second call reads the cache */
+    /* the second call reads the cache, unless the first was taken under load */
+    bool loaded = clmlp_probe_needs_measuring(&p, (int64_t)time(NULL), why, sizeof why);
     CHECK_INT(test_run_clmlp("devices --probe --json", out, sizeof out), 0);
-    CHECK_CONTAINS(out, "\"from_cache\": true");
+    if (loaded)
+        CHECK_CONTAINS(out, "clmlp: measuring the device's peaks again: the cached record is not usable (it was "
+                            "taken under load");
+    else
+        CHECK_CONTAINS(out, "\"from_cache\": true");
     CHECK_CONTAINS(out, "\"bandwidth\": [");
     CHECK_CONTAINS(out, "\"working_set_bytes\": 65536");
     /* a damaged cache is a warning, and measured again */
