@@ -386,14 +386,14 @@ static void a_run_above_its_roof_marks_the_probe(void)
     CHECK_CONTAINS(p.invalid, "of its roof in a run");
     free(text);
 
-    /* The next run measures the device again: a record without the mark, above the low one. */
+    /* The next run measures the device again: a new record, above the low one. */
     snprintf(args, sizeof args, "train configs/tiny-mnist.yaml --set training.epochs=1 --out '%s/again'",
              test_tmpdir());
     CHECK_INT(test_run_clmlp(args, out, sizeof out), 0);
     CHECK_CONTAINS(out, "clmlp: measuring the device's peaks again: the cached record is not usable (");
     text = test_read_file(path, &len);
     CHECK_INT(text ? clmlp_probe_parse(text, len, &p, why, sizeof why) : -1, 0);
-    CHECK_STR(p.invalid, "");
+    CHECK(p.measured_at > low.measured_at); /* measured anew (a loaded machine may mark it again) */
     CHECK(p.copy_gbps > 1);
     free(text);
 }
