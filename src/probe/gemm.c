@@ -16,24 +16,46 @@ static int enqueue_gemm(clmlp_device *dev, void *ctx, cl_event *ev, clmlp_err *e
     return clmlp_gemm_generated_enqueue(dev, ctx, ev, err);
 }
 
-/* GFLOP/s of each timed repetition of one tile. */
+/* The square GEMM's time budget: the size is halved until one run takes
+ * at most SQUARE_RUN_S, and tiles are tried while the budget lasts (at
+ * least one per form), so a slow device is probed in seconds too. */
+static const double SQUARE_RUN_S = 0.05;
+enum { SQUARE_MIN = 128 };
+
+/* GFLOP/s of each of `reps` timed repetitions of one tile. */
 static int time_tile(clmlp_device *dev, const clmlp_gemm_shape *shape, const clmlp_gemm_tunables *t, cl_mem a,
-                     cl_mem b, cl_mem c, double *gflops, clmlp_err *err)
+                     cl_mem b, cl_mem c, double *gflops, int reps, clmlp_err *err)
 {
     clmlp_gemm_kernel gk = {0};
     double secs[PROBE_REPEATS];
     int rc = clmlp_gemm_generated_prepare(dev, shape, t, &gk, err) == 0 &&
                      clmlp_gemm_generated_bind(&gk, a, b, c, NULL, err) == 0 &&
-                     probe_time_events(dev, enqueue_gemm, &gk, secs, PROBE_REPEATS, err) == 0
+                     probe_time_events(dev, enqueue_gemm, &gk, secs, reps, err) == 0
                  ? 0
                  : -1;
     clmlp_gemm_generated_release(&gk);
-    for (int r = 0; r < PROBE_REPEATS && rc == 0; r++)
+    for (int r = 0; r < reps && rc == 0; r++)
         gflops[r] = secs[r] > 0 ? clmlp_gemm_flops(shape) / secs[r] * 1e-9 : 0;
     return rc;
 }
 
-int probe_gemm_square(clmlp_device *dev, int tiles, clmlp_probe *p, clmlp_err *err)
+/* The largest size up to n whose one run with the default tile fits SQUARE_RUN_S. */
+static int fit_size(clmlp_device *dev, int n, cl_mem a, cl_mem b, cl_mem c, int *out, clmlp_err *err)
+{
+    for (;; n /= 2) {
+        clmlp_gemm_shape shape = {.m = n, .n = n, .k = n};
+        double g = 0;
+        if (time_tile(dev, &shape, NULL, a, b, c, &g, 1, err) < 0)
+            return -1;
+        double secs = g > 0 ? clmlp_gemm_flops(&shape) * 1e-9 / g : 0;
+        if (secs <= SQUARE_RUN_S || n / 2 < SQUARE_MIN) {
+            *out = n;
+            return 0;
+        }
+    }
+}
+
+int probe_gemm_square(clmlp_device *dev, int tiles, double budget_s, clmlp_probe *p, clmlp_err *err)
 {
     int n = is_cpu(dev) ? 1024 : 4096;
     size_t bytes = (size_t)n * n * sizeof(float);
@@ -43,10 +65,11 @@ int probe_gemm_square(clmlp_device *dev, int tiles, clmlp_probe *p, clmlp_err *e
         bool ta, tb;
         const char *name;
     } forms[] = {{false, false, "NN"}, {true, false, "TN"}, {false, true, "NT"}};
-    int rc = c ? 0 : -1;
+    int rc = c ? fit_size(dev, n, a, b, c, &n, err) : -1;
     p->gemm_size = n;
     p->gemm_tiles = 0;
     memset(&p->gemm_square, 0, sizeof p->gemm_square);
+    double start = clmlp_now();
     for (size_t f = 0; f < CLMLP_ARRAY_LEN(forms) && rc == 0; f++) {
         clmlp_gemm_shape shape = {.m = n, .n = n, .k = n, .trans_a = forms[f].ta, .trans_b = forms[f].tb};
         clmlp_gemm_choice cands[CLMLP_TUNE_MAX_CANDIDATES];
@@ -54,12 +77,13 @@ int probe_gemm_square(clmlp_device *dev, int tiles, clmlp_probe *p, clmlp_err *e
                                           CLMLP_TUNE_MAX_CANDIDATES);
         if (count > tiles)
             count = tiles;
-        if (count > p->gemm_tiles)
-            p->gemm_tiles = count;
-        for (int i = 0; i < count && rc == 0; i++) {
+        /* this form's share of what is left of the budget */
+        double until = clmlp_now() + (budget_s - (clmlp_now() - start)) / (double)(CLMLP_ARRAY_LEN(forms) - f);
+        int tried = 0;
+        for (int i = 0; i < count && rc == 0 && (i == 0 || clmlp_now() < until); i++, tried++) {
             double g[PROBE_REPEATS];
             clmlp_spread s;
-            rc = time_tile(dev, &shape, &cands[i].tunables, a, b, c, g, err);
+            rc = time_tile(dev, &shape, &cands[i].tunables, a, b, c, g, PROBE_REPEATS, err);
             clmlp_spread_of(g, PROBE_REPEATS, true, &s);
             if (rc == 0 && s.best > p->gemm_square.best) {
                 char desc[80];
@@ -68,6 +92,8 @@ int probe_gemm_square(clmlp_device *dev, int tiles, clmlp_probe *p, clmlp_err *e
                 snprintf(p->gemm_square_tile, sizeof p->gemm_square_tile, "%s %s", forms[f].name, desc);
             }
         }
+        if (tried > p->gemm_tiles)
+            p->gemm_tiles = tried;
     }
     cl_mem mems[] = {a, b, c};
     for (size_t i = 0; i < CLMLP_ARRAY_LEN(mems); i++)

@@ -1,4 +1,5 @@
 /* The bandwidth roofs, one per working-set size, and the launch cost. */
+#include <math.h>
 #include <string.h>
 
 #include "cl_sources.h"
@@ -13,6 +14,8 @@ static const double gpu_ladder[] = {64 << 10, 1 << 20, 8 << 20, 32 << 20, 512 <<
 /* Every launch of the stream kernel moves at least this much, so that
  * launch overhead stays a small part of its time. */
 static const double BYTES_PER_LAUNCH = 96.0 * (1 << 20);
+/* ... and takes at most about this long, on a slow device. */
+static const double LAUNCH_S = 0.05;
 
 static bool is_cpu(const clmlp_device *dev) { return (dev->desc.type & CL_DEVICE_TYPE_CPU) != 0; }
 
@@ -80,9 +83,7 @@ static int time_level(clmlp_device *dev, cl_kernel k, cl_mem x, cl_mem y, double
         groups /= 2;
     cl_int per_group = (cl_int)(vecs / groups);
     double moved_per_pass = 3.0 * 64.0 * (double)per_group * (double)groups;
-    cl_int repeats = (cl_int)(BYTES_PER_LAUNCH / moved_per_pass + 0.999);
-    if (repeats < 1)
-        repeats = 1;
+    cl_int repeats = 1;
     float a = 0.5f;
     stream_launch s = {k, groups * local, local};
     double secs[PROBE_REPEATS];
@@ -91,6 +92,11 @@ static int time_level(clmlp_device *dev, cl_kernel k, cl_mem x, cl_mem y, double
         clmlp_cl_check(clSetKernelArg(k, 2, sizeof per_group, &per_group), "clSetKernelArg(probe_stream)", err) < 0 ||
         clmlp_cl_check(clSetKernelArg(k, 3, sizeof repeats, &repeats), "clSetKernelArg(probe_stream)", err) < 0 ||
         clmlp_cl_check(clSetKernelArg(k, 4, sizeof a, &a), "clSetKernelArg(probe_stream)", err) < 0 ||
+        probe_time_events(dev, enqueue_stream, &s, secs, 1, err) < 0) /* one pass: how fast is this device? */
+        return -1;
+    double passes = fmin(BYTES_PER_LAUNCH / moved_per_pass, secs[0] > 0 ? LAUNCH_S / secs[0] : 1);
+    repeats = passes > 1 ? (cl_int)passes : 1;
+    if (clmlp_cl_check(clSetKernelArg(k, 3, sizeof repeats, &repeats), "clSetKernelArg(probe_stream)", err) < 0 ||
         probe_time_events(dev, enqueue_stream, &s, secs, PROBE_REPEATS, err) < 0)
         return -1;
     double g[PROBE_REPEATS];

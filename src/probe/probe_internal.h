@@ -15,8 +15,9 @@ cl_mem probe_new_buffer(clmlp_device *dev, size_t bytes, const char *what, clmlp
 typedef int (*probe_enqueue_fn)(clmlp_device *dev, void *ctx, cl_event *ev, clmlp_err *err);
 int probe_time_events(clmlp_device *dev, probe_enqueue_fn fn, void *ctx, double *seconds, int n, clmlp_err *err);
 
-/* GFLOP/s of the best of `tiles` tiles per form (NN, TN, NT) at the square size. */
-int probe_gemm_square(clmlp_device *dev, int tiles, clmlp_probe *p, clmlp_err *err);
+/* GFLOP/s of the best of up to `tiles` tiles per form (NN, TN, NT) at the
+ * square size, tried while budget_s seconds last (at least one per form). */
+int probe_gemm_square(clmlp_device *dev, int tiles, double budget_s, clmlp_probe *p, clmlp_err *err);
 /* The bandwidth ladder, and the launch cost. */
 int probe_bandwidth(clmlp_device *dev, clmlp_probe *p, clmlp_err *err);
 int probe_launch(clmlp_device *dev, clmlp_probe *p, clmlp_err *err);
