@@ -93,6 +93,18 @@ const char *fmt_factor(double f, char *buf, size_t cap)
     return buf;
 }
 
+const char *fmt_factor_spread(const clmlp_spread *s, char *buf, size_t cap)
+{
+    char m[48], lo[48], hi[48];
+    fmt_factor(s->median, m, sizeof m);
+    if (s->n < 2)
+        snprintf(buf, cap, "%s", m);
+    else
+        snprintf(buf, cap, "%s (%.*s–%s)", m, (int)strcspn(fmt_factor(s->min, lo, sizeof lo), "×"), lo,
+                 fmt_factor(s->max, hi, sizeof hi));
+    return buf;
+}
+
 const char *fmt_usd(double usd, char *buf, size_t cap)
 {
     char n[48];

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "clmlp/probe.h"
+
 /* Seconds as "850 ns", "20.1 µs", "1.23 ms", "4.56 s", "12.0 min". */
 const char *fmt_seconds(double s, char *buf, size_t cap);
 /* Hours as "3.49 h", "6 700 h (279 days)", "1.2e6 h (137 years)". */
@@ -15,6 +17,8 @@ const char *fmt_bytes(double b, char *buf, size_t cap);
 const char *fmt_count(double n, char *buf, size_t cap);
 /* A factor: "0.59×", "1.59×", "14.5×", "10 752×", "1.3e+06×"; whole numbers as such ("14×", "768×"). */
 const char *fmt_factor(double f, char *buf, size_t cap);
+/* A spread of ratios: "1.55× (1.50–1.60×)"; a single value "1.55×". */
+const char *fmt_factor_spread(const clmlp_spread *s, char *buf, size_t cap);
 /* Dollars: "$0.12", "$12.29", "$777", "$1 234 567". */
 const char *fmt_usd(double usd, char *buf, size_t cap);
 
