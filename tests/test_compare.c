@@ -649,8 +649,8 @@ static void short_rounds_are_flagged(void)
     char *md = written(clmlp_compare_write_md, &c), *json = written(clmlp_compare_write_json, &c);
     CHECK_CONTAINS(md, "| 0.025 (0.020–0.030) **(short)** |");
     CHECK_CONTAINS(md, "**(short)**: the median training time per round is 50 ms for #0 `name=pthread-sapphirerapids");
-    CHECK_CONTAINS(md, "Raise `training.epochs` or use a bigger `data.train.limit`");
-    CHECK_CONTAINS(md, "**Short rounds**: `name=pthread-sapphirerapids");
+    CHECK_CONTAINS(md, "Raise `training.epochs` or use a bigger\n`data.train.limit`");
+    CHECK_CONTAINS(md, "**Short rounds**: 50 ms for #0 `name=pthread-sapphirerapids");
     CHECK_INT(count_of(md, "**(short)**"), 2); /* the flagged row and the note */
     CHECK_INT(count_of(json, "\"short_rounds\": true"), 1);
     CHECK_CONTAINS(json, "\"min_round_seconds\": 1,");

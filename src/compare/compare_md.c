@@ -84,21 +84,13 @@ static const char *speedup_cell(const clmlp_compare *c, int i, char *buf, size_t
 
 static void write_short_rounds(FILE *out, const clmlp_compare *c)
 {
-    bool any = false;
-    for (int i = 0; i < c->n_runs; i++) {
-        const clmlp_compare_run *r = &c->runs[i];
-        if (!r->short_rounds)
-            continue;
-        char t[48];
-        fprintf(out, "%s %s for #%d `%s`", any ? "," : "\n**(short)**: the median training time per round is",
-                fmt_seconds(r->round_s.median, t, sizeof t), i, r->spec);
-        any = true;
-    }
-    if (any)
-        fprintf(out, ", below `compare.min_round_seconds` (%g s). So short a run is timed mostly by\n"
-                     "the clock, thread wake-ups and launch jitter, and its times and ratios say little about the device.\n"
-                     "Raise `training.epochs` or use a bigger `data.train.limit` until a round trains for %g s or more.\n",
-                c->cfg.compare.min_round_seconds, c->cfg.compare.min_round_seconds);
+    char list[CLMLP_COMPARE_MAX_DEVICES * (CLMLP_NAME_MAX + 64)];
+    if (fmt_short_rounds(c, list, sizeof list))
+        fprintf(out, "\n**(short)**: the median training time per round is %s, below `compare.min_round_seconds`\n"
+                     "(%g s). So short a run is timed mostly by the clock, thread wake-ups and launch jitter, and its\n"
+                     "times and ratios say little about the device. Raise `training.epochs` or use a bigger\n"
+                     "`data.train.limit` until a round trains for %g s or more.\n",
+                list, c->cfg.compare.min_round_seconds, c->cfg.compare.min_round_seconds);
 }
 
 /* Twins in a noise check: their paired ratio is the machine's noise. */

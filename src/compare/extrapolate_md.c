@@ -103,16 +103,12 @@ static void write_table(FILE *out, const clmlp_compare *c)
  * more, carries that round's noise into every hour of the table. */
 static void write_short_note(FILE *out, const clmlp_compare *c)
 {
-    for (int i = 0; i < c->n_runs; i++) {
-        const clmlp_compare_run *r = &c->runs[i];
-        if (!r->short_rounds)
-            continue;
-        char t[48];
-        fprintf(out, "**Short rounds**: `%s` trained for %s per round (median), below `compare.min_round_seconds`\n"
-                     "(%g s): its µs/image, and every hour above built on it, carry that run's timing noise. Measure\n"
-                     "again with more `training.epochs` or a bigger `data.train.limit`.\n\n",
-                r->spec, fmt_seconds(r->round_s.median, t, sizeof t), c->cfg.compare.min_round_seconds);
-    }
+    char list[CLMLP_COMPARE_MAX_DEVICES * (CLMLP_NAME_MAX + 64)];
+    if (fmt_short_rounds(c, list, sizeof list))
+        fprintf(out, "**Short rounds**: %s per round (median), below `compare.min_round_seconds` (%g s): their\n"
+                     "µs/image, and every hour above built on it, carry those runs' timing noise. Measure again with\n"
+                     "more `training.epochs` or a bigger `data.train.limit`.\n\n",
+                list, c->cfg.compare.min_round_seconds);
 }
 
 static double smallest_memory(const clmlp_compare *c)
