@@ -369,6 +369,15 @@ static const char *bound_cell(const clmlp_roofline *r, char *buf, size_t cap)
     return buf;
 }
 
+/* GB/s as read in a table: "54.2", "1 030". */
+static const char *fmt_rate(double gbps, char *buf, size_t cap)
+{
+    if (gbps >= 100)
+        return fmt_count(round(gbps), buf, cap);
+    snprintf(buf, cap, "%.3g", gbps);
+    return buf;
+}
+
 /* A present device's measured model, beside the datasheet rows. */
 static void write_measured_model(FILE *out, const clmlp_compare *c, int i)
 {
@@ -378,14 +387,14 @@ static void write_measured_model(FILE *out, const clmlp_compare *c, int i)
     for (int k = 1; k < p->n_levels; k++)
         if (p->levels[k].gbps.best > p->levels[top].gbps.best)
             top = k;
-    char peak[48], level[48], usd[48], step[48], bound[96];
+    char peak[48], dram[48], fast[48], level[48], usd[48], step[48], bound[96];
     double price = clmlp_compare_usd_per_hour(c, i);
     fprintf(out, "| probe:%d: %s (`%s`, %u CU%s), measured by the probe on this machine%s | %s | %s / – / – | "
-                 "%.3g DRAM, %.3g at %s | %.3g | %.2g | %s | %s | %s |\n",
+                 "%s DRAM, %s at %s | %.3g | %.2g | %s | %s | %s |\n",
             i, r->run.device.name, r->spec, r->run.device.compute_units, r->run.device.compute_units == 1 ? "" : "s",
-            p->from_cache ? " (cached)" : "",
-            clmlp_device_class_name(r->cls), fmt_count(round(p->gemm_gflops), peak, sizeof peak), p->copy_gbps,
-            p->n_levels ? p->levels[top].gbps.best : p->copy_gbps,
+            p->from_cache ? " (cached)" : "", clmlp_device_class_name(r->cls),
+            fmt_count(round(p->gemm_gflops), peak, sizeof peak), fmt_rate(p->copy_gbps, dram, sizeof dram),
+            fmt_rate(p->n_levels ? p->levels[top].gbps.best : p->copy_gbps, fast, sizeof fast),
             p->n_levels ? fmt_bytes(p->levels[top].bytes, level, sizeof level) : "any size",
             (double)r->run.device.global_mem / (1024.0 * 1024 * 1024), p->launch_us,
             price > 0 ? fmt_usd(price, usd, sizeof usd) : "unknown", fmt_seconds(r->probe_step.seconds, step, sizeof step),
