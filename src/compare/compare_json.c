@@ -224,7 +224,8 @@ static void write_measured_model(clmlp_json *j, const clmlp_compare *c, int i)
     }
     clmlp_json_end_array(j);
     clmlp_json_bool(j, "from_cache", r->run.probe.from_cache);
-    double batch = r->train_plan ? r->train_plan->graph.batch : 0, eval_batch = r->eval_plan ? r->eval_plan->graph.batch : 0;
+    double batch = r->train_plan ? r->train_plan->graph.batch : 0;
+    double eval_batch = r->eval_plan ? r->eval_plan->graph.batch : 0;
     clmlp_model_prediction p = {.ok = true, .step = r->probe_step, .eval_batch = r->probe_eval_batch,
                                 .train_s_per_image = batch > 0 ? r->probe_step.seconds / batch : 0,
                                 .eval_s_per_image = eval_batch > 0 ? r->probe_eval_batch.seconds / eval_batch : 0};

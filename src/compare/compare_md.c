@@ -397,8 +397,8 @@ static void write_measured_model(FILE *out, const clmlp_compare *c, int i)
             fmt_rate(p->n_levels ? p->levels[top].gbps.best : p->copy_gbps, fast, sizeof fast),
             p->n_levels ? fmt_bytes(p->levels[top].bytes, level, sizeof level) : "any size",
             (double)r->run.device.global_mem / (1024.0 * 1024 * 1024), p->launch_us,
-            price > 0 ? fmt_usd(price, usd, sizeof usd) : "unknown", fmt_seconds(r->probe_step.seconds, step, sizeof step),
-            bound_cell(&r->probe_step, bound, sizeof bound));
+            price > 0 ? fmt_usd(price, usd, sizeof usd) : "unknown",
+            fmt_seconds(r->probe_step.seconds, step, sizeof step), bound_cell(&r->probe_step, bound, sizeof bound));
 }
 
 static void write_datasheet_model(FILE *out, const clmlp_compare *c, int m)

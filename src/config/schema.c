@@ -131,7 +131,7 @@ const cfg_key cfg_schema[] = {
     {.path = "compare.noise_check", .type = CFG_BOOL, F(compare.noise_check), .def = "false",
      .doc = "allow the same device twice: its spread is run-to-run noise, no speedup is claimed"},
     {.path = "compare.min_round_seconds", .type = CFG_FLOAT, F(compare.min_round_seconds), AT_LEAST(0),
-     .def = "1.0", .doc = "a device whose median training time per round is below this is flagged as too short to time"},
+     .def = "1.0", .doc = "a device whose median training seconds per round are below this is flagged: too short"},
 
     {.path = "extrapolate.train_images", .type = CFG_FLOAT, F(extrapolate.train_images), AT_LEAST(0),
      .def = "60e9", .doc = "N_train: training images to extrapolate to"},
