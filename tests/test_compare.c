@@ -84,10 +84,12 @@ static void builtin_models_load_and_a_folder_overrides(void)
     clmlp_err err = {0};
     CHECK_INT(clmlp_devmodels_load(NULL, &models, &n, &err), 0);
     CHECK_STR(err.msg, "");
-    static const char *const ids[] = {"local_cpu", "v100", "h100", "tpu_v2", "tpu_v3"};
+    /* Only devices that may be absent: a present one is modeled from its probe. */
+    static const char *const ids[] = {"v100", "h100", "tpu_v2", "tpu_v3"};
     CHECK_INT(n, CLMLP_ARRAY_LEN(ids));
     for (int i = 0; i < n && i < (int)CLMLP_ARRAY_LEN(ids); i++) {
         CHECK_STR(models[i].id, ids[i]);
+        CHECK(models[i].kind != CLMLP_CLASS_CPU);
         CHECK(models[i].peak_gflops[CLMLP_PREC_FP32] > 0);
         CHECK(models[i].usd_per_hour > 0);
         CHECK_CONTAINS(models[i].origin, "(built in)");
@@ -101,8 +103,8 @@ static void builtin_models_load_and_a_folder_overrides(void)
     test_write_file("notes.txt", "not a model", 11);
     CHECK_INT(clmlp_devmodels_load(test_tmpdir(), &models, &n, &err), 0);
     CHECK_INT(n, CLMLP_ARRAY_LEN(ids) + 1);
-    CHECK_STR(models[1].id, "v100");
-    CHECK_STR(models[1].name, "Test GPU");
+    CHECK_STR(models[0].id, "v100");
+    CHECK_STR(models[0].name, "Test GPU");
     CHECK_STR(models[n - 1].id, "x");
     free(models);
 
@@ -117,6 +119,13 @@ static void builtin_models_load_and_a_folder_overrides(void)
     CHECK_STR(err.msg, "compare.models: cannot open folder '/nonexistent/models'");
 }
 
+/* CPUs PoCL may run on: the suite holds on any of them. */
+static const char *const fake_cpus[] = {
+    "pthread-sapphirerapids-Intel(R) Xeon(R) Platinum 8488C",
+    "pthread-znver5-AMD EPYC 9B45",
+    "pthread-generic-Unknown CPU",
+};
+
 static void models_match_present_devices_by_name_and_class(void)
 {
     clmlp_devmodel *models = NULL;
@@ -124,10 +133,12 @@ static void models_match_present_devices_by_name_and_class(void)
     clmlp_err err = {0};
     CHECK_INT(clmlp_devmodels_load(NULL, &models, &n, &err), 0);
     clmlp_device_desc d = {0};
-    snprintf(d.name, sizeof d.name, "pthread-skylake-avx512-AMD EPYC 9B45");
     d.type = CL_DEVICE_TYPE_CPU;
-    int m = clmlp_devmodel_find(models, n, &d);
-    CHECK(m >= 0 && strcmp(models[m].id, "local_cpu") == 0);
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(fake_cpus); i++) { /* no built-in model is a CPU that may be here */
+        snprintf(d.name, sizeof d.name, "%s", fake_cpus[i]);
+        CHECK_INT(clmlp_devmodel_find(models, n, &d), -1);
+    }
+    int m;
     snprintf(d.name, sizeof d.name, "Tesla V100-SXM2-16GB");
     d.type = CL_DEVICE_TYPE_GPU;
     m = clmlp_devmodel_find(models, n, &d);
@@ -324,6 +335,393 @@ static void analysis_of_hand_made_runs(void)
     clmlp_compare_free(&c);
 }
 
+/* The hand-written CPU model is an example to add, never built in, and
+ * says nothing about "this VM". */
+static void example_cpu_model_is_not_built_in(void)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/configs/devices/examples", test_source_root());
+    clmlp_devmodel *models = NULL;
+    int n = 0;
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_devmodels_load(dir, &models, &n, &err), 0);
+    CHECK_STR(err.msg, "");
+    int cpus = 0;
+    for (int i = 0; i < n; i++) {
+        if (models[i].kind != CLMLP_CLASS_CPU)
+            continue;
+        cpus++;
+        CHECK(strstr(models[i].origin, "(built in)") == NULL);
+        CHECK(strstr(models[i].name, "this VM") == NULL);
+        CHECK(models[i].match[0] != '\0');
+    }
+    CHECK(cpus >= 1);
+    /* Its match names AMD EPYC hosts only. */
+    clmlp_device_desc d = {.type = CL_DEVICE_TYPE_CPU};
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(fake_cpus); i++) {
+        snprintf(d.name, sizeof d.name, "%s", fake_cpus[i]);
+        int m = clmlp_devmodel_find(models, n, &d);
+        CHECK(strstr(fake_cpus[i], "AMD EPYC") ? m >= 0 : m == -1);
+    }
+    free(models);
+}
+
+/* ---- rounds, spreads and measured models, on hand-made runs ---- */
+
+static void spread_and_median_round_arithmetic(void)
+{
+    clmlp_spread s;
+    const double odd[] = {3.0, 1.0, 2.0}, even[] = {4.0, 1.0, 3.0, 2.0};
+    clmlp_compare_spread(odd, 3, &s);
+    CHECK_NEAR(s.median, 2.0, 0);
+    CHECK_NEAR(s.min, 1.0, 0);
+    CHECK_NEAR(s.max, 3.0, 0);
+    CHECK_INT(s.n, 3);
+    CHECK_NEAR(odd[0], 3.0, 0); /* the rounds keep their order */
+    clmlp_compare_spread(even, 4, &s);
+    CHECK_NEAR(s.median, 2.5, 0);
+    /* The median round: the median itself for an odd count, the lower middle for an even one. */
+    CHECK_INT(clmlp_compare_median_round(odd, 3), 2);
+    CHECK_INT(clmlp_compare_median_round(even, 4), 3);
+    const double ties[] = {5.0, 5.0, 5.0};
+    CHECK_INT(clmlp_compare_median_round(ties, 3), 1);
+    /* After 2 of 5 rounds (3.0, 1.0), both can still be the median (rank 2 of 5). */
+    CHECK(clmlp_compare_may_be_median(odd, 2, 5, 0) && clmlp_compare_may_be_median(odd, 2, 5, 1));
+    /* After 3 of 3 only the median can. */
+    CHECK(!clmlp_compare_may_be_median(odd, 3, 3, 0) && !clmlp_compare_may_be_median(odd, 3, 3, 1));
+    CHECK(clmlp_compare_may_be_median(odd, 3, 3, 2));
+    /* 4.0 is the slowest of {4, 1, 3} with one round to go: rank 2 > 1, never the median of 4. */
+    CHECK(!clmlp_compare_may_be_median(even, 3, 4, 0));
+    /* Paired ratios, and whether they tell the devices apart. */
+    const double base[] = {1.0, 3.0, 2.0}, dev[] = {0.9, 1.0, 2.5};
+    clmlp_compare_ratios(base, dev, 3, &s);
+    CHECK_NEAR(s.median, 1.0 / 0.9, 1e-12);
+    CHECK_NEAR(s.min, 0.8, 1e-12);
+    CHECK_NEAR(s.max, 3.0, 1e-12);
+    CHECK(!clmlp_compare_distinguishable(&s)); /* 0.8..3: includes 1.0 */
+    const double faster[] = {0.4, 1.4, 0.9};
+    clmlp_compare_ratios(base, faster, 3, &s);
+    CHECK(clmlp_compare_distinguishable(&s));
+    clmlp_compare_ratios(base, faster, 1, &s); /* one round: no range, no claim */
+    CHECK(!clmlp_compare_distinguishable(&s));
+}
+
+/* Plans of a small MLP (784-64-10, batch 100), compiled once, no device. */
+static const clmlp_plan *small_plans(void)
+{
+    static clmlp_plan plans[2];
+    static bool done;
+    if (!done) {
+        clmlp_config cfg;
+        clmlp_config_defaults(&cfg);
+        cfg.model.n_hidden = 1;
+        cfg.model.hidden[0] = 64;
+        clmlp_err err = {0};
+        CHECK_INT(clmlp_compile_config(&cfg, 784, 0, &plans[0], &plans[1], &err), 0);
+        done = true;
+    }
+    return plans;
+}
+
+/* A comparison of n hand-made runs, with the built-in models and those of
+ * models_dir (NULL = none). */
+static void fake_compare(clmlp_compare *c, int n, int rounds, const char *models_dir)
+{
+    memset(c, 0, sizeof *c);
+    clmlp_config_defaults(&c->cfg);
+    c->cfg.model.input = 784;
+    c->n_runs = n;
+    c->n_rounds = rounds;
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_devmodels_load(models_dir, &c->models, &c->n_models, &err), 0);
+}
+
+/* Run i: a device of that name and type, selected as device i, with a
+ * probe of `gflops` GEMM (50 GB/s DRAM, 200 in a 1 MiB cache, 2 µs per
+ * launch), the small plans and the rounds' training seconds. */
+static void fake_device(clmlp_compare *c, int i, const char *name, cl_device_type type, double gflops,
+                        const double *round_s)
+{
+    clmlp_compare_run *r = &c->runs[i];
+    fake_run(r, name, type, round_s[0], 0.9);
+    r->run.device.compute_units = 2;
+    r->selected = true;
+    r->device_index = i;
+    for (int k = 0; k < c->n_rounds; k++)
+        r->round_train_s[k] = round_s[k];
+    clmlp_probe *p = &r->run.probe;
+    r->run.has_probe = gflops > 0;
+    p->gemm_gflops = gflops;
+    p->copy_gbps = 50;
+    p->launch_us = 2;
+    p->n_levels = 2;
+    p->levels[0].bytes = 1 << 20;
+    p->levels[0].gbps.best = 200;
+    p->levels[1].bytes = 128 << 20;
+    p->levels[1].gbps.best = 50;
+    r->train_plan = malloc(sizeof *r->train_plan);
+    r->eval_plan = malloc(sizeof *r->eval_plan);
+    if (r->train_plan && r->eval_plan) {
+        *r->train_plan = small_plans()[0];
+        *r->eval_plan = small_plans()[1];
+    }
+}
+
+/* What a writer puts out, as a malloc'ed string. */
+static char *written(int (*write)(FILE *, const clmlp_compare *), const clmlp_compare *c)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    CHECK_INT(write(f, c), 0);
+    fclose(f);
+    return text;
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay ? strstr(hay, needle) : NULL; p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static void speedups_are_paired_per_round(void)
+{
+    static clmlp_compare c;
+    static const double base[] = {1.0, 3.0, 2.0}, close[] = {0.9, 1.0, 2.5}, fast[] = {0.4, 1.4, 0.9};
+    fake_compare(&c, 3, 3, NULL);
+    fake_device(&c, 0, fake_cpus[0], CL_DEVICE_TYPE_CPU, 300, base);
+    fake_device(&c, 1, fake_cpus[1], CL_DEVICE_TYPE_CPU, 300, close);
+    fake_device(&c, 2, fake_cpus[2], CL_DEVICE_TYPE_CPU, 300, fast);
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_compare_analyze(&c, &err), 0);
+    const clmlp_compare_run *b = &c.runs[0], *m = &c.runs[1], *f = &c.runs[2];
+    /* times per epoch (2 epochs a round): median and range */
+    CHECK_NEAR(b->train_s_per_epoch, 1.0, 1e-12);
+    CHECK_NEAR(b->epoch_s.min, 0.5, 1e-12);
+    CHECK_NEAR(b->epoch_s.max, 1.5, 1e-12);
+    CHECK_NEAR(b->step_s, 2.0 / 20, 1e-12);
+    /* Paired: median of 1/0.9, 3/1, 2/2.5 is 1.11, not the medians' ratio 2/1. */
+    CHECK_NEAR(m->speedup, 1.0 / 0.9, 1e-12);
+    CHECK_NEAR(m->speedup_spread.min, 0.8, 1e-12);
+    CHECK_NEAR(m->speedup_spread.max, 3.0, 1e-12);
+    CHECK(!m->distinguishable);
+    CHECK_NEAR(f->speedup, 2.0 / 0.9, 1e-12);
+    CHECK(f->distinguishable);
+    CHECK(!b->distinguishable);
+    /* cpu -> cpu: the slower (by median) over the faster, per round */
+    CHECK(c.chain[0].from == CLMLP_CLASS_CPU && c.chain[0].to == CLMLP_CLASS_CPU);
+    CHECK(c.chain[0].from_run == 0 && c.chain[0].to_run == 2);
+    CHECK_NEAR(c.chain[0].measured_factor, 2.0 / 0.9, 1e-12);
+    CHECK_NEAR(c.chain[0].measured_spread.min, 3.0 / 1.4, 1e-12);
+    CHECK_NEAR(c.chain[0].measured_spread.max, 2.5, 1e-12);
+    CHECK(c.chain[0].distinguishable);
+    char *md = written(clmlp_compare_write_md, &c), *json = written(clmlp_compare_write_json, &c);
+    CHECK_CONTAINS(md, "| 1.11× (0.80–3×): no measurable difference |");
+    CHECK_CONTAINS(md, "| **2.22× (2.14–2.50×)** |");
+    CHECK_CONTAINS(md, "| 1.000 (0.500–1.500) |");
+    CHECK_CONTAINS(md, "| cpu → cpu | — | **2.22× (2.14–2.50×)** (name=");
+    CHECK_CONTAINS(json, "\"speedup\": 1.11111111111,\n");
+    CHECK_CONTAINS(json, "\"speedup_min\": 0.8,\n");
+    CHECK_CONTAINS(json, "\"speedup_max\": 3,\n");
+    CHECK_INT(count_of(json, "\"distinguishable\": true"), 2); /* device 2 and the cpu -> cpu link */
+    CHECK_CONTAINS(json, "\"rounds\": 3,\n");
+    /* round 1 runs the devices in reverse: device 0 last */
+    CHECK_CONTAINS(json, "\"round\": 1,\n          \"position\": 2,\n          \"train_seconds\": 3,\n");
+    free(md);
+    free(json);
+    clmlp_compare_free(&c);
+}
+
+/* Whatever the CPU, the chain's modeled CPU end is the run's measured model. */
+static void chain_starts_from_the_measured_cpu(void)
+{
+    static const double rounds[] = {2.0, 2.2, 1.8};
+    for (size_t k = 0; k < CLMLP_ARRAY_LEN(fake_cpus); k++) {
+        static clmlp_compare c;
+        fake_compare(&c, 1, 3, NULL);
+        fake_device(&c, 0, fake_cpus[k], CL_DEVICE_TYPE_CPU, 100.0 * (double)(k + 1), rounds);
+        clmlp_err err = {0};
+        CHECK_INT(clmlp_compare_analyze(&c, &err), 0);
+        const clmlp_compare_run *r = &c.runs[0];
+        CHECK_INT(r->model, -1); /* no built-in model describes it */
+        CHECK(r->probed && r->probe_step.seconds > 0);
+        CHECK_INT(r->probe_roof.n_levels, 2);
+        CHECK_INT(c.n_chain, 3); /* one CPU: no cpu -> cpu */
+        const clmlp_chain_link *l = &c.chain[0];
+        CHECK(l->from == CLMLP_CLASS_CPU && l->to == CLMLP_CLASS_GPU && !l->measured);
+        CHECK_INT(l->n_modeled, 2); /* -> v100, -> h100 */
+        for (int m = 0; m < l->n_modeled; m++) {
+            CHECK_INT(l->modeled[m].from.run, 0);
+            CHECK_INT(l->modeled[m].from.model, -1);
+            int to = l->modeled[m].to.model;
+            CHECK(to >= 0 && c.models[to].kind == CLMLP_CLASS_GPU);
+            CHECK_NEAR(l->modeled[m].factor, r->probe_step.seconds / c.predictions[to].step.seconds, 1e-12);
+        }
+        CHECK_INT(c.chain[2].modeled[0].from.run, 0); /* cpu -> accelerator */
+        char *md = written(clmlp_compare_write_md, &c), *json = written(clmlp_compare_write_json, &c);
+        CHECK(md && strstr(md, "this VM") == NULL);
+        CHECK_CONTAINS(md, "| cpu → gpu | 14× | not measured here (no gpu device ran) | `name=");
+        CHECK_CONTAINS(md, "(probe) → v100: ");
+        char row[300];
+        snprintf(row, sizeof row, "| probe:0: %s (`name=%s`, 2 CUs), measured by the probe on this machine | cpu | ",
+                 fake_cpus[k], fake_cpus[k]);
+        CHECK_CONTAINS(md, row);
+        CHECK_CONTAINS(md, "| 50 DRAM, 200 at 1 MiB |");
+        CHECK_CONTAINS(json, "\"id\": \"probe:0\",");
+        CHECK_CONTAINS(json, "\"source\": \"probe\",");
+        CHECK_CONTAINS(json, "\"from_model\": \"probe:0\",");
+        CHECK_CONTAINS(json, "\"from_device\": 0,");
+        free(md);
+        free(json);
+        clmlp_compare_free(&c);
+    }
+}
+
+static void same_device_is_refused_unless_a_noise_check(void)
+{
+    clmlp_device_desc descs[2] = {{.index = 0, .type = CL_DEVICE_TYPE_CPU, .compute_units = 1},
+                                  {.index = 1, .type = CL_DEVICE_TYPE_CPU, .compute_units = 2}};
+    snprintf(descs[0].name, sizeof descs[0].name, "basic-znver5-AMD EPYC 9B45");
+    snprintf(descs[1].name, sizeof descs[1].name, "pthread-znver5-AMD EPYC 9B45");
+    static clmlp_compare c;
+    clmlp_err err = {0};
+    memset(&c, 0, sizeof c);
+    CHECK_INT(clmlp_compare_parse_devices("name=pthread,Pthread", &c, &err), 0);
+    CHECK_INT(clmlp_compare_select(&c, descs, 2, false, &err), -1);
+    CHECK_INT(err.code, CLMLP_EXIT_USAGE);
+    CHECK_STR(err.msg, "compare: 'name=pthread' and 'Pthread' select the same device, pthread-znver5-AMD EPYC 9B45 "
+                       "(platform 0, device 1): a device against itself measures noise, not a speedup; to measure "
+                       "that noise add --set compare.noise_check=true");
+    /* different devices are fine */
+    CHECK_INT(clmlp_compare_parse_devices("name=pthread,name=basic", &c, &err), 0);
+    CHECK_INT(clmlp_compare_select(&c, descs, 2, false, &err), 0);
+    CHECK(c.runs[0].device_index == 1 && c.runs[1].device_index == 0);
+
+    /* As a noise check it runs; nothing is claimed, and there is no cpu -> cpu link. */
+    CHECK_INT(clmlp_compare_parse_devices("name=pthread,Pthread", &c, &err), 0);
+    CHECK_INT(clmlp_compare_select(&c, descs, 2, true, &err), 0);
+    static const double a[] = {2.0, 2.1, 2.2}, b[] = {1.5, 1.6, 1.7}; /* ratios all above 1: still noise */
+    static clmlp_compare run;
+    fake_compare(&run, 2, 3, NULL);
+    fake_device(&run, 0, descs[1].name, CL_DEVICE_TYPE_CPU, 300, a);
+    fake_device(&run, 1, descs[1].name, CL_DEVICE_TYPE_CPU, 300, b);
+    for (int i = 0; i < 2; i++) {
+        snprintf(run.runs[i].spec, sizeof run.runs[i].spec, "%s", c.runs[i].spec);
+        run.runs[i].platform_index = c.runs[i].platform_index;
+        run.runs[i].device_index = c.runs[i].device_index;
+    }
+    CHECK_INT(clmlp_compare_analyze(&run, &err), 0);
+    CHECK(run.noise_check);
+    CHECK_INT(run.runs[1].same_as, 0);
+    CHECK(!run.runs[1].distinguishable);
+    CHECK_INT(run.n_chain, 3);
+    CHECK(run.chain[0].to == CLMLP_CLASS_GPU);
+    char *md = written(clmlp_compare_write_md, &run), *json = written(clmlp_compare_write_json, &run);
+    CHECK_CONTAINS(md, "**This is a noise check**");
+    CHECK_CONTAINS(md, "no speedup is claimed");
+    CHECK_CONTAINS(md, "| noise: 1.31× (1.29–1.33×), the baseline's own device |");
+    CHECK(md && strstr(md, "| cpu → cpu |") == NULL);
+    CHECK(md && strstr(md, "**1.31") == NULL);
+    CHECK_CONTAINS(json, "\"noise_check\": true,");
+    CHECK_CONTAINS(json, "\"same_device_as\": 0,");
+    CHECK_INT(count_of(json, "\"distinguishable\": true"), 0);
+    free(md);
+    free(json);
+    clmlp_compare_free(&run);
+}
+
+static void short_rounds_are_flagged(void)
+{
+    static clmlp_compare c;
+    static const double quick[] = {0.05, 0.06, 0.04}, slow[] = {2.0, 2.1, 1.9};
+    fake_compare(&c, 2, 3, NULL);
+    fake_device(&c, 0, fake_cpus[0], CL_DEVICE_TYPE_CPU, 300, quick);
+    fake_device(&c, 1, fake_cpus[1], CL_DEVICE_TYPE_CPU, 300, slow);
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_compare_analyze(&c, &err), 0);
+    CHECK(c.runs[0].short_rounds);
+    CHECK(!c.runs[1].short_rounds);
+    CHECK_NEAR(c.runs[0].round_s.median, 0.05, 1e-12);
+    char *md = written(clmlp_compare_write_md, &c), *json = written(clmlp_compare_write_json, &c);
+    CHECK_CONTAINS(md, "| 0.025 (0.020–0.030) **(short)** |");
+    CHECK_CONTAINS(md, "**(short)**: the median training time per round is 50 ms for #0 `name=pthread-sapphirerapids");
+    CHECK_CONTAINS(md, "Raise `training.epochs` or use a bigger\n`data.train.limit`");
+    CHECK_CONTAINS(md, "**Short rounds**: 50 ms for #0 `name=pthread-sapphirerapids");
+    CHECK_INT(count_of(md, "**(short)**"), 2); /* the flagged row and the note */
+    CHECK_INT(count_of(json, "\"short_rounds\": true"), 1);
+    CHECK_CONTAINS(json, "\"min_round_seconds\": 1,");
+    free(md);
+    free(json);
+    /* a lower threshold flags nothing */
+    c.cfg.compare.min_round_seconds = 0.01;
+    CHECK_INT(clmlp_compare_analyze(&c, &err), 0);
+    CHECK(!c.runs[0].short_rounds);
+    clmlp_compare_free(&c);
+}
+
+#define XEON_MODEL                                                                                                     \
+    "name: Xeon Platinum 8488C, 2 vCPU (a user's model)\n"                                                             \
+    "kind: cpu\n"                                                                                                      \
+    "match: Xeon\n"                                                                                                    \
+    "compute_units: 2\n"                                                                                               \
+    "peak_gflops: {fp32: 400}\n"                                                                                       \
+    "memory_bandwidth_gbps: 30\n"                                                                                      \
+    "memory_gib: 8\n"                                                                                                  \
+    "launch_overhead_us: 3\n"                                                                                          \
+    "usd_per_hour: 0.1\n"
+
+/* A user's CPU model describes the Xeon only; it starts the chain only
+ * when no CPU ran. */
+static void user_cpu_model_matches_only_its_cpu(void)
+{
+    test_write_file("xeon.yaml", XEON_MODEL, strlen(XEON_MODEL));
+    static clmlp_compare c;
+    static const double rounds[] = {2.0, 2.0, 2.0};
+    fake_compare(&c, 3, 3, test_tmpdir());
+    for (int i = 0; i < 3; i++)
+        fake_device(&c, i, fake_cpus[i], CL_DEVICE_TYPE_CPU, 300, rounds);
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_compare_analyze(&c, &err), 0);
+    int xeon = c.runs[0].model;
+    CHECK(xeon >= 0 && strcmp(c.models[xeon].id, "xeon") == 0);
+    CHECK_INT(c.runs[1].model, -1);
+    CHECK_INT(c.runs[2].model, -1);
+    CHECK(c.chain[0].measured && !c.chain[0].distinguishable); /* three CPUs, equal times */
+    CHECK(c.chain[1].to == CLMLP_CLASS_GPU && c.chain[1].modeled[0].from.run == 0); /* a CPU ran: its probe */
+    char *md = written(clmlp_compare_write_md, &c);
+    CHECK_INT(count_of(md, "| hand-written model `xeon` (2 of 2 units), its `match: Xeon` |"), 1);
+    CHECK_CONTAINS(md, "| 0 | pthread-sapphirerapids-Intel(R) Xeon(R) Platinum 8488C | hand-written model `xeon`");
+    CHECK_CONTAINS(md, "| xeon: Xeon Platinum 8488C, 2 vCPU (a user's model) | cpu | 400 / – / – |");
+    free(md);
+    clmlp_compare_free(&c);
+
+    /* Only a GPU ran: the user's CPU model is the chain's CPU end. */
+    static const double gpu_rounds[] = {0.5, 0.5, 0.5};
+    fake_compare(&c, 1, 3, test_tmpdir());
+    fake_device(&c, 0, "Fake GPU", CL_DEVICE_TYPE_GPU, 5000, gpu_rounds);
+    CHECK_INT(clmlp_compare_analyze(&c, &err), 0);
+    const clmlp_chain_link *l = &c.chain[0];
+    CHECK(l->from == CLMLP_CLASS_CPU && l->to == CLMLP_CLASS_GPU);
+    CHECK(l->n_modeled == 2 && l->modeled[0].from.run == -1);
+    CHECK(l->modeled[0].from.model >= 0 && strcmp(c.models[l->modeled[0].from.model].id, "xeon") == 0);
+    CHECK_INT(c.chain[1].modeled[0].from.run, 0); /* gpu -> accelerator from the GPU that ran */
+    clmlp_compare_free(&c);
+
+    /* Neither a CPU nor a CPU model: no modeled cpu -> gpu. */
+    fake_compare(&c, 1, 3, NULL);
+    fake_device(&c, 0, "Fake GPU", CL_DEVICE_TYPE_GPU, 5000, gpu_rounds);
+    CHECK_INT(clmlp_compare_analyze(&c, &err), 0);
+    CHECK_INT(c.chain[0].n_modeled, 0);
+    md = written(clmlp_compare_write_md, &c);
+    CHECK_CONTAINS(md, "| cpu → gpu | 14× | not measured here (no cpu device ran) | no cpu device model |");
+    free(md);
+    clmlp_compare_free(&c);
+}
+
 /* ---- clmlp compare on two PoCL devices ---- */
 
 /* Every number that follows "key": in text, in order. */
@@ -337,6 +735,16 @@ static int json_numbers(const char *text, const char *key, double *out, int cap)
     return n;
 }
 
+/* The median of two or three values (the rounds of the test below). */
+static double median_of(const double *v, int n)
+{
+    clmlp_spread s;
+    clmlp_compare_spread(v, n, &s);
+    return s.median;
+}
+
+/* Two real devices, two rounds: structure and consistency only. Neither a
+ * device model nor a CPU vendor is assumed, nor which device is faster. */
 static void compare_two_pocl_devices(void)
 {
     static char out[400000];
@@ -345,10 +753,16 @@ static void compare_two_pocl_devices(void)
     setenv("POCL_DEVICES", "pthread basic", 1);
     snprintf(dir, sizeof dir, "%s/cmp", test_tmpdir());
     snprintf(args, sizeof args,
-             "compare configs/tiny-mnist.yaml --devices name=pthread,name=basic --set training.epochs=1 --out '%s'", dir);
+             "compare configs/tiny-mnist.yaml --devices name=pthread,name=basic --set training.epochs=1 "
+             "--set compare.rounds=2 --out '%s'",
+             dir);
     int rc = test_run_clmlp(args, out, sizeof out);
     CHECK_INT(rc, 0);
-    CHECK_CONTAINS(out, "== device 2/2: name=basic ==");
+    /* round 2 runs the devices in reverse order */
+    const char *r1 = strstr(out, "== round 1/2, device 1/2: name=pthread =="),
+               *r2b = strstr(out, "== round 2/2, device 2/2: name=basic =="),
+               *r2p = strstr(out, "== round 2/2, device 1/2: name=pthread ==");
+    CHECK(r1 && r2b && r2p && r1 < r2b && r2b < r2p);
     snprintf(path, sizeof path, "%s/compare.json", dir);
     char *json = test_read_file(path, NULL);
     CHECK(json != NULL);
@@ -358,41 +772,62 @@ static void compare_two_pocl_devices(void)
         CHECK_CONTAINS(json, "\"spec\": \"name=basic\"");
         CHECK_CONTAINS(json, "\"class\": \"cpu\"");
         CHECK_CONTAINS(json, "\"baseline\": 0");
-        double per_epoch[4], speedup[4], acc[4], ips[4], seconds[8];
-        CHECK_INT(json_numbers(json, "seconds_per_epoch", per_epoch, 4), 2);
+        CHECK_CONTAINS(json, "\"rounds\": 2,");
+        CHECK_CONTAINS(json, "\"noise_check\": false,");
+        double per_epoch[8], speedup[4], lo[4], hi[4], acc[4], ips[4], rounds[8], median_round[4];
+        CHECK_INT(json_numbers(json, "seconds_per_epoch", per_epoch, 8), 2 + 4); /* each device, then each round */
         CHECK_INT(json_numbers(json, "speedup", speedup, 4), 2);
+        CHECK_INT(json_numbers(json, "speedup_min", lo, 4), 2);
+        CHECK_INT(json_numbers(json, "speedup_max", hi, 4), 2);
         CHECK_INT(json_numbers(json, "accuracy", acc, 4), 2);
         CHECK_INT(json_numbers(json, "images_per_second", ips, 4), 4); /* train, eval per device */
-        CHECK(per_epoch[0] > 0 && per_epoch[1] > 0);
-        /* the speedup is the ratio of the measured times */
+        CHECK_INT(json_numbers(json, "train_seconds", rounds, 8), 4);   /* 2 rounds per device */
+        CHECK_INT(json_numbers(json, "median_round", median_round, 4), 2);
+        /* per epoch: the median over the rounds (1 epoch each) */
+        CHECK(rounds[0] > 0 && rounds[1] > 0 && rounds[2] > 0 && rounds[3] > 0);
+        CHECK_NEAR(per_epoch[0], median_of(rounds, 2), 1e-9 * per_epoch[0]);
+        CHECK_NEAR(per_epoch[3], median_of(rounds + 2, 2), 1e-9 * per_epoch[3]);
+        /* the speedup: the median of the paired per-round ratios, and their range */
+        double ratio[2] = {rounds[0] / rounds[2], rounds[1] / rounds[3]};
         CHECK_NEAR(speedup[0], 1.0, 1e-12);
-        CHECK_NEAR(speedup[1], per_epoch[0] / per_epoch[1], 1e-9 * speedup[1]);
+        CHECK_NEAR(speedup[1], median_of(ratio, 2), 1e-9 * speedup[1]);
+        CHECK_NEAR(lo[1], fmin(ratio[0], ratio[1]), 1e-9 * lo[1]);
+        CHECK_NEAR(hi[1], fmax(ratio[0], ratio[1]), 1e-9 * hi[1]);
+        /* a claim exactly when the range excludes 1.0: the device and the cpu -> cpu link */
+        bool apart = lo[1] > 1.0 || hi[1] < 1.0;
+        CHECK_INT(count_of(json, "\"distinguishable\": true"), apart ? 2 : 0);
         /* same data, seed and plan: the same accuracy on both */
         CHECK_NEAR(acc[0], acc[1], 0.005);
-        /* the measured cpu -> cpu link is the slower's time over the faster's */
+        /* the measured cpu -> cpu link is the slower's time over the faster's, per round */
         double factor[8];
         int nf = json_numbers(json, "factor", factor, 8);
         CHECK(nf >= 2);
-        double slow = per_epoch[0] > per_epoch[1] ? per_epoch[0] : per_epoch[1];
-        double fast = per_epoch[0] > per_epoch[1] ? per_epoch[1] : per_epoch[0];
+        bool slow0 = per_epoch[0] > per_epoch[3] || (per_epoch[0] == per_epoch[3]);
         if (nf >= 1)
-            CHECK_NEAR(factor[0], slow / fast, 1e-9 * factor[0]);
-        CHECK(json_numbers(json, "seconds", seconds, 8) >= 4);
+            CHECK_NEAR(factor[0], slow0 ? speedup[1] : median_of((double[]){1 / ratio[0], 1 / ratio[1]}, 2),
+                       1e-9 * factor[0]);
+        /* a flag exactly where a round trained for less than compare.min_round_seconds (1 s) */
+        double round_median[4];
+        CHECK_INT(json_numbers(json, "round_seconds_median", round_median, 4), 2);
+        CHECK_INT(count_of(json, "\"short_rounds\": true"), (round_median[0] < 1.0) + (round_median[1] < 1.0));
+        /* both devices modeled from their own probe; the chain's cpu end is the first */
+        CHECK_INT(count_of(json, "\"source\": \"probe\""), 2);
+        CHECK_CONTAINS(json, "\"id\": \"probe:0\"");
+        CHECK_CONTAINS(json, "\"from_model\": \"probe:0\"");
         CHECK_CONTAINS(json, "\"seed_factor\": 14,");
         CHECK_CONTAINS(json, "\"seed_factor\": 768,");
         CHECK_CONTAINS(json, "\"seed_factor\": 10752,");
         CHECK_CONTAINS(json, "\"tpu_hours\": 3.48772321429");
-        CHECK_CONTAINS(json, "\"model\": \"local_cpu\"");
         CHECK_CONTAINS(json, "\"kernels\": [");
         CHECK_CONTAINS(json, "\"name\": \"adam_multi\"");
-        /* the profiler's device time is in, and adds up to no more than the measured steps */
+        /* the profiler's device time of the median round adds up to no more than its steps */
         double kernel_s[64], step_s[4];
         int nk = json_numbers(json, "device_seconds_per_step", kernel_s, 64);
         CHECK(nk >= 2 && json_numbers(json, "seconds_per_step", step_s, 4) == 2);
         double sum0 = 0;
         for (int k = 0; k < nk / 2; k++)
             sum0 += kernel_s[k];
-        CHECK(sum0 > 0 && sum0 <= step_s[0] * 1.05);
+        CHECK(sum0 > 0 && sum0 <= rounds[(int)median_round[0]] / 20 * 1.05);
         CHECK_CONTAINS(json, "\"train_bytes\": 4.71e+13,");
     }
     free(json);
@@ -401,16 +836,25 @@ static void compare_two_pocl_devices(void)
     CHECK(md != NULL);
     if (md) {
         CHECK_CONTAINS(md, "# clmlp compare: tiny-mnist on 2 devices");
+        CHECK_CONTAINS(md, "2 rounds (`compare.rounds`)");
         CHECK_CONTAINS(md, "## 1. Measured on this machine");
         CHECK_CONTAINS(md, "| 0 | pthread");
         CHECK_CONTAINS(md, "(baseline)");
+        CHECK(strstr(md, "no measurable difference") || strstr(md, "| **"));
+        CHECK(md && strstr(md, "this VM") == NULL);
+        CHECK(md && strstr(md, "**This is a noise check**") == NULL);
         CHECK_CONTAINS(md, "## 2. The speedup chain");
-        CHECK_CONTAINS(md, "| cpu → gpu | 14× | not measured here (no gpu device ran) | local_cpu → v100: ");
+        CHECK_CONTAINS(md, "| cpu → cpu | — | ");
+        CHECK_CONTAINS(md, "| cpu → gpu | 14× | not measured here (no gpu device ran) | `name=pthread` (probe) → v100: ");
         CHECK_CONTAINS(md, "| gpu → accelerator | 768× | not measured here");
         CHECK_CONTAINS(md, "| cpu → accelerator | 10 752× | not measured here");
         CHECK_CONTAINS(md, "*(modeled)*");
         CHECK_CONTAINS(md, "## 3. How far to trust the model: predicted vs measured");
-        CHECK_CONTAINS(md, "device model `local_cpu` (1 of 2 units)");
+        CHECK_INT(count_of(md, "| measured model (probe): "), 2);
+        CHECK_CONTAINS(md, "## 4. Device models: measured here, and from datasheets");
+        CHECK_CONTAINS(md, "| probe:0: pthread");
+        CHECK_CONTAINS(md, "| probe:1: basic");
+        CHECK_INT(count_of(md, "measured by the probe on this machine"), 2);
         CHECK_CONTAINS(md, "## 5. Top kernels of a training step");
         CHECK_CONTAINS(md, "| gemm_nn_bias_relu | 1 |");
         CHECK_CONTAINS(md, "## 6. Extrapolation to N_train = 60 000 000 000 training and N_test = 10 000 000 000");
@@ -419,6 +863,21 @@ static void compare_two_pocl_devices(void)
         CHECK_CONTAINS(md, "| tpu_v2 | *modeled* |");
     }
     free(md);
+}
+
+/* The same device twice, asked for: it runs and says it is noise. */
+static void compare_noise_check_runs(void)
+{
+    static char out[400000];
+    test_mnist_dir();
+    int rc = test_run_clmlp("compare configs/tiny-mnist.yaml --devices type=cpu,type=cpu --set training.epochs=1 "
+                            "--set compare.rounds=2 --set compare.noise_check=true",
+                            out, sizeof out);
+    CHECK_INT(rc, 0);
+    CHECK_CONTAINS(out, "**This is a noise check**");
+    CHECK_CONTAINS(out, "| noise: ");
+    CHECK_CONTAINS(out, "Noise: #0 and #1 are the same device");
+    CHECK(strstr(out, "| cpu → cpu |") == NULL);
 }
 
 static void compare_errors_come_before_any_run(void)
@@ -448,6 +907,15 @@ static void compare_errors_come_before_any_run(void)
                              sizeof out),
               2);
     CHECK_STR(out, "clmlp: compare.models: cannot open folder '/nonexistent/m'\n");
+    /* the same device twice: refused unless a noise check is asked for */
+    snprintf(args, sizeof args, "compare configs/tiny-mnist.yaml --devices type=cpu,type=cpu --out '%s'", dir);
+    CHECK_INT(test_run_clmlp(args, out, sizeof out), 2);
+    CHECK_CONTAINS(out, "clmlp: compare: 'type=cpu' and 'type=cpu' select the same device, ");
+    CHECK_CONTAINS(out, "to measure that noise add --set compare.noise_check=true\n");
+    CHECK(strchr(out, '\n') == out + strlen(out) - 1);
+    CHECK_INT(test_run_clmlp("compare configs/tiny-mnist.yaml --devices cpu --set compare.rounds=0", out, sizeof out),
+              2);
+    CHECK_CONTAINS(out, "compare.rounds: 0 is out of range");
     CHECK_INT(test_run_clmlp("compare configs/tiny-mnist.yaml --devices", out, sizeof out), 2);
     CHECK_STR(out, "clmlp: compare: option '--devices' needs a value\n");
     CHECK(stat(dir, &st) != 0);
@@ -466,6 +934,7 @@ static void extrapolate_prints_the_seed_case(void)
     CHECK_CONTAINS(out, "= **3.49 hours**");
     CHECK_CONTAINS(out, "| 0: `type=cpu` | measured |");
     CHECK_CONTAINS(out, "| v100 | *modeled* |");
+    CHECK_CONTAINS(out, "== round 3/3, device 1/1: type=cpu =="); /* compare.rounds, as compare measures */
 }
 
 static void extrapolate_from_a_run_report(void)
@@ -506,7 +975,15 @@ const test_case compare_tests[] = {
     {"extrapolation_units", extrapolation_units, false},
     {"device_specs_parse_like_the_device_section", device_specs_parse_like_the_device_section, false},
     {"analysis_of_hand_made_runs", analysis_of_hand_made_runs, false},
+    {"example_cpu_model_is_not_built_in", example_cpu_model_is_not_built_in, false},
+    {"spread_and_median_round_arithmetic", spread_and_median_round_arithmetic, false},
+    {"speedups_are_paired_per_round", speedups_are_paired_per_round, false},
+    {"chain_starts_from_the_measured_cpu", chain_starts_from_the_measured_cpu, false},
+    {"same_device_is_refused_unless_a_noise_check", same_device_is_refused_unless_a_noise_check, false},
+    {"short_rounds_are_flagged", short_rounds_are_flagged, false},
+    {"user_cpu_model_matches_only_its_cpu", user_cpu_model_matches_only_its_cpu, false},
     {"compare_two_pocl_devices", compare_two_pocl_devices, true},
+    {"compare_noise_check_runs", compare_noise_check_runs, true},
     {"compare_errors_come_before_any_run", compare_errors_come_before_any_run, true},
     {"extrapolate_prints_the_seed_case", extrapolate_prints_the_seed_case, true},
     {"extrapolate_from_a_run_report", extrapolate_from_a_run_report, true},

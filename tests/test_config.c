@@ -108,6 +108,9 @@ static void defaults_are_the_documented_ones(void)
     CHECK_INT(c.compare.baseline, 0);
     CHECK(c.compare.accuracy_tolerance == 0.005);
     CHECK_STR(c.compare.models, "");
+    CHECK_INT(c.compare.rounds, 3);
+    CHECK(!c.compare.noise_check);
+    CHECK(c.compare.min_round_seconds == 1.0);
     CHECK(c.extrapolate.train_images == 60e9);
     CHECK(c.extrapolate.test_images == 10e9);
     CHECK_INT(c.extrapolate.epochs, 20);
@@ -742,7 +745,8 @@ static void write_then_parse_is_identity(void)
         "profile.enabled=false",   "profile.trace_steps=1000000", "profile.probe=false",
         "output.dir=123",
         "compare.devices=name=pthread,basic", "compare.baseline=1", "compare.accuracy_tolerance=0.01",
-        "compare.models=/models",  "extrapolate.train_images=1.5e12", "extrapolate.test_images=0",
+        "compare.models=/models",  "compare.rounds=50",       "compare.noise_check=true",
+        "compare.min_round_seconds=0", "extrapolate.train_images=1.5e12", "extrapolate.test_images=0",
         "extrapolate.epochs=3",    "extrapolate.storage_read_gbps=0.5", "extrapolate.target_hours=1e3",
         "extrapolate.usd_per_hour=0.1", "extrapolate.precision=bf16",
         "output.run_dir=\"a b\\tc\"",

@@ -1,13 +1,18 @@
-/* `clmlp compare`: one experiment (same data, seed, plan) on several devices
- * in turn, each in a fresh OpenCL context, then
- *   - per device: train seconds per epoch, train and eval images/s,
- *     accuracy, memory, and the speedup against a baseline device;
+/* `clmlp compare`: one experiment (same data, seed, plan) on several devices,
+ * in rounds: round r runs every device once, each in a fresh OpenCL
+ * context, the order reversed every other round so drift hits all alike.
+ *   - per device: train seconds per epoch (median, min-max over rounds),
+ *     train and eval images/s, accuracy, memory, and the speedup against a
+ *     baseline device (median and range of the per-round paired ratios);
  *   - the speedup chain CPU -> GPU -> accelerator: the seed's assumed
- *     factors beside the measured ones and the modeled ones (device models,
- *     devmodel.h, through the roofline, roofline.h);
+ *     factors beside the measured ones and the modeled ones: ratios of
+ *     roofline-predicted steps (roofline.h), the present devices modeled
+ *     from their own probe, the absent ones from datasheet models
+ *     (devmodel.h);
  *   - the same roofline applied to each present device, beside its
  *     measurement, so a reader sees how far to trust the modeled figures;
  *   - the extrapolation to N_train / N_test images (extrapolate.h).
+ * The same device twice is refused unless compare.noise_check asks for it.
  * Writers put it into compare.json and compare.md. */
 #ifndef CLMLP_COMPARE_H
 #define CLMLP_COMPARE_H
@@ -19,25 +24,43 @@
 
 #define CLMLP_COMPARE_MAX_DEVICES 16
 #define CLMLP_CHAIN_MAX_MODELED 16
+#define CLMLP_COMPARE_MAX_ROUNDS 50
 
 typedef struct clmlp_compare_run {
     char spec[CLMLP_NAME_MAX]; /* as given: "name=pthread" */
     clmlp_device_spec device;
-    clmlp_run_result run;
+    /* The device the spec selected (clmlp_compare_select): what "the same
+     * device" means. selected = false for a run read from a report. */
+    bool selected;
+    int platform_index, device_index;
+    int same_as;                        /* an earlier run on the same device (a noise check), -1 = none */
+    clmlp_run_result run;               /* the median round's result */
     clmlp_plan *train_plan, *eval_plan; /* the plans this device ran (copied from its session) */
     clmlp_device_class cls;
-    /* measured */
+    /* Rounds: training seconds of each (all its epochs); 0 rounds = one,
+     * run.train_seconds (a run read from a report, or made by hand). */
+    double round_train_s[CLMLP_COMPARE_MAX_ROUNDS];
+    int median_round;                   /* the round `run` is from */
+    clmlp_spread round_s;               /* training seconds per round: median, min, max */
+    clmlp_spread epoch_s;               /* train seconds per epoch over the rounds */
+    bool short_rounds;                  /* median training seconds per round < compare.min_round_seconds */
+    /* measured (train_s_per_epoch = epoch_s.median; the rest from it or the median round) */
     double train_s_per_epoch, train_images_per_s, eval_images_per_s;
     double step_s;                      /* train seconds / steps */
     double train_s_per_image, eval_s_per_image;
-    double speedup;                     /* baseline's train_s_per_epoch / this run's */
+    double speedup;                     /* median of the per-round ratios baseline's time / this run's */
+    clmlp_spread speedup_spread;        /* those ratios: median, min, max */
+    bool distinguishable;               /* a speedup is claimed: 2+ rounds, another device, range excludes 1 */
     double accuracy_delta;              /* accuracy - baseline's (0..1 scale) */
     bool accuracy_flagged;              /* |accuracy_delta| > compare.accuracy_tolerance */
-    /* predicted by the device model that describes it (model >= 0) */
+    /* predicted by a hand-written device model whose match names it (model >= 0) */
     int model;
     clmlp_roofline pred_step, pred_eval_batch;
-    /* predicted from the device's own measured peaks (run.has_probe) */
+    /* Its measured model: the roofline of its own probe (run.has_probe),
+     * GEMM roof, bandwidth ladder and launch cost, on its own plans (fp32,
+     * as it ran). What the chain's modeled links start from. */
     bool probed;
+    clmlp_roof probe_roof;
     clmlp_roofline probe_step, probe_eval_batch;
     size_t host_peak_bytes;             /* peak resident set of the process by the end of this run */
 } clmlp_compare_run;
@@ -58,15 +81,23 @@ typedef struct clmlp_model_prediction {
     double train_s_per_image, eval_s_per_image;
 } clmlp_model_prediction;
 
+/* One end of a modeled link: a present device's measured model (run >= 0)
+ * or a hand-written device model (model >= 0); the other is -1. */
+typedef struct clmlp_model_ref {
+    int run, model;
+} clmlp_model_ref;
+
 typedef struct clmlp_chain_link {
     clmlp_device_class from, to;
     double seed_factor;                 /* 14, 768, 10 752; 0 = the seed assumed none (CPU -> CPU) */
     bool measured;
     int from_run, to_run;
-    double measured_factor;             /* from's train s/epoch / to's */
+    double measured_factor;             /* median of the per-round ratios from's train time / to's */
+    clmlp_spread measured_spread;       /* those ratios */
+    bool distinguishable;               /* 2+ rounds and their range excludes 1.0 */
     int n_modeled;
     struct {
-        int from_model, to_model;
+        clmlp_model_ref from, to;
         double factor;                  /* from's predicted step / to's */
     } modeled[CLMLP_CHAIN_MAX_MODELED];
 } clmlp_chain_link;
@@ -83,6 +114,8 @@ typedef struct clmlp_compare {
     clmlp_config cfg;                   /* the experiment; each run replaces its device section */
     clmlp_compare_run runs[CLMLP_COMPARE_MAX_DEVICES];
     int n_runs, baseline;
+    int n_rounds;                       /* rounds each run has (0 = one, see round_train_s) */
+    bool noise_check;                   /* some device ran twice (compare.noise_check allowed it) */
     clmlp_devmodel *models;
     int n_models;
     clmlp_model_prediction *predictions; /* per model, on the baseline's plans */
@@ -103,13 +136,30 @@ int clmlp_compare_parse_devices(const char *list, clmlp_compare *c, clmlp_err *e
 
 /* Checks the comparison before anything runs: specs parsed (from `devices`,
  * else cfg->compare.devices; at least one), each matches a present device,
- * the baseline is one of them; loads the device models. One-line errors. */
+ * no device twice unless compare.noise_check, the baseline is one of them;
+ * loads the device models. One-line errors. */
 int clmlp_compare_prepare(const clmlp_config *cfg, const char *devices, clmlp_compare *c, clmlp_err *err);
 
-/* Runs the experiment on every device in turn; hooks are passed through to
- * each run (on_start is wrapped so the plans can be kept). */
+/* Pure (tests give fake descriptors): selects each run's device among
+ * descs and refuses two runs on the same device (platform and device
+ * index) unless noise_check; exit 2, one line naming both specs. */
+int clmlp_compare_select(clmlp_compare *c, const clmlp_device_desc *descs, int count, bool noise_check,
+                         clmlp_err *err);
+
+/* Where the rounds are, for progress output: before a run (result NULL)
+ * and after it. */
+typedef struct clmlp_compare_progress {
+    int round, rounds;                  /* 0-based round of compare.rounds */
+    int device, devices;                /* index into runs, and how many */
+    const clmlp_run_result *result;     /* this round's result, NULL before the run */
+} clmlp_compare_progress;
+
+/* Runs the experiment compare.rounds times on every device, in rounds that
+ * alternate the device order, keeps each device's median round (the rest
+ * are freed as soon as they cannot be it) and analyzes. hooks are passed
+ * through to each run (on_start is wrapped so the plans can be kept). */
 int clmlp_compare_run_all(clmlp_compare *c, const clmlp_run_hooks *hooks,
-                          void (*on_device)(void *user, int i, int n, const clmlp_compare_run *run),
+                          void (*on_run)(void *user, const clmlp_compare *c, const clmlp_compare_progress *p),
                           clmlp_err *err);
 
 /* One "run" from an existing report.json instead of a measurement: its
@@ -125,6 +175,27 @@ int clmlp_compare_analyze(clmlp_compare *c, clmlp_err *err);
 
 /* The chain links from the runs and model predictions (part of analyze). */
 void clmlp_compare_chain(clmlp_compare *c);
+
+/* Spreads over rounds (stats.c). The spread of n values (v is not
+ * changed); the per-round ratios num[r] / den[r]; whether a spread of
+ * ratios shows a difference: 2+ rounds and a range that excludes 1.0. */
+void clmlp_compare_spread(const double *v, int n, clmlp_spread *out);
+void clmlp_compare_ratios(const double *num, const double *den, int n, clmlp_spread *out);
+bool clmlp_compare_distinguishable(const clmlp_spread *ratios);
+/* The median round: the round at the lower middle of the times sorted
+ * (ties by round), so an odd count gives the median itself. */
+int clmlp_compare_median_round(const double *times, int n);
+/* Whether round `round` of the `have` rounds timed so far can still be the
+ * median round once all `total` are: later rounds only move its rank up. */
+bool clmlp_compare_may_be_median(const double *times, int have, int total, int round);
+
+/* The id of a model end: a hand-written model's file stem ("v100"), or
+ * "probe:<device index>" for a present device's measured model. */
+const char *clmlp_compare_model_id(const clmlp_compare *c, clmlp_model_ref ref, char *buf, size_t cap);
+
+/* $/hour of run i: the price of the hand-written model that matches it,
+ * else extrapolate.usd_per_hour (0 = unknown). */
+double clmlp_compare_usd_per_hour(const clmlp_compare *c, int i);
 
 /* The kernels of run i's training step, by measured device time (by the
  * model's prediction when the profiler recorded none); at most cap rows,

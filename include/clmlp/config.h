@@ -106,6 +106,9 @@ typedef struct clmlp_config {
         int baseline;                        /* position in the device list of the speedup baseline */
         double accuracy_tolerance;           /* |accuracy - baseline's| above this is flagged (0..1) */
         char models[CLMLP_PATH_MAX];         /* folder of device-model YAML files (configs/devices) */
+        int rounds;                          /* each device runs this often, in interleaved rounds (1..50) */
+        bool noise_check;                    /* the same device twice is allowed: a measurement of noise */
+        double min_round_seconds;            /* median training seconds per round below this are flagged */
     } compare;
 
     /* Scaling the measured per-image costs to a large data set. */

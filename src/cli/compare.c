@@ -1,7 +1,8 @@
 /* clmlp compare CONFIG --devices SPEC[,SPEC...] [--set k=v ...] [--out DIR]
- * Runs the experiment on each device in turn, then writes compare.json and
- * compare.md (speedups, the chain against the seed's factors, predicted vs
- * measured, the extrapolation) and prints compare.md. */
+ * Runs the experiment on each device in rounds (compare.rounds), then
+ * writes compare.json and compare.md (speedups with their spread, the chain
+ * against the seed's factors, predicted vs measured, the extrapolation) and
+ * prints compare.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,20 +11,19 @@
 #include "clmlp/compare.h"
 #include "clmlp/report.h"
 
-static void on_device(void *user, int i, int n, const clmlp_compare_run *run)
+static void on_run(void *user, const clmlp_compare *c, const clmlp_compare_progress *p)
 {
-    const clmlp_compare *c = user;
-    if (!run) {
-        printf("== device %d/%d: %s ==\n", i + 1, n, c->runs[i].spec);
+    (void)user;
+    const clmlp_run_result *res = p->result;
+    if (!res) {
+        printf("== round %d/%d, device %d/%d: %s ==\n", p->round + 1, p->rounds, p->device + 1, p->devices,
+               c->runs[p->device].spec);
     } else {
-        printf("   %s: %.3f s per epoch, %.0f train img/s, %.0f eval img/s, accuracy %.2f %%\n", run->run.device.name,
-               run->run.epochs_done ? run->run.train_seconds / run->run.epochs_done : 0.0,
-               run->run.train_seconds > 0
-                   ? (double)run->run.steps_per_epoch * c->cfg.training.batch_size * run->run.epochs_done /
-                         run->run.train_seconds
-                   : 0.0,
-               run->run.eval_seconds > 0 ? (double)run->run.test_count / run->run.eval_seconds : 0.0,
-               100.0 * run->run.accuracy);
+        double steps = (double)res->steps_per_epoch * res->epochs_done;
+        printf("   %s: %.3f s per epoch, %.0f train img/s, %.0f eval img/s, accuracy %.2f %%\n", res->device.name,
+               res->epochs_done ? res->train_seconds / res->epochs_done : 0.0,
+               res->train_seconds > 0 ? steps * c->cfg.training.batch_size / res->train_seconds : 0.0,
+               res->eval_seconds > 0 ? (double)res->test_count / res->eval_seconds : 0.0, 100.0 * res->accuracy);
     }
     fflush(stdout);
 }
@@ -40,7 +40,7 @@ int clmlp_cli_compare_run(const clmlp_config *cfg, const char *devices, clmlp_co
     if (clmlp_compare_prepare(cfg, devices, c, err) < 0)
         return -1;
     clmlp_run_hooks hooks = {.user = c, .on_epoch = on_epoch};
-    return clmlp_compare_run_all(c, &hooks, on_device, err);
+    return clmlp_compare_run_all(c, &hooks, on_run, err);
 }
 
 static int write_json(FILE *out, const void *ctx) { return clmlp_compare_write_json(out, ctx); }

@@ -6,17 +6,73 @@
 
 #include "clmlp/compare.h"
 
-static void measure(clmlp_compare_run *r, int batch)
+/* A run that was not measured in rounds (read from a report, made by
+ * hand) is one round of its own training time. */
+static void ensure_rounds(clmlp_compare *c)
+{
+    if (c->n_rounds > 0)
+        return;
+    c->n_rounds = 1;
+    for (int i = 0; i < c->n_runs; i++) {
+        c->runs[i].round_train_s[0] = c->runs[i].run.train_seconds;
+        c->runs[i].median_round = 0;
+    }
+}
+
+/* Per-epoch and per-image figures from the median over the rounds; eval
+ * from the median round's result. */
+static void measure(clmlp_compare_run *r, int rounds, const clmlp_config *cfg)
 {
     const clmlp_run_result *res = &r->run;
-    double steps = (double)res->steps_per_epoch * res->epochs_done;
+    int epochs = res->epochs_done, batch = cfg->training.batch_size;
+    double per_epoch[CLMLP_COMPARE_MAX_ROUNDS];
+    for (int k = 0; k < rounds; k++)
+        per_epoch[k] = epochs ? r->round_train_s[k] / epochs : 0;
+    clmlp_compare_spread(per_epoch, rounds, &r->epoch_s);
+    clmlp_compare_spread(r->round_train_s, rounds, &r->round_s);
+    double train = r->round_s.median;
+    double steps = (double)res->steps_per_epoch * epochs;
     r->cls = clmlp_device_class_of(res->device.type);
-    r->train_s_per_epoch = res->epochs_done ? res->train_seconds / res->epochs_done : 0;
-    r->step_s = steps > 0 ? res->train_seconds / steps : 0;
+    r->train_s_per_epoch = r->epoch_s.median;
+    r->step_s = steps > 0 ? train / steps : 0;
     r->train_s_per_image = r->step_s / batch;
-    r->train_images_per_s = res->train_seconds > 0 ? steps * batch / res->train_seconds : 0;
+    r->train_images_per_s = train > 0 ? steps * batch / train : 0;
     r->eval_s_per_image = res->test_count ? res->eval_seconds / (double)res->test_count : 0;
     r->eval_images_per_s = res->eval_seconds > 0 ? (double)res->test_count / res->eval_seconds : 0;
+    r->short_rounds = train < cfg->compare.min_round_seconds;
+}
+
+static bool same_device(const clmlp_compare_run *a, const clmlp_compare_run *b)
+{
+    return a->selected && b->selected && a->platform_index == b->platform_index && a->device_index == b->device_index;
+}
+
+/* Each run's earlier twin on the same device; a twin makes it a noise check. */
+static void find_twins(clmlp_compare *c)
+{
+    c->noise_check = false;
+    for (int i = 0; i < c->n_runs; i++) {
+        c->runs[i].same_as = -1;
+        for (int j = 0; j < i && c->runs[i].same_as < 0; j++)
+            if (same_device(&c->runs[i], &c->runs[j]))
+                c->runs[i].same_as = j;
+        c->noise_check |= c->runs[i].same_as >= 0;
+    }
+}
+
+/* Paired per round: the baseline's round-r time over the device's. A
+ * device on the baseline's own device claims no speedup, whatever the
+ * ratios say. */
+static void speedup(clmlp_compare *c, int i)
+{
+    const clmlp_compare_run *base = &c->runs[c->baseline];
+    clmlp_compare_run *r = &c->runs[i];
+    clmlp_compare_ratios(base->round_train_s, r->round_train_s, c->n_rounds, &r->speedup_spread);
+    r->speedup = r->speedup_spread.median;
+    r->distinguishable = i != c->baseline && !same_device(r, base) &&
+                         clmlp_compare_distinguishable(&r->speedup_spread);
+    r->accuracy_delta = r->run.accuracy - base->run.accuracy;
+    r->accuracy_flagged = fabs(r->accuracy_delta) > c->cfg.compare.accuracy_tolerance;
 }
 
 /* The roofline of model m on a run's own plans, scaled to the run's
@@ -34,18 +90,18 @@ static void predict_run(clmlp_compare *c, clmlp_compare_run *r)
     clmlp_roofline_plan(r->eval_plan, &roof, &r->pred_eval_batch);
 }
 
-/* The roofline on the device's own probed peaks: the method without the
- * datasheet, so its error shows what the roofline itself leaves out. */
+/* The device's measured model: the roofline on its own probed roofs, the
+ * method without a datasheet, so its error shows what the roofline itself
+ * leaves out. */
 static void predict_probe(clmlp_compare_run *r)
 {
     const clmlp_probe *p = &r->run.probe;
-    r->probed = r->run.has_probe && r->train_plan && r->eval_plan && p->gemm_gflops > 0 && p->copy_gbps > 0;
+    r->probed = r->run.has_probe && r->train_plan && r->eval_plan && p->gemm_gflops > 0 && p->copy_gbps > 0 &&
+                clmlp_roof_from_probe(p, &r->probe_roof);
     if (!r->probed)
         return;
-    clmlp_roof roof;
-    clmlp_roof_from_probe(p, &roof);
-    clmlp_roofline_plan(r->train_plan, &roof, &r->probe_step);
-    clmlp_roofline_plan(r->eval_plan, &roof, &r->probe_eval_batch);
+    clmlp_roofline_plan(r->train_plan, &r->probe_roof, &r->probe_step);
+    clmlp_roofline_plan(r->eval_plan, &r->probe_roof, &r->probe_eval_batch);
 }
 
 static size_t host_peak(const clmlp_run_result *res)
@@ -90,17 +146,22 @@ static void fill_scale_in(const clmlp_compare *c, double train_s, double eval_s,
     in->usd_per_hour = usd;
 }
 
+double clmlp_compare_usd_per_hour(const clmlp_compare *c, int i)
+{
+    const clmlp_compare_run *r = &c->runs[i];
+    return r->model >= 0 && c->models[r->model].usd_per_hour > 0 ? c->models[r->model].usd_per_hour
+                                                                 : c->cfg.extrapolate.usd_per_hour;
+}
+
 static void extrapolate_rows(clmlp_compare *c)
 {
     c->n_rows = 0;
     for (int i = 0; i < c->n_runs; i++) {
         const clmlp_compare_run *r = &c->runs[i];
         clmlp_extrap_row *row = &c->rows[c->n_rows++];
-        double usd = r->model >= 0 && c->models[r->model].usd_per_hour > 0 ? c->models[r->model].usd_per_hour
-                                                                           : c->cfg.extrapolate.usd_per_hour;
         row->measured = true;
         row->index = i;
-        fill_scale_in(c, r->train_s_per_image, r->eval_s_per_image, usd, &row->in);
+        fill_scale_in(c, r->train_s_per_image, r->eval_s_per_image, clmlp_compare_usd_per_hour(c, i), &row->in);
         clmlp_extrapolate(&row->in, &row->out);
     }
     for (int m = 0; m < c->n_models; m++) {
@@ -124,19 +185,17 @@ int clmlp_compare_analyze(clmlp_compare *c, clmlp_err *err)
     c->rows = clmlp_calloc((size_t)(c->n_runs + c->n_models) + 1, sizeof *c->rows, err);
     if (!c->predictions || !c->rows)
         return -1;
+    ensure_rounds(c);
+    find_twins(c);
     for (int i = 0; i < c->n_runs; i++) {
-        measure(&c->runs[i], cfg->training.batch_size);
+        measure(&c->runs[i], c->n_rounds, cfg);
         predict_run(c, &c->runs[i]);
         predict_probe(&c->runs[i]);
         c->runs[i].host_peak_bytes = host_peak(&c->runs[i].run);
     }
+    for (int i = 0; i < c->n_runs; i++)
+        speedup(c, i);
     const clmlp_compare_run *base = &c->runs[c->baseline];
-    for (int i = 0; i < c->n_runs; i++) {
-        clmlp_compare_run *r = &c->runs[i];
-        r->speedup = r->train_s_per_epoch > 0 ? base->train_s_per_epoch / r->train_s_per_epoch : 0;
-        r->accuracy_delta = r->run.accuracy - base->run.accuracy;
-        r->accuracy_flagged = fabs(r->accuracy_delta) > cfg->compare.accuracy_tolerance;
-    }
     predict_models(c);
     clmlp_compare_chain(c);
 

@@ -71,6 +71,30 @@ static void write_kernels(clmlp_json *j, const clmlp_compare *c, int i)
     clmlp_json_end_array(j);
 }
 
+static void int_or_null(clmlp_json *j, const char *key, int v)
+{
+    if (v >= 0)
+        clmlp_json_int(j, key, v);
+    else
+        clmlp_json_null(j, key);
+}
+
+/* Each round's training time, and where the device ran in that round. */
+static void write_rounds(clmlp_json *j, const clmlp_compare *c, int i)
+{
+    const clmlp_compare_run *r = &c->runs[i];
+    clmlp_json_begin_array(j, "rounds");
+    for (int k = 0; k < c->n_rounds; k++) {
+        clmlp_json_begin_object(j, NULL);
+        clmlp_json_int(j, "round", k);
+        clmlp_json_int(j, "position", k % 2 ? c->n_runs - 1 - i : i);
+        clmlp_json_number(j, "train_seconds", r->round_train_s[k]);
+        clmlp_json_number(j, "seconds_per_epoch", r->run.epochs_done ? r->round_train_s[k] / r->run.epochs_done : 0);
+        clmlp_json_end_object(j);
+    }
+    clmlp_json_end_array(j);
+}
+
 static void write_run(clmlp_json *j, const clmlp_compare *c, int i)
 {
     const clmlp_compare_run *r = &c->runs[i];
@@ -82,14 +106,23 @@ static void write_run(clmlp_json *j, const clmlp_compare *c, int i)
     clmlp_json_string(j, "type", clmlp_device_type_name(res->device.type));
     clmlp_json_string(j, "class", clmlp_device_class_name(r->cls));
     clmlp_json_int(j, "compute_units", res->device.compute_units);
+    int_or_null(j, "platform_index", r->selected ? r->platform_index : -1);
+    int_or_null(j, "device_index", r->selected ? r->device_index : -1);
+    int_or_null(j, "same_device_as", r->same_as);
     clmlp_json_begin_object(j, "train");
     clmlp_json_int(j, "epochs", res->epochs_done);
     clmlp_json_int(j, "steps_per_epoch", res->steps_per_epoch);
     clmlp_json_number(j, "seconds", res->train_seconds);
     clmlp_json_number(j, "seconds_per_epoch", r->train_s_per_epoch);
+    clmlp_json_number(j, "seconds_per_epoch_min", r->epoch_s.min);
+    clmlp_json_number(j, "seconds_per_epoch_max", r->epoch_s.max);
+    clmlp_json_number(j, "round_seconds_median", r->round_s.median);
     clmlp_json_number(j, "seconds_per_step", r->step_s);
     clmlp_json_number(j, "images_per_second", r->train_images_per_s);
     clmlp_json_end_object(j);
+    clmlp_json_int(j, "median_round", r->median_round);
+    write_rounds(j, c, i);
+    clmlp_json_bool(j, "short_rounds", r->short_rounds);
     clmlp_json_begin_object(j, "eval");
     clmlp_json_int(j, "examples", res->test_count);
     clmlp_json_number(j, "seconds", res->eval_seconds);
@@ -97,6 +130,9 @@ static void write_run(clmlp_json *j, const clmlp_compare *c, int i)
     clmlp_json_number(j, "accuracy", res->accuracy);
     clmlp_json_end_object(j);
     clmlp_json_number(j, "speedup", r->speedup);
+    clmlp_json_number(j, "speedup_min", r->speedup_spread.min);
+    clmlp_json_number(j, "speedup_max", r->speedup_spread.max);
+    clmlp_json_bool(j, "distinguishable", r->distinguishable);
     clmlp_json_number(j, "accuracy_delta", r->accuracy_delta);
     clmlp_json_bool(j, "accuracy_flagged", r->accuracy_flagged);
     clmlp_json_begin_object(j, "memory");
@@ -116,6 +152,31 @@ static void write_run(clmlp_json *j, const clmlp_compare *c, int i)
     clmlp_json_end_object(j);
 }
 
+static void write_prediction(clmlp_json *j, clmlp_precision prec, const clmlp_model_prediction *p)
+{
+    clmlp_json_begin_object(j, "predicted");
+    clmlp_json_string(j, "precision", clmlp_precision_name(prec));
+    write_roofline(j, "train_step", &p->step);
+    write_roofline(j, "eval_batch", &p->eval_batch);
+    clmlp_json_number(j, "train_seconds_per_image", p->train_s_per_image);
+    clmlp_json_number(j, "eval_seconds_per_image", p->eval_s_per_image);
+    clmlp_json_end_object(j);
+}
+
+/* The figures every model has, measured or from a datasheet. */
+static void write_model_figures(clmlp_json *j, const double *peaks, double gbps, double gib, double launch_us,
+                                double usd)
+{
+    clmlp_json_begin_object(j, "peak_gflops");
+    for (int k = 0; k < CLMLP_PREC_COUNT; k++)
+        clmlp_json_number(j, clmlp_precision_name((clmlp_precision)k), peaks[k]);
+    clmlp_json_end_object(j);
+    clmlp_json_number(j, "memory_bandwidth_gbps", gbps);
+    clmlp_json_number(j, "memory_gib", gib);
+    clmlp_json_number(j, "launch_overhead_us", launch_us);
+    clmlp_json_number(j, "usd_per_hour", usd);
+}
+
 static void write_model(clmlp_json *j, const clmlp_compare *c, int m)
 {
     const clmlp_devmodel *d = &c->models[m];
@@ -125,25 +186,50 @@ static void write_model(clmlp_json *j, const clmlp_compare *c, int m)
     clmlp_json_string(j, "name", d->name);
     clmlp_json_string(j, "class", clmlp_device_class_name(d->kind));
     clmlp_json_string(j, "source", d->origin);
-    clmlp_json_begin_object(j, "peak_gflops");
-    for (int k = 0; k < CLMLP_PREC_COUNT; k++)
-        clmlp_json_number(j, clmlp_precision_name((clmlp_precision)k), d->peak_gflops[k]);
-    clmlp_json_end_object(j);
-    clmlp_json_number(j, "memory_bandwidth_gbps", d->memory_bandwidth_gbps);
-    clmlp_json_number(j, "memory_gib", d->memory_gib);
-    clmlp_json_number(j, "launch_overhead_us", d->launch_overhead_us);
-    clmlp_json_number(j, "usd_per_hour", d->usd_per_hour);
-    if (p->ok) {
-        clmlp_json_begin_object(j, "predicted");
-        clmlp_json_string(j, "precision", clmlp_precision_name(c->cfg.extrapolate.precision));
-        write_roofline(j, "train_step", &p->step);
-        write_roofline(j, "eval_batch", &p->eval_batch);
-        clmlp_json_number(j, "train_seconds_per_image", p->train_s_per_image);
-        clmlp_json_number(j, "eval_seconds_per_image", p->eval_s_per_image);
-        clmlp_json_end_object(j);
-    } else {
+    clmlp_json_null(j, "device");
+    write_model_figures(j, d->peak_gflops, d->memory_bandwidth_gbps, d->memory_gib, d->launch_overhead_us,
+                        d->usd_per_hour);
+    if (p->ok)
+        write_prediction(j, c->cfg.extrapolate.precision, p);
+    else
         clmlp_json_null(j, "predicted");
+    clmlp_json_end_object(j);
+}
+
+/* A present device's measured model: "source": "probe", its roofs and
+ * bandwidth ladder, and its prediction of its own plans (fp32, as it ran). */
+static void write_measured_model(clmlp_json *j, const clmlp_compare *c, int i)
+{
+    const clmlp_compare_run *r = &c->runs[i];
+    const clmlp_roof *roof = &r->probe_roof;
+    char id[32];
+    clmlp_compare_model_id(c, (clmlp_model_ref){i, -1}, id, sizeof id);
+    clmlp_json_begin_object(j, NULL);
+    clmlp_json_string(j, "id", id);
+    clmlp_json_string(j, "name", r->run.device.name);
+    clmlp_json_string(j, "class", clmlp_device_class_name(r->cls));
+    clmlp_json_string(j, "source", "probe");
+    clmlp_json_int(j, "device", i);
+    clmlp_json_int(j, "compute_units", r->run.device.compute_units);
+    double peaks[CLMLP_PREC_COUNT] = {0};
+    peaks[CLMLP_PREC_FP32] = roof->flops_per_s / 1e9;
+    write_model_figures(j, peaks, roof->bytes_per_s / 1e9, (double)r->run.device.global_mem / (1024.0 * 1024 * 1024),
+                        roof->launch_s * 1e6, clmlp_compare_usd_per_hour(c, i));
+    clmlp_json_begin_array(j, "bandwidth_levels");
+    for (int k = 0; k < roof->n_levels; k++) {
+        clmlp_json_begin_object(j, NULL);
+        clmlp_json_number(j, "bytes", roof->level_bytes[k]);
+        clmlp_json_number(j, "gbps", roof->level_bytes_per_s[k] / 1e9);
+        clmlp_json_end_object(j);
     }
+    clmlp_json_end_array(j);
+    clmlp_json_bool(j, "from_cache", r->run.probe.from_cache);
+    double batch = r->train_plan ? r->train_plan->graph.batch : 0;
+    double eval_batch = r->eval_plan ? r->eval_plan->graph.batch : 0;
+    clmlp_model_prediction p = {.ok = true, .step = r->probe_step, .eval_batch = r->probe_eval_batch,
+                                .train_s_per_image = batch > 0 ? r->probe_step.seconds / batch : 0,
+                                .eval_s_per_image = eval_batch > 0 ? r->probe_eval_batch.seconds / eval_batch : 0};
+    write_prediction(j, CLMLP_PREC_FP32, &p);
     clmlp_json_end_object(j);
 }
 
@@ -161,15 +247,22 @@ static void write_link(clmlp_json *j, const clmlp_compare *c, const clmlp_chain_
         clmlp_json_int(j, "from_device", l->from_run);
         clmlp_json_int(j, "to_device", l->to_run);
         clmlp_json_number(j, "factor", l->measured_factor);
+        clmlp_json_number(j, "factor_min", l->measured_spread.min);
+        clmlp_json_number(j, "factor_max", l->measured_spread.max);
+        clmlp_json_int(j, "rounds", l->measured_spread.n);
+        clmlp_json_bool(j, "distinguishable", l->distinguishable);
         clmlp_json_end_object(j);
     } else {
         clmlp_json_null(j, "measured");
     }
     clmlp_json_begin_array(j, "modeled");
     for (int k = 0; k < l->n_modeled; k++) {
+        char from[CLMLP_NAME_MAX], to[CLMLP_NAME_MAX];
         clmlp_json_begin_object(j, NULL);
-        clmlp_json_string(j, "from_model", c->models[l->modeled[k].from_model].id);
-        clmlp_json_string(j, "to_model", c->models[l->modeled[k].to_model].id);
+        clmlp_json_string(j, "from_model", clmlp_compare_model_id(c, l->modeled[k].from, from, sizeof from));
+        clmlp_json_string(j, "to_model", clmlp_compare_model_id(c, l->modeled[k].to, to, sizeof to));
+        int_or_null(j, "from_device", l->modeled[k].from.run);
+        int_or_null(j, "to_device", l->modeled[k].to.run);
         clmlp_json_number(j, "factor", l->modeled[k].factor);
         clmlp_json_end_object(j);
     }
@@ -250,6 +343,9 @@ int clmlp_compare_write_json(FILE *out, const clmlp_compare *c)
     clmlp_json_int(&j, "epochs", cfg->training.epochs);
     clmlp_json_int(&j, "baseline", c->baseline);
     clmlp_json_number(&j, "accuracy_tolerance", cfg->compare.accuracy_tolerance);
+    clmlp_json_int(&j, "rounds", c->n_rounds);
+    clmlp_json_number(&j, "min_round_seconds", cfg->compare.min_round_seconds);
+    clmlp_json_bool(&j, "noise_check", c->noise_check);
     clmlp_json_begin_array(&j, "devices");
     for (int i = 0; i < c->n_runs; i++)
         write_run(&j, c, i);
@@ -258,9 +354,12 @@ int clmlp_compare_write_json(FILE *out, const clmlp_compare *c)
     for (int i = 0; i < c->n_chain; i++)
         write_link(&j, c, &c->chain[i]);
     clmlp_json_end_array(&j);
-    clmlp_json_begin_array(&j, "models");
+    clmlp_json_begin_array(&j, "models"); /* the datasheet models first, as before measured ones existed */
     for (int m = 0; m < c->n_models; m++)
         write_model(&j, c, m);
+    for (int i = 0; i < c->n_runs; i++)
+        if (c->runs[i].probed)
+            write_measured_model(&j, c, i);
     clmlp_json_end_array(&j);
     write_extrapolation(&j, c);
     clmlp_json_end_object(&j);

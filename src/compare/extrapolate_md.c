@@ -89,14 +89,26 @@ static void write_table(FILE *out, const clmlp_compare *c)
                 fmt_count((double)o->devices, dev, sizeof dev), fmt_hours(o->wall_h, wall, sizeof wall),
                 row->in.usd_per_hour > 0 ? fmt_usd(o->usd, usd, sizeof usd) : "unknown $/h");
     }
-    fprintf(out, "\nµs/image: a training step ÷ batch (measured: train seconds ÷ steps; modeled: the device model's\n"
-                 "roofline on this plan), or evaluation ÷ images. Compute = µs/image × N_train × E (train) or × N_test (eval); reading = %g B/image ×\n"
+    fprintf(out, "\nµs/image: a training step ÷ batch (measured: the median training time over the rounds ÷ steps;\n"
+                 "modeled: the device model's roofline on this plan), or evaluation ÷ images. Compute = µs/image × N_train × E (train) or × N_test (eval); reading = %g B/image ×\n"
                  "N (× E for training) ÷ %g GB/s (`extrapolate.storage_read_gbps`, per device). The larger of the two bounds\n"
                  "each phase (**bold**). Total = train + eval on one device; devices = ⌈total ÷ %g h⌉ with perfect\n"
                  "data-parallel scaling (no gradient all-reduce cost, each device reading its own shard); wall time =\n"
                  "total ÷ devices; cost = total device-hours × $/hour (the device model's, or `extrapolate.usd_per_hour`),\n"
                  "the same for any device count.\n\n",
             c->bytes_per_image, cfg->extrapolate.storage_read_gbps, cfg->extrapolate.target_hours);
+}
+
+/* A per-image cost from a round of a few milliseconds, scaled by 1e6 or
+ * more, carries that round's noise into every hour of the table. */
+static void write_short_note(FILE *out, const clmlp_compare *c)
+{
+    char list[CLMLP_COMPARE_MAX_DEVICES * (CLMLP_NAME_MAX + 64)];
+    if (fmt_short_rounds(c, list, sizeof list))
+        fprintf(out, "**Short rounds**: %s per round (median), below `compare.min_round_seconds` (%g s): their\n"
+                     "µs/image, and every hour above built on it, carry those runs' timing noise. Measure again with\n"
+                     "more `training.epochs` or a bigger `data.train.limit`.\n\n",
+                list, c->cfg.compare.min_round_seconds);
 }
 
 static double smallest_memory(const clmlp_compare *c)
@@ -146,6 +158,7 @@ int clmlp_compare_write_extrapolation_md(FILE *out, const clmlp_compare *c, int 
     write_seed(out, c);
     write_seed_on_measurement(out, c);
     write_table(out, c);
+    write_short_note(out, c);
     write_memory(out, c);
     return ferror(out) ? -1 : 0;
 }

@@ -93,6 +93,35 @@ const char *fmt_factor(double f, char *buf, size_t cap)
     return buf;
 }
 
+const char *fmt_factor_spread(const clmlp_spread *s, char *buf, size_t cap)
+{
+    char m[48], lo[48], hi[48];
+    fmt_factor(s->median, m, sizeof m);
+    if (s->n < 2)
+        snprintf(buf, cap, "%s", m);
+    else
+        snprintf(buf, cap, "%s (%.*s–%s)", m, (int)strcspn(fmt_factor(s->min, lo, sizeof lo), "×"), lo,
+                 fmt_factor(s->max, hi, sizeof hi));
+    return buf;
+}
+
+int fmt_short_rounds(const clmlp_compare *c, char *buf, size_t cap)
+{
+    int n = 0;
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < c->n_runs && used < cap; i++) {
+        const clmlp_compare_run *r = &c->runs[i];
+        char t[48];
+        if (!r->short_rounds)
+            continue;
+        used += (size_t)snprintf(buf + used, cap - used, "%s%s for #%d `%s`", n ? ", " : "",
+                                 fmt_seconds(r->round_s.median, t, sizeof t), i, r->spec);
+        n++;
+    }
+    return n;
+}
+
 const char *fmt_usd(double usd, char *buf, size_t cap)
 {
     char n[48];

@@ -32,11 +32,9 @@ int clmlp_compare_kernels(const clmlp_compare *c, int i, clmlp_kernel_row *rows,
     const clmlp_compare_run *r = &c->runs[i];
     if (!r->train_plan)
         return 0;
-    clmlp_roof model = {0}, probe = {0};
+    clmlp_roof model = {0};
     bool has_model = r->model >= 0 && clmlp_roof_from_model(&c->models[r->model], CLMLP_PREC_FP32,
                                                             r->run.device.compute_units, &model);
-    if (r->probed)
-        clmlp_roof_from_probe(&r->run.probe, &probe);
     int n = 0;
     for (int l = 0; l < r->train_plan->n_launches; l++) {
         const clmlp_launch *launch = &r->train_plan->launches[l];
@@ -49,7 +47,7 @@ int clmlp_compare_kernels(const clmlp_compare *c, int i, clmlp_kernel_row *rows,
         if (has_model)
             row->model_s += clmlp_roofline_launch(launch->flops, launch->bytes, launch->footprint, &model);
         if (r->probed)
-            row->probe_s += clmlp_roofline_launch(launch->flops, launch->bytes, launch->footprint, &probe);
+            row->probe_s += clmlp_roofline_launch(launch->flops, launch->bytes, launch->footprint, &r->probe_roof);
     }
     double steps = (double)r->run.steps_per_epoch * r->run.epochs_done;
     const clmlp_profiler *p = &r->run.profile;

@@ -126,6 +126,12 @@ const cfg_key cfg_schema[] = {
      .def = "0.005", .doc = "test accuracies (0..1) further than this from the baseline's are flagged"},
     {.path = "compare.models", .type = CFG_PATH, F(compare.models), .def = "",
      .doc = "folder of extra device-model YAML files; they replace built-in models of the same file name"},
+    {.path = "compare.rounds", .type = CFG_INT, F(compare.rounds), CLOSED(1, 50), .def = "3",
+     .doc = "times each device runs, in rounds alternating the device order; speedups are medians with a range"},
+    {.path = "compare.noise_check", .type = CFG_BOOL, F(compare.noise_check), .def = "false",
+     .doc = "allow the same device twice: its spread is run-to-run noise, no speedup is claimed"},
+    {.path = "compare.min_round_seconds", .type = CFG_FLOAT, F(compare.min_round_seconds), AT_LEAST(0),
+     .def = "1.0", .doc = "a device whose median training seconds per round are below this is flagged: too short"},
 
     {.path = "extrapolate.train_images", .type = CFG_FLOAT, F(extrapolate.train_images), AT_LEAST(0),
      .def = "60e9", .doc = "N_train: training images to extrapolate to"},
