@@ -288,6 +288,8 @@ static void fake_run(clmlp_compare_run *r, const char *name, cl_device_type type
     r->run.test_count = 1000;
     r->run.eval_seconds = 0.5;
     r->run.accuracy = accuracy;
+    r->run.batch_size = 100;
+    clmlp_run_result_rates(&r->run);
 }
 
 static void analysis_of_hand_made_runs(void)

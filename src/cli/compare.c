@@ -19,11 +19,9 @@ static void on_run(void *user, const clmlp_compare *c, const clmlp_compare_progr
         printf("== round %d/%d, device %d/%d: %s ==\n", p->round + 1, p->rounds, p->device + 1, p->devices,
                c->runs[p->device].spec);
     } else {
-        double steps = (double)res->steps_per_epoch * res->epochs_done;
         printf("   %s: %.3f s per epoch, %.0f train img/s, %.0f eval img/s, accuracy %.2f %%\n", res->device.name,
-               res->epochs_done ? res->train_seconds / res->epochs_done : 0.0,
-               res->train_seconds > 0 ? steps * c->cfg.training.batch_size / res->train_seconds : 0.0,
-               res->eval_seconds > 0 ? (double)res->test_count / res->eval_seconds : 0.0, 100.0 * res->accuracy);
+               res->train_seconds_per_epoch, res->train_images_per_second, res->eval_images_per_second,
+               100.0 * res->accuracy);
     }
     fflush(stdout);
 }

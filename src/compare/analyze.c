@@ -20,11 +20,11 @@ static void ensure_rounds(clmlp_compare *c)
 }
 
 /* Per-epoch and per-image figures from the median over the rounds; eval
- * from the median round's result. */
+ * from the median round's result (its rates, clmlp_run_result_rates). */
 static void measure(clmlp_compare_run *r, int rounds, const clmlp_config *cfg)
 {
     const clmlp_run_result *res = &r->run;
-    int epochs = res->epochs_done, batch = cfg->training.batch_size;
+    int epochs = res->epochs_done;
     double per_epoch[CLMLP_COMPARE_MAX_ROUNDS];
     for (int k = 0; k < rounds; k++)
         per_epoch[k] = epochs ? r->round_train_s[k] / epochs : 0;
@@ -35,10 +35,10 @@ static void measure(clmlp_compare_run *r, int rounds, const clmlp_config *cfg)
     r->cls = clmlp_device_class_of(res->device.type);
     r->train_s_per_epoch = r->epoch_s.median;
     r->step_s = steps > 0 ? train / steps : 0;
-    r->train_s_per_image = r->step_s / batch;
-    r->train_images_per_s = train > 0 ? steps * batch / train : 0;
-    r->eval_s_per_image = res->test_count ? res->eval_seconds / (double)res->test_count : 0;
-    r->eval_images_per_s = res->eval_seconds > 0 ? (double)res->test_count / res->eval_seconds : 0;
+    r->train_s_per_image = res->train_images > 0 ? train / res->train_images : 0;
+    r->train_images_per_s = train > 0 ? res->train_images / train : 0;
+    r->eval_images_per_s = res->eval_images_per_second;
+    r->eval_s_per_image = res->eval_images_per_second > 0 ? 1.0 / res->eval_images_per_second : 0;
     r->short_rounds = train < cfg->compare.min_round_seconds;
 }
 
@@ -102,15 +102,6 @@ static void predict_probe(clmlp_compare_run *r)
         return;
     clmlp_roofline_plan(r->train_plan, &r->probe_roof, &r->probe_step);
     clmlp_roofline_plan(r->eval_plan, &r->probe_roof, &r->probe_eval_batch);
-}
-
-static size_t host_peak(const clmlp_run_result *res)
-{
-    size_t peak = 0;
-    for (int p = 0; p < CLMLP_PHASE_COUNT; p++)
-        if (res->phase_memory[p].peak_end > peak)
-            peak = res->phase_memory[p].peak_end;
-    return peak;
 }
 
 /* Every model on the baseline's plans, at the precision the config asks. */
@@ -191,7 +182,7 @@ int clmlp_compare_analyze(clmlp_compare *c, clmlp_err *err)
         measure(&c->runs[i], c->n_rounds, cfg);
         predict_run(c, &c->runs[i]);
         predict_probe(&c->runs[i]);
-        c->runs[i].host_peak_bytes = host_peak(&c->runs[i].run);
+        c->runs[i].host_peak_bytes = clmlp_run_host_peak(&c->runs[i].run);
     }
     for (int i = 0; i < c->n_runs; i++)
         speedup(c, i);

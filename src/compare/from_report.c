@@ -110,22 +110,14 @@ static int check_same_recipe(const clmlp_jv *root, const char *path, clmlp_confi
     return 0;
 }
 
-/* The training and evaluation plans of cfg, compiled without a device. */
+/* The training and evaluation plans of cfg, compiled without a device (the
+ * default sub-buffer alignment; GEMM choices as cfg says, untuned). */
 static int compile_plans(const clmlp_config *cfg, int input_dim, clmlp_compare_run *r, clmlp_err *err)
 {
-    clmlp_graph *g = clmlp_calloc(1, sizeof *g, err);
     r->train_plan = clmlp_calloc(1, sizeof *r->train_plan, err);
     r->eval_plan = clmlp_calloc(1, sizeof *r->eval_plan, err);
-    clmlp_compile_options opt;
-    clmlp_compile_options_from_config(cfg, &opt);
-    int rc = !g || !r->train_plan || !r->eval_plan ||
-                     clmlp_graph_build_training(cfg, input_dim, g, err) < 0 || clmlp_compile(g, &opt, r->train_plan, err) < 0 ||
-                     clmlp_graph_build_eval(cfg, input_dim, cfg->training.eval_batch_size, g, err) < 0 ||
-                     clmlp_compile(g, &opt, r->eval_plan, err) < 0
-                 ? -1
-                 : 0;
-    free(g);
-    return rc;
+    return r->train_plan && r->eval_plan ? clmlp_compile_config(cfg, input_dim, 0, r->train_plan, r->eval_plan, err)
+                                         : -1;
 }
 
 int clmlp_compare_from_report(const clmlp_config *cfg, const char *report_path, clmlp_compare *c, clmlp_err *err)
@@ -151,6 +143,8 @@ int clmlp_compare_from_report(const clmlp_config *cfg, const char *report_path, 
     if (rc < 0)
         return -1;
     r->run.input_dim = input_dim;
+    r->run.batch_size = c->cfg.training.batch_size; /* check_same_recipe: the run's */
+    clmlp_run_result_rates(&r->run);
     clmlp_strlcpy(r->spec, r->run.device.name, sizeof r->spec);
     c->cfg.training.epochs = r->run.epochs_done;
     if (compile_plans(&c->cfg, input_dim, r, err) < 0 ||
