@@ -858,6 +858,7 @@ static void compare_two_pocl_devices(void)
         CHECK_CONTAINS(md, "| probe:1: basic");
         CHECK_INT(count_of(md, "measured by the probe on this machine"), 2);
         CHECK_CONTAINS(md, "## 5. Top kernels of a training step");
+        CHECK_CONTAINS(md, "| % of its roof |");
         CHECK_CONTAINS(md, "| gemm_nn_bias_relu | 1 |");
         CHECK_CONTAINS(md, "## 6. Extrapolation to N_train = 60 000 000 000 training and N_test = 10 000 000 000");
         CHECK_CONTAINS(md, "= **3.49 hours**");
@@ -967,6 +968,57 @@ static void extrapolate_from_a_run_report(void)
     CHECK_STR(out, "clmlp: extrapolate: --from '/nonexistent/run': No such file or directory\n");
 }
 
+/* A kernel faster than the measured model allows is the probe's problem,
+ * not a fact: section 5 says so instead of printing the percentage. */
+static void kernels_above_the_roof_are_flagged(void)
+{
+    static clmlp_compare c;
+    static const double rounds[] = {2.0};
+    fake_compare(&c, 1, 1, NULL);
+    fake_device(&c, 0, fake_cpus[0], CL_DEVICE_TYPE_CPU, 300, rounds);
+    const clmlp_plan *plan = c.runs[0].train_plan;
+    int gemm = -1;
+    for (int l = 0; plan && l < plan->n_launches && gemm < 0; l++)
+        if (plan->launches[l].is_gemm)
+            gemm = l;
+    CHECK(gemm >= 0);
+    if (gemm < 0) {
+        clmlp_compare_free(&c);
+        return;
+    }
+    /* the profiler saw that GEMM at its roof's time ÷ 2: 200 % of the roof */
+    clmlp_profiler *prof = &c.runs[0].run.profile;
+    prof->stats = calloc(1, sizeof *prof->stats);
+    prof->n_stats = prof->cap_stats = 1;
+    clmlp_kernel_stats *k = &prof->stats[0];
+    snprintf(k->name, sizeof k->name, "%s", plan->launches[gemm].name);
+    snprintf(k->phase, sizeof k->phase, "train");
+    double steps = (double)c.runs[0].run.steps_per_epoch * c.runs[0].run.epochs_done;
+    k->calls = (long)steps;
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_compare_analyze(&c, &err), 0);
+    int same = 0; /* launches of the plan with that kernel name */
+    double roof = 0;
+    for (int l = 0; l < plan->n_launches; l++)
+        if (strcmp(plan->launches[l].name, k->name) == 0) {
+            same++;
+            roof += clmlp_roofline_launch(plan->launches[l].flops, plan->launches[l].bytes,
+                                          plan->launches[l].footprint, &c.runs[0].probe_roof) -
+                    c.runs[0].probe_roof.launch_s;
+        }
+    CHECK(same > 0 && roof > 0);
+    k->device_seconds = roof / 2 * steps;
+    char *md = written(clmlp_compare_write_md, &c);
+    CHECK_CONTAINS(md, "| over the roof: probe too low |");
+    free(md);
+    k->device_seconds = roof * 2 * steps; /* 50 % of the roof */
+    md = written(clmlp_compare_write_md, &c);
+    CHECK(md && !strstr(md, "over the roof"));
+    CHECK_CONTAINS(md, " | 50 % |");
+    free(md);
+    clmlp_compare_free(&c);
+}
+
 const test_case compare_tests[] = {
     {"devmodel_parses_with_defaults", devmodel_parses_with_defaults, false},
     {"devmodel_validation_errors_are_one_line", devmodel_validation_errors_are_one_line, false},
@@ -984,6 +1036,7 @@ const test_case compare_tests[] = {
     {"same_device_is_refused_unless_a_noise_check", same_device_is_refused_unless_a_noise_check, false},
     {"short_rounds_are_flagged", short_rounds_are_flagged, false},
     {"user_cpu_model_matches_only_its_cpu", user_cpu_model_matches_only_its_cpu, false},
+    {"kernels_above_the_roof_are_flagged", kernels_above_the_roof_are_flagged, false},
     {"compare_two_pocl_devices", compare_two_pocl_devices, true},
     {"compare_noise_check_runs", compare_noise_check_runs, true},
     {"compare_errors_come_before_any_run", compare_errors_come_before_any_run, true},

@@ -72,6 +72,7 @@ typedef struct clmlp_kernel_row {
     double flops, bytes;                /* per step, from the plan */
     double measured_s;                  /* device seconds per step (profiler); 0 = not recorded */
     double model_s, probe_s;            /* roofline per step: device model / probe; 0 = none */
+    double probe_roof_s;                /* probe_s without launch overhead: what its device time is held to */
 } clmlp_kernel_row;
 
 /* What a device model predicts for the experiment's plans. */

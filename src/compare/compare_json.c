@@ -66,6 +66,10 @@ static void write_kernels(clmlp_json *j, const clmlp_compare *c, int i)
         clmlp_json_number(j, "device_seconds_per_step", rows[k].measured_s);
         clmlp_json_number(j, "model_seconds_per_step", rows[k].model_s);
         clmlp_json_number(j, "probe_seconds_per_step", rows[k].probe_s);
+        if (rows[k].probe_s > 0 && rows[k].measured_s > 0)
+            clmlp_json_number(j, "roof_percent", 100.0 * rows[k].probe_roof_s / rows[k].measured_s);
+        else
+            clmlp_json_null(j, "roof_percent");
         clmlp_json_end_object(j);
     }
     clmlp_json_end_array(j);

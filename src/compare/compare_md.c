@@ -449,24 +449,32 @@ static void write_kernels(FILE *out, const clmlp_compare *c)
         for (int k = 0; k < n; k++)
             total += rows[k].measured_s;
         fprintf(out, "Device %d, %s (`%s`), its median round:\n\n| kernel | launches | MFLOP | bytes | measured device "
-                     "time | share | predicted: hand-written model | predicted: measured model |\n"
-                     "|---|--:|--:|--:|--:|--:|--:|--:|\n",
+                     "time | share | predicted: hand-written model | predicted: measured model | %% of its roof |\n"
+                     "|---|--:|--:|--:|--:|--:|--:|--:|--:|\n",
                 i, r->run.device.name, r->spec);
         for (int k = 0; k < n && k < 6; k++) {
-            char b[48], t[48], m[48], p[48], share[16] = "—";
+            char b[48], t[48], m[48], p[48], share[16] = "—", roof[64] = "—";
             if (total > 0)
                 snprintf(share, sizeof share, "%.0f %%", 100.0 * rows[k].measured_s / total);
-            fprintf(out, "| %s | %d | %.2f | %s | %s | %s | %s | %s |\n", rows[k].name, rows[k].launches,
+            double pct = rows[k].measured_s > 0 ? 100.0 * rows[k].probe_roof_s / rows[k].measured_s : 0;
+            if (rows[k].probe_s > 0 && pct > 100.0 * CLMLP_ROOF_TOLERANCE)
+                snprintf(roof, sizeof roof, "over the roof: probe too low");
+            else if (rows[k].probe_s > 0 && rows[k].measured_s > 0)
+                snprintf(roof, sizeof roof, "%.0f %%", pct);
+            fprintf(out, "| %s | %d | %.2f | %s | %s | %s | %s | %s | %s |\n", rows[k].name, rows[k].launches,
                     rows[k].flops / 1e6, fmt_bytes(rows[k].bytes, b, sizeof b),
                     rows[k].measured_s > 0 ? fmt_seconds(rows[k].measured_s, t, sizeof t) : "not recorded", share,
                     rows[k].model_s > 0 ? fmt_seconds(rows[k].model_s, m, sizeof m) : "—",
-                    rows[k].probe_s > 0 ? fmt_seconds(rows[k].probe_s, p, sizeof p) : "—");
+                    rows[k].probe_s > 0 ? fmt_seconds(rows[k].probe_s, p, sizeof p) : "—", roof);
         }
         fprintf(out, "\n");
     }
     fprintf(out, "Per training step: measured = the profiler's device time (OpenCL event START to END) summed over the\n"
                  "step's launches of that kernel; share = of the step's total kernel time. Predicted = the same roofline\n"
-                 "as section 3, launch by launch.\n\n");
+                 "as section 3, launch by launch. %% of its roof = the measured model's time without launch overhead ÷\n"
+                 "the measured device time; above %.0f %% the probe measured too low (under load, say), and the\n"
+                 "device's next run measures it again.\n\n",
+            100.0 * CLMLP_ROOF_TOLERANCE);
 }
 
 int clmlp_compare_write_md(FILE *out, const clmlp_compare *c)

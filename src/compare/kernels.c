@@ -46,8 +46,11 @@ int clmlp_compare_kernels(const clmlp_compare *c, int i, clmlp_kernel_row *rows,
         row->bytes += launch->bytes;
         if (has_model)
             row->model_s += clmlp_roofline_launch(launch->flops, launch->bytes, launch->footprint, &model);
-        if (r->probed)
-            row->probe_s += clmlp_roofline_launch(launch->flops, launch->bytes, launch->footprint, &r->probe_roof);
+        if (r->probed) {
+            double t = clmlp_roofline_launch(launch->flops, launch->bytes, launch->footprint, &r->probe_roof);
+            row->probe_s += t;
+            row->probe_roof_s += t - r->probe_roof.launch_s;
+        }
     }
     double steps = (double)r->run.steps_per_epoch * r->run.epochs_done;
     const clmlp_profiler *p = &r->run.profile;
