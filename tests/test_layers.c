@@ -20,7 +20,7 @@ static const struct {
     {"gemm", "gemm"},         {"gemm_kernels", "gemm"},   {"compiler", "compiler"}, {"runtime", "runtime"},
     {"session", "runtime"},   {"experiment", "runtime"},  {"profile", "profile"},   {"probe", "probe"},
     {"roofline", "roofline"}, {"tune", "tune"},           {"report", "report"},     {"compare", "compare"},
-    {"devmodel", "compare"},  {"extrapolate", "compare"}, {"cli", "cli"},
+    {"devmodel", "model"},    {"extrapolate", "model"},   {"cli", "cli"},
 };
 
 enum { MAX_FOLDERS = 32, MAX_HEADERS = 64 };
@@ -158,7 +158,8 @@ static void folders_depend_on_each_other_without_loops(void)
                           folders[b]);
     /* The direction the pipeline reads in. */
     static const char *const lower_first[][2] = {{"compiler", "graph"}, {"graph", "gemm"},   {"runtime", "compiler"},
-                                                 {"report", "runtime"}, {"compare", "report"}, {"cli", "compare"}};
+                                                 {"report", "runtime"}, {"compare", "report"}, {"compare", "model"},
+                                                 {"cli", "compare"}};
     for (size_t i = 0; i < CLMLP_ARRAY_LEN(lower_first); i++) {
         int a = folder_index(lower_first[i][0]), b = folder_index(lower_first[i][1]);
         if (a >= 0 && b >= 0 && reach[b][a])

@@ -1,7 +1,7 @@
 /* Private to src/config (and its tests): the schema table and the helpers the
  * parser, the override handler and the writer share. Users of the config
  * stage include "clmlp/config.h" only; the one exception is another YAML
- * format with a schema of its own (device models, src/compare/devmodel.c),
+ * format with a schema of its own (device models, src/model/devmodel.c),
  * which reuses the walker, value checks and did-you-mean through a cfg_table. */
 #ifndef CLMLP_CONFIG_INTERNAL_H
 #define CLMLP_CONFIG_INTERNAL_H
