@@ -764,6 +764,21 @@ static void write_then_parse_is_identity(void)
             test_fail(__FILE__, __LINE__, "%s still has its default", cfg_schema[i].path);
     round_trip(&c);
 
+    /* Strings YAML would misread unquoted or fold inside quotes: a leading
+     * directive or reserved indicator, and line breaks and controls beyond
+     * ASCII (NEL, LS, PS, C1, BOM), beside plain non-ASCII text. */
+    static const char *const awkward[] = {"%TAG x", "@home", "`tick", "a\xc2\x85" "b", "a\xe2\x80\xa8" "b",
+                                          "x\xe2\x80\xa9", "\xc2\x9fz", "\xef\xbb\xbf" "bom", "caf\xc3\xa9 \xe2\x82\xac"};
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(awkward); i++) {
+        snprintf(c.name, sizeof c.name, "%s", awkward[i]);
+        snprintf(c.device.platform, sizeof c.device.platform, "%s", awkward[i]);
+        round_trip(&c);
+    }
+    /* Bytes that are not UTF-8 cannot be written back: refused on the way in. */
+    const char *not_utf8[] = {"name=\"a\xff\""};
+    CHECK_INT(parse_with(DATA, not_utf8, 1, &c, &err), -1);
+    CHECK_CONTAINS(err.msg, "invalid leading UTF-8 octet");
+
     /* An empty hidden list round-trips too. */
     const char *lr[] = {"model.hidden=[]"};
     CHECK_INT(parse_with(DATA, lr, 1, &c, &err), 0);

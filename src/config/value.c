@@ -145,8 +145,46 @@ int cfg_set_list(void *target, const cfg_key *key, const int *values, int n, cha
     return 0;
 }
 
+/* Length of the UTF-8 sequence at s (1..4), 0 when it is not one. */
+static int utf8_length(const unsigned char *s)
+{
+    int n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (n == 2 && s[0] < 0xc2)
+        return 0; /* overlong */
+    for (int i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* The code point of a valid sequence of n bytes. */
+static unsigned utf8_code(const unsigned char *s, int n)
+{
+    static const unsigned lead_mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+    unsigned c = s[0] & lead_mask[n];
+    for (int i = 1; i < n; i++)
+        c = c << 6 | (s[i] & 0x3f);
+    return c;
+}
+
+static bool valid_utf8(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p;) {
+        int n = utf8_length(p);
+        if (!n)
+            return false;
+        p += n;
+    }
+    return true;
+}
+
 static int set_string(const cfg_key *key, char *dst, const char *text, char *why, size_t cap)
 {
+    /* YAML text is UTF-8: anything else could not be written back. */
+    if (!valid_utf8(text)) {
+        snprintf(why, cap, "is not valid UTF-8 text");
+        return -1;
+    }
     if (strlen(text) >= key->size) {
         snprintf(why, cap, "is too long (at most %zu characters)", key->size - 1);
         return -1;
@@ -292,7 +330,8 @@ int cfg_set_scalar(void *target, const cfg_key *key, const char *text, bool plai
 static bool needs_quotes(const char *s)
 {
     static const char *const words[] = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"};
-    if (!s[0] || s[0] == '-' || s[0] == ' ' || s[strlen(s) - 1] == ' ')
+    /* '-' starts a list item, '%' a directive, '@' and '`' are reserved: none may start a plain scalar */
+    if (!s[0] || strchr("-%@` ", s[0]) || s[strlen(s) - 1] == ' ')
         return true;
     for (size_t i = 0; i < CLMLP_ARRAY_LEN(words); i++)
         if (strcasecmp(s, words[i]) == 0)
@@ -301,10 +340,32 @@ static bool needs_quotes(const char *s)
     strtod(s, &end);
     if (*end == '\0')
         return true;
+    /* Non-ASCII text is quoted too, so line breaks beyond ASCII (U+0085,
+     * U+2028, U+2029) and C1 controls can be escaped. */
     for (const char *p = s; *p; p++)
-        if (!isalnum((unsigned char)*p) && !strchr("_-./+@%", *p) && (unsigned char)*p < 0x80)
+        if (!isalnum((unsigned char)*p) && !strchr("_-./+@%", *p))
             return true;
     return false;
+}
+
+/* A YAML double-quoted escape for code point c, or NULL when c may stand as
+ * it is: controls (C0, DEL, C1), the line and paragraph separators YAML
+ * would fold, and the byte-order mark a reader would drop. */
+static const char *escape_of(unsigned c, char *buf, size_t cap)
+{
+    if (c == 0x2028)
+        return "\\L";
+    if (c == 0x2029)
+        return "\\P";
+    if (c == 0xfeff) {
+        snprintf(buf, cap, "\\uFEFF");
+        return buf;
+    }
+    if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+        snprintf(buf, cap, "\\x%02x", c);
+        return buf;
+    }
+    return NULL;
 }
 
 static void format_string(const char *s, char *buf, size_t cap)
@@ -315,14 +376,20 @@ static void format_string(const char *s, char *buf, size_t cap)
     }
     size_t n = 0;
     buf[n++] = '"';
-    for (const char *p = s; *p && n + 6 < cap; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '"' || c == '\\')
-            n += snprintf(buf + n, cap - n, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            n += snprintf(buf + n, cap - n, "\\x%02x", c);
+    for (const unsigned char *p = (const unsigned char *)s; *p && n + 8 < cap;) {
+        int len = utf8_length(p);
+        if (!len) /* not UTF-8 (set_string refuses it): drop the byte rather than write bad YAML */
+            len = 1;
+        char esc[16];
+        const char *e = len > 1 || *p < 0x80 ? escape_of(len > 1 ? utf8_code(p, len) : *p, esc, sizeof esc) : "";
+        if (*p == '"' || *p == '\\')
+            n += (size_t)snprintf(buf + n, cap - n, "\\%c", *p);
+        else if (e)
+            n += (size_t)snprintf(buf + n, cap - n, "%s", e);
         else
-            buf[n++] = (char)c;
+            for (int i = 0; i < len; i++)
+                buf[n++] = (char)p[i];
+        p += len;
     }
     snprintf(buf + n, cap - n, "\"");
 }
