@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <zlib.h>
 
@@ -667,6 +668,44 @@ static void csv_header_problems(void)
 
 /* ---- dataset: dispatch, limit, free, preprocessing ------------------------ */
 
+/* A limit reads only what it keeps: a gzip stream of 2 000 images of 256x256
+ * (131 MB of zeros, 128 KB compressed) with data.*.limit 5 decompresses five
+ * images, not the stream, whatever the rest of the file holds. */
+static void idx_limit_reads_only_the_first_images(void)
+{
+    enum { COUNT = 2000, SIDE = 256 };
+    size_t bytes = 16 + (size_t)COUNT * SIDE * SIDE;
+    uint8_t *img = calloc(bytes + 100, 1);
+    if (!img) {
+        test_fail(__FILE__, __LINE__, "out of memory");
+        return;
+    }
+    put_be32(img, 0x00000803);
+    put_be32(img + 4, COUNT);
+    put_be32(img + 8, SIDE);
+    put_be32(img + 12, SIDE);
+    img[16 + 3] = 42;
+    /* and trailing garbage, which a full read would refuse */
+    clmlp_data_source src = {.format = CLMLP_FORMAT_IDX, .limit = 5};
+    clmlp_strlcpy(src.images, write_gz("big.idx.gz", img, bytes + 100), sizeof src.images);
+    free(img);
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
+    clmlp_dataset ds = {0};
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_data_load(&src, &ds, &err), 0);
+    getrusage(RUSAGE_SELF, &after);
+    CHECK_INT(ds.count, 5);
+    CHECK_INT(ds.pixels ? ds.pixels[3] : 0, 42);
+    /* the process's peak grew by the five images (and zlib), not by 131 MB */
+    CHECK((after.ru_maxrss - before.ru_maxrss) * 1024L < 32L << 20);
+    clmlp_dataset_free(&ds);
+    /* without the limit, the whole stream is read, and its trailing garbage refused */
+    src.limit = 0;
+    CHECK_INT(clmlp_data_load(&src, &ds, &err), -1);
+    CHECK_CONTAINS(err.msg, "trailing data at byte 131072016");
+}
+
 static void data_load_and_limit(void)
 {
     uint8_t img[IMG_BYTES], lab[LAB_BYTES];
@@ -937,6 +976,7 @@ const test_case data_tests[] = {
     {"csv_out_of_range", csv_out_of_range, false},
     {"csv_header_problems", csv_header_problems, false},
     {"data_load_and_limit", data_load_and_limit, false},
+    {"idx_limit_reads_only_the_first_images", idx_limit_reads_only_the_first_images, false},
     {"dataset_free_is_safe", dataset_free_is_safe, false},
     {"preprocess_pixel", preprocess_pixel, false},
     {"mnist_train_set", mnist_train_set, false},

@@ -31,6 +31,10 @@ static inline int64_t clmlp_dataset_features(const clmlp_dataset *ds) { return (
  *   labels.idx: 59999 labels but images.idx has 60000 images
  * On failure *ds is zeroed. */
 int clmlp_idx_load(const char *images_path, const char *labels_path, clmlp_dataset *ds, clmlp_err *err);
+/* The same, reading only the first max_count examples (<= 0: all): nothing
+ * past them is decompressed, and a file longer than that is not an error. */
+int clmlp_idx_load_first(const char *images_path, const char *labels_path, int64_t max_count, clmlp_dataset *ds,
+                         clmlp_err *err);
 
 /* Kaggle CSV: a header line, then `label,pixel0..pixel783` (has_labels) or
  * `pixel0..pixel783`; LF or CRLF, last newline optional, blank lines skipped,

@@ -19,7 +19,7 @@ int clmlp_data_load(const clmlp_data_source *src, clmlp_dataset *ds, clmlp_err *
             memset(ds, 0, sizeof *ds);
             return clmlp_fail(err, CLMLP_EXIT_USAGE, "data source has format idx but no images path");
         }
-        rc = clmlp_idx_load(src->images, src->labels[0] ? src->labels : NULL, ds, err);
+        rc = clmlp_idx_load_first(src->images, src->labels[0] ? src->labels : NULL, src->limit, ds, err);
     }
     if (rc == 0)
         clmlp_dataset_limit(ds, src->limit);

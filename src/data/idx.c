@@ -74,10 +74,13 @@ static int read_header(data_file *f, bool images, idx_header *h, clmlp_err *err)
     return 0;
 }
 
-/* Reads exactly the payload the header promised, then checks the data ends. */
-static int read_payload(data_file *f, const idx_header *h, uint8_t **out, clmlp_err *err)
+/* Reads the first `count` items of the payload the header promised; when
+ * that is all of them, checks the data ends there. Nothing past them is
+ * decompressed: a data.*.limit of 2 000 reads 2 000 images, whatever the
+ * file holds. */
+static int read_payload(data_file *f, const idx_header *h, uint32_t count, uint8_t **out, clmlp_err *err)
 {
-    size_t total = (size_t)h->payload_bytes;
+    size_t total = (size_t)(h->payload_bytes / (h->count ? h->count : 1) * count);
     size_t cap = total < IDX_FIRST_ALLOC ? total : IDX_FIRST_ALLOC, have = 0;
     uint8_t *buf = malloc(cap);
     if (!buf)
@@ -104,7 +107,7 @@ static int read_payload(data_file *f, const idx_header *h, uint8_t **out, clmlp_
             goto fail;
         }
     }
-    if (data_file_expect_end(f, h->what, err) < 0)
+    if (count == h->count && data_file_expect_end(f, h->what, err) < 0)
         goto fail;
     *out = buf;
     return 0;
@@ -114,6 +117,12 @@ fail:
 }
 
 int clmlp_idx_load(const char *images_path, const char *labels_path, clmlp_dataset *ds, clmlp_err *err)
+{
+    return clmlp_idx_load_first(images_path, labels_path, 0, ds, err);
+}
+
+int clmlp_idx_load_first(const char *images_path, const char *labels_path, int64_t max_count, clmlp_dataset *ds,
+                         clmlp_err *err)
 {
     data_file img = {0}, lab = {0};
     idx_header ih = {0}, lh = {0};
@@ -132,12 +141,13 @@ int clmlp_idx_load(const char *images_path, const char *labels_path, clmlp_datas
             goto done;
         }
     }
-    if (read_payload(&img, &ih, &pixels, err) < 0)
+    uint32_t count = max_count > 0 && max_count < ih.count ? (uint32_t)max_count : ih.count;
+    if (read_payload(&img, &ih, count, &pixels, err) < 0)
         goto done;
-    if (labels_path && read_payload(&lab, &lh, &labels, err) < 0)
+    if (labels_path && read_payload(&lab, &lh, count, &labels, err) < 0)
         goto done;
 
-    ds->count = ih.count;
+    ds->count = count;
     ds->rows = (int)ih.rows;
     ds->cols = (int)ih.cols;
     ds->pixels = pixels;
