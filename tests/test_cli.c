@@ -143,6 +143,28 @@ static void check_usage_errors(void)
     check_one_error_line(out);
 }
 
+/* A run that tunes says so (at large batches it takes minutes); one that
+ * finds its shapes in the tune cache says nothing about tuning. */
+static void train_says_when_it_tunes(void)
+{
+    static char out[100000];
+    char cache[1024], args[2048];
+    test_mnist_dir();
+    snprintf(cache, sizeof cache, "%s/cache", test_tmpdir());
+    setenv("CLMLP_CACHE_DIR", cache, 1);
+    snprintf(args, sizeof args,
+             "train configs/tiny-mnist.yaml --set training.epochs=1 --set profile.probe=false --out '%s/a'",
+             test_tmpdir());
+    CHECK_INT(test_run_clmlp(args, out, sizeof out), 0);
+    CHECK_CONTAINS(out, "clmlp: tuning GEMM shapes not in the tune cache, starting with NN 100x64x784 bias_relu");
+    CHECK_CONTAINS(out, "later runs read them from the tune cache");
+    snprintf(args, sizeof args,
+             "train configs/tiny-mnist.yaml --set training.epochs=1 --set profile.probe=false --out '%s/b'",
+             test_tmpdir());
+    CHECK_INT(test_run_clmlp(args, out, sizeof out), 0);
+    CHECK(strstr(out, "tuning GEMM shapes") == NULL);
+}
+
 const test_case cli_tests[] = {
     {"check_prints_the_effective_config", check_prints_the_effective_config, false},
     {"check_output_reloads", check_output_reloads, false},
@@ -150,5 +172,6 @@ const test_case cli_tests[] = {
     {"check_missing_required_key", check_missing_required_key, false},
     {"check_set_errors", check_set_errors, false},
     {"check_usage_errors", check_usage_errors, false},
+    {"train_says_when_it_tunes", train_says_when_it_tunes, true},
     {NULL, NULL, false},
 };

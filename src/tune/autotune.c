@@ -160,6 +160,21 @@ int clmlp_tune_unify_clblast(clmlp_plan *const *plans, int n_plans, clmlp_err *e
     return 0;
 }
 
+/* A run's tuning is not silent: the first shape it measures says so on
+ * stderr, since at large batches it can take minutes. */
+static void announce(void *user, const clmlp_gemm_shape *s, int candidate, int candidates)
+{
+    bool *announced = user;
+    if (*announced || candidate != 0)
+        return;
+    *announced = true;
+    char key[96];
+    clmlp_tune_shape_key(s, key, sizeof key);
+    fprintf(stderr, "clmlp: tuning GEMM shapes not in the tune cache, starting with %s (%d candidate%s; "
+                    "compiler.autotune=off skips it, `clmlp tune` does it ahead)\n",
+            key, candidates, candidates == 1 ? "" : "s");
+}
+
 int clmlp_tune_plans(clmlp_device *dev, const clmlp_config *cfg, clmlp_plan *const *plans, int n_plans,
                      clmlp_err *err)
 {
@@ -168,6 +183,9 @@ int clmlp_tune_plans(clmlp_device *dev, const clmlp_config *cfg, clmlp_plan *con
     clmlp_tuner t;
     if (clmlp_tuner_open(&t, dev, cfg->compiler.autotune, cfg->compiler.gemm, err) < 0)
         return -1;
+    bool announced = false;
+    t.progress = announce;
+    t.user = &announced;
     int rc = 0;
     for (int i = 0; i < n_plans && rc == 0; i++) {
         /* Evaluation runs a few batches a run: timing its shapes would cost
@@ -175,6 +193,9 @@ int clmlp_tune_plans(clmlp_device *dev, const clmlp_config *cfg, clmlp_plan *con
         t.cache_only = i > 0 && t.mode == CLMLP_AUTOTUNE_QUICK;
         rc = clmlp_tune_plan(&t, plans[i], err);
     }
+    if (announced && rc == 0)
+        fprintf(stderr, "clmlp: tuned %d GEMM shapes in %.1f s; later runs read them from the tune cache\n",
+                t.stats.tuned, t.stats.seconds);
     clmlp_tuner_close(&t);
     return rc < 0 ? rc : clmlp_tune_unify_clblast(plans, n_plans, err);
 }
