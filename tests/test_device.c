@@ -1,6 +1,7 @@
 /* Device stage: selection over fake descriptors, error names and messages,
- * listing; with OpenCL, enumeration, a kernel built through the binary
- * cache and run, build failures, and the `clmlp devices` command. */
+ * listing, the program record's checks; with OpenCL, enumeration, a kernel
+ * built through the binary cache and run, build failures, and the
+ * `clmlp devices` command. */
 #include "device_fixture.h"
 #include "harness.h"
 
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "clmlp/device.h"
+#include "device/program_record.h"
 #include "device/sha256.h"
 
 /* ---- fake descriptors ------------------------------------------------- */
@@ -387,6 +389,65 @@ static void test_cache_dir_env(void)
     CHECK(is_dir(want));
 }
 
+/* ---- the program cache's record ------------------------------------------ */
+
+/* A record of bin[0..len) under key, in buf; returns its size. */
+static size_t make_record(const uint8_t key[32], const uint8_t *bin, size_t len, uint8_t *buf)
+{
+    clmlp_program_record_header(key, bin, len, buf);
+    memcpy(buf + CLMLP_RECORD_HEADER, bin, len);
+    return CLMLP_RECORD_HEADER + len;
+}
+
+/* Whether the record is refused, with a reason containing why. */
+static void check_refused(const uint8_t *rec, size_t size, const uint8_t key[32], const char *why)
+{
+    char got[256] = "";
+    size_t len = 1;
+    CHECK(clmlp_program_record_binary(rec, size, key, &len, got, sizeof got) == NULL);
+    CHECK_INT(len, 0);
+    CHECK_CONTAINS(got, why);
+}
+
+static void test_program_record_checks(void)
+{
+    uint8_t key[32], other[32], bin[300], rec[CLMLP_RECORD_HEADER + sizeof bin + 1];
+    for (int i = 0; i < 32; i++) {
+        key[i] = (uint8_t)i;
+        other[i] = (uint8_t)(i + 1);
+    }
+    for (size_t i = 0; i < sizeof bin; i++)
+        bin[i] = (uint8_t)(i * 7);
+    size_t size = make_record(key, bin, sizeof bin, rec);
+    CHECK_INT(size, CLMLP_RECORD_HEADER + sizeof bin);
+    CHECK(memcmp(rec, "clmlpPRG", 8) == 0);
+    size_t len = 0;
+    char why[256] = "";
+    const uint8_t *got = clmlp_program_record_binary(rec, size, key, &len, why, sizeof why);
+    CHECK(got == rec + CLMLP_RECORD_HEADER);
+    CHECK_INT(len, sizeof bin);
+
+    check_refused(rec, size - 1, key, "1 byte short of the 300-byte binary its header gives");
+    check_refused(rec, CLMLP_RECORD_HEADER - 1, key, "87 bytes, shorter than the 88-byte header");
+    check_refused(rec, 0, key, "0 bytes");
+    rec[size] = 0;
+    check_refused(rec, size + 1, key, "1 byte more than the 300-byte binary");
+    check_refused(rec, size, other, "a record of another source, options or device");
+    rec[CLMLP_RECORD_HEADER + 150] ^= 0x01;
+    check_refused(rec, size, key, "the binary's SHA-256 is not the one its header gives");
+    rec[CLMLP_RECORD_HEADER + 150] ^= 0x01;
+    rec[0] = 'C';
+    check_refused(rec, size, key, "not a clmlp program record");
+    rec[0] = 'c';
+    rec[8] = 2;
+    check_refused(rec, size, key, "record version 2, not 1");
+    rec[8] = 1;
+    rec[16] ^= 0x80; /* a length far past the file */
+    check_refused(rec, size, key, "short of the");
+    rec[16] ^= 0x80;
+    CHECK(clmlp_program_record_binary(rec, size, key, &len, why, sizeof why) != NULL); /* intact again */
+}
+
 /* ---- with OpenCL -------------------------------------------------------- */
 
 static void test_enumerate_finds_pocl(void)
@@ -674,6 +735,7 @@ const test_case device_tests[] = {
     {"close_zeroed_and_open_fake", test_close_zeroed_and_open_fake, false},
     {"sha256_vectors", test_sha256_vectors, false},
     {"cache_dir_env", test_cache_dir_env, false},
+    {"program_record_checks", test_program_record_checks, false},
     {"cli_devices_bad_option", test_cli_devices_bad_option, false},
     {"enumerate_finds_pocl", test_enumerate_finds_pocl, true},
     {"build_run_and_cache", test_build_run_and_cache, true},
