@@ -263,7 +263,7 @@ static int write_cache(FILE *out, const void *ctx)
 
 int clmlp_tune_cache_save(clmlp_tune_cache *c, clmlp_err *err)
 {
-    if (!c->dirty)
+    if (!c->dirty || !c->path[0]) /* "": no cache directory */
         return 0;
     /* Keep what another process tuned meanwhile (ours win on the same
      * shape); a file that has gone bad is simply replaced. */
@@ -274,7 +274,7 @@ int clmlp_tune_cache_save(clmlp_tune_cache *c, clmlp_err *err)
     clmlp_strlcpy(dir, c->path, sizeof dir);
     char *slash = strrchr(dir, '/');
     *slash = '\0';
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "cannot create '%s': %s", dir, strerror(errno));
     if (clmlp_write_file_atomic(dir, slash + 1, write_cache, c, err) < 0)
         return -1;
