@@ -1,15 +1,20 @@
 /* Device stage: selection over fake descriptors, error names and messages,
- * listing; with OpenCL, enumeration, a kernel built through the binary
- * cache and run, build failures, and the `clmlp devices` command. */
+ * listing, the program record's checks and the cache directory's rules;
+ * with OpenCL, enumeration, a kernel built through the binary cache and
+ * run, every kind of damaged cache file rebuilt from source, build
+ * failures, and the `clmlp devices` command. */
 #include "device_fixture.h"
 #include "harness.h"
 
 #include <dirent.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "clmlp/device.h"
+#include "device/program_record.h"
 #include "device/sha256.h"
 
 /* ---- fake descriptors ------------------------------------------------- */
@@ -358,10 +363,20 @@ static void test_close_zeroed_and_open_fake(void)
     CHECK(dev.context == NULL && dev.queue == NULL);
 }
 
-static bool is_dir(const char *path)
+/* A directory only this user can write: what the cache is created as. */
+static bool is_private_dir(const char *path)
 {
     struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700;
+}
+
+static void check_cache_dir(const char *want)
+{
+    const char *got = clmlp_cache_dir();
+    CHECK(got != NULL);
+    if (got)
+        CHECK_STR(got, want);
+    CHECK(is_private_dir(want));
 }
 
 static void test_cache_dir_env(void)
@@ -369,22 +384,137 @@ static void test_cache_dir_env(void)
     char want[1100];
     snprintf(want, sizeof want, "%s/explicit/cache", test_tmpdir());
     setenv("CLMLP_CACHE_DIR", want, 1);
-    CHECK_STR(clmlp_cache_dir(), want);
-    CHECK(is_dir(want));
+    check_cache_dir(want);
 
     unsetenv("CLMLP_CACHE_DIR");
     char xdg[1024];
     snprintf(xdg, sizeof xdg, "%s/xdg", test_tmpdir());
     setenv("XDG_CACHE_HOME", xdg, 1);
     snprintf(want, sizeof want, "%s/clmlp", xdg);
-    CHECK_STR(clmlp_cache_dir(), want);
-    CHECK(is_dir(want));
+    check_cache_dir(want);
 
     unsetenv("XDG_CACHE_HOME");
     setenv("HOME", test_tmpdir(), 1);
     snprintf(want, sizeof want, "%s/.cache/clmlp", test_tmpdir());
-    CHECK_STR(clmlp_cache_dir(), want);
-    CHECK(is_dir(want));
+    check_cache_dir(want);
+}
+
+/* Asks for the cache twice and for a per-device file once, with
+ * CLMLP_CACHE_DIR=dir (NULL: no variable at all): there must be no cache,
+ * nothing created, and exactly one warning, containing why. */
+static void check_no_cache(const char *dir, const char *why)
+{
+    if (dir) {
+        setenv("CLMLP_CACHE_DIR", dir, 1);
+    } else {
+        unsetenv("CLMLP_CACHE_DIR");
+        unsetenv("XDG_CACHE_HOME");
+        unsetenv("HOME");
+    }
+    clmlp_device_desc d = fake(0, 0, POCL, "fake", CL_DEVICE_TYPE_CPU);
+    char path[2048] = "x";
+    test_stderr_begin();
+    const char *first = clmlp_cache_dir(), *second = clmlp_cache_dir();
+    bool have = clmlp_device_cache_path(&d, NULL, "probe", "test", NULL, ".txt", path, sizeof path);
+    char *warned = test_stderr_end();
+    CHECK(first == NULL && second == NULL);
+    CHECK(!have);
+    CHECK_STR(path, "");
+    CHECK_INT(count_occurrences(warned, "warning"), 1);
+    CHECK_CONTAINS(warned, why);
+    CHECK_CONTAINS(warned, "running without caches");
+    if (dir)
+        CHECK_CONTAINS(warned, dir);
+    free(warned);
+}
+
+static void test_cache_dir_writable_by_group_is_not_used(void)
+{
+    char dir[1100];
+    snprintf(dir, sizeof dir, "%s/shared", test_tmpdir());
+    CHECK_INT(mkdir(dir, 0700), 0);
+    CHECK_INT(chmod(dir, 0770), 0);
+    check_no_cache(dir, "group or others can write it (mode 770)");
+}
+
+static void test_cache_dir_symlink_is_not_used(void)
+{
+    char dir[1100], link[1100];
+    snprintf(dir, sizeof dir, "%s/real", test_tmpdir());
+    snprintf(link, sizeof link, "%s/link", test_tmpdir());
+    CHECK_INT(mkdir(dir, 0700), 0);
+    CHECK_INT(symlink(dir, link), 0);
+    check_no_cache(link, "it is a symbolic link");
+}
+
+/* No variable names a place: no cache, and none in /tmp either (the old
+ * fallback, /tmp/clmlp-cache, let any local user plant binaries). */
+static void test_cache_dir_none_without_variables(void)
+{
+    struct stat before, after;
+    bool existed = stat("/tmp/clmlp-cache", &before) == 0;
+    check_no_cache(NULL, "none of CLMLP_CACHE_DIR, XDG_CACHE_HOME and HOME is set");
+    if (!existed)
+        CHECK(stat("/tmp/clmlp-cache", &after) != 0);
+}
+
+/* ---- the program cache's record ------------------------------------------ */
+
+/* A record of bin[0..len) under key, in buf; returns its size. */
+static size_t make_record(const uint8_t key[32], const uint8_t *bin, size_t len, uint8_t *buf)
+{
+    clmlp_program_record_header(key, bin, len, buf);
+    memcpy(buf + CLMLP_RECORD_HEADER, bin, len);
+    return CLMLP_RECORD_HEADER + len;
+}
+
+/* Whether the record is refused, with a reason containing why. */
+static void check_refused(const uint8_t *rec, size_t size, const uint8_t key[32], const char *why)
+{
+    char got[256] = "";
+    size_t len = 1;
+    CHECK(clmlp_program_record_binary(rec, size, key, &len, got, sizeof got) == NULL);
+    CHECK_INT(len, 0);
+    CHECK_CONTAINS(got, why);
+}
+
+static void test_program_record_checks(void)
+{
+    uint8_t key[32], other[32], bin[300], rec[CLMLP_RECORD_HEADER + sizeof bin + 1];
+    for (int i = 0; i < 32; i++) {
+        key[i] = (uint8_t)i;
+        other[i] = (uint8_t)(i + 1);
+    }
+    for (size_t i = 0; i < sizeof bin; i++)
+        bin[i] = (uint8_t)(i * 7);
+    size_t size = make_record(key, bin, sizeof bin, rec);
+    CHECK_INT(size, CLMLP_RECORD_HEADER + sizeof bin);
+    CHECK(memcmp(rec, "clmlpPRG", 8) == 0);
+    size_t len = 0;
+    char why[256] = "";
+    const uint8_t *got = clmlp_program_record_binary(rec, size, key, &len, why, sizeof why);
+    CHECK(got == rec + CLMLP_RECORD_HEADER);
+    CHECK_INT(len, sizeof bin);
+
+    check_refused(rec, size - 1, key, "1 byte short of the 300-byte binary its header gives");
+    check_refused(rec, CLMLP_RECORD_HEADER - 1, key, "87 bytes, shorter than the 88-byte header");
+    check_refused(rec, 0, key, "0 bytes");
+    rec[size] = 0;
+    check_refused(rec, size + 1, key, "1 byte more than the 300-byte binary");
+    check_refused(rec, size, other, "a record of another source, options or device");
+    rec[CLMLP_RECORD_HEADER + 150] ^= 0x01;
+    check_refused(rec, size, key, "the binary's SHA-256 is not the one its header gives");
+    rec[CLMLP_RECORD_HEADER + 150] ^= 0x01;
+    rec[0] = 'C';
+    check_refused(rec, size, key, "not a clmlp program record");
+    rec[0] = 'c';
+    rec[8] = 2;
+    check_refused(rec, size, key, "record version 2, not 1");
+    rec[8] = 1;
+    rec[16] ^= 0x80; /* a length far past the file */
+    check_refused(rec, size, key, "short of the");
+    rec[16] ^= 0x80;
+    CHECK(clmlp_program_record_binary(rec, size, key, &len, why, sizeof why) != NULL); /* intact again */
 }
 
 /* ---- with OpenCL -------------------------------------------------------- */
@@ -432,16 +562,15 @@ static bool open_first_with_cache(clmlp_device *dev, const char *cache_name)
 
 static bool open_first(clmlp_device *dev) { return open_first_with_cache(dev, "cache"); }
 
-/* Runs axpy with a = 2 over n elements; returns the number of wrong outputs
- * (or -1 when an OpenCL call fails). */
-static int run_axpy(clmlp_device *dev, cl_program prog, int n)
+/* Runs axpy kernel k with a = 2 over n elements; returns the number of
+ * wrong outputs (or -1 when an OpenCL call fails). */
+static int run_axpy_kernel(clmlp_device *dev, cl_kernel k, int n)
 {
     float *x = calloc((size_t)n, sizeof *x), *y = calloc((size_t)n, sizeof *y), *out = calloc((size_t)n, sizeof *out);
     cl_int rc = CL_SUCCESS;
     int wrong = -1;
-    cl_kernel k = NULL;
     cl_mem bx = NULL, by = NULL, bo = NULL;
-    if (!x || !y || !out)
+    if (!x || !y || !out || !k)
         goto done;
     for (int i = 0; i < n; i++) {
         x[i] = (float)i;
@@ -449,9 +578,6 @@ static int run_axpy(clmlp_device *dev, cl_program prog, int n)
     }
     size_t bytes = (size_t)n * sizeof(float), global = (size_t)n;
     float a = 2.0f;
-    k = clCreateKernel(prog, "axpy", &rc);
-    if (rc != CL_SUCCESS)
-        goto done;
     bx = clCreateBuffer(dev->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, x, &rc);
     if (rc == CL_SUCCESS)
         by = clCreateBuffer(dev->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, y, &rc);
@@ -473,33 +599,47 @@ done:
         clReleaseMemObject(by);
     if (bx)
         clReleaseMemObject(bx);
-    if (k)
-        clReleaseKernel(k);
     free(x);
     free(y);
     free(out);
     return wrong;
 }
 
-/* The one file under <cache>/programs, or "" when there is not exactly one. */
-static void cached_file(char *path, size_t cap)
+/* The same through a kernel created from prog. */
+static int run_axpy(clmlp_device *dev, cl_program prog, int n)
 {
-    char dir[1024];
+    cl_int rc = CL_SUCCESS;
+    cl_kernel k = prog ? clCreateKernel(prog, "axpy", &rc) : NULL;
+    int wrong = rc == CL_SUCCESS ? run_axpy_kernel(dev, k, n) : -1;
+    if (k)
+        clReleaseKernel(k);
+    return wrong;
+}
+
+/* The one file under <cache>/programs but `except` (NULL: none), or ""
+ * when there is not exactly one. */
+static void cached_file_but(const char *except, char *path, size_t cap)
+{
+    char dir[1024], name[1400];
     snprintf(dir, sizeof dir, "%s/cache/programs", test_tmpdir());
     path[0] = '\0';
     DIR *dp = opendir(dir);
     if (!dp)
         return;
     int files = 0;
-    for (struct dirent *e; (e = readdir(dp)) != NULL;)
-        if (e->d_name[0] != '.') {
+    for (struct dirent *e; (e = readdir(dp)) != NULL;) {
+        snprintf(name, sizeof name, "%s/%s", dir, e->d_name);
+        if (e->d_name[0] != '.' && !(except && strcmp(name, except) == 0)) {
             files++;
-            snprintf(path, cap, "%s/%s", dir, e->d_name);
+            clmlp_strlcpy(path, name, cap);
         }
+    }
     closedir(dp);
     if (files != 1)
         path[0] = '\0';
 }
+
+static void cached_file(char *path, size_t cap) { cached_file_but(NULL, path, cap); }
 
 static void test_build_run_and_cache(void)
 {
@@ -541,39 +681,234 @@ static void test_build_run_and_cache(void)
     clmlp_device_close(&dev);
 }
 
-static void test_corrupt_cache_falls_back_to_source(void)
+/* ---- damaged cache files ------------------------------------------------ */
+
+static const char scale_source[] = "__kernel void scale(__global float *x, float a) {\n"
+                                   "    x[get_global_id(0)] *= a;\n"
+                                   "}\n";
+
+/* Builds and caches a program (then releases it); "" when there is no
+ * single new file. */
+static void build_and_cache(clmlp_device *dev, const char *source, const char *except, char *path, size_t cap)
+{
+    clmlp_err err = {0};
+    cl_program prog = NULL;
+    CHECK_INT(clmlp_program_build(dev, source, "", &prog, NULL, &err), 0);
+    if (prog)
+        clReleaseProgram(prog);
+    clmlp_device_save_programs(dev);
+    cached_file_but(except, path, cap);
+    CHECK(path[0] != '\0');
+}
+
+/* What is done to axpy's cache file (scale's file is there too). */
+typedef enum {
+    ONE_BYTE_SHORT,
+    ONE_BYTE_FLIPPED,
+    ROTATED,        /* scale's valid record under axpy's name (before: CL_INVALID_KERNEL_NAME on every run) */
+    WRONG_MAGIC,
+    NOT_A_RECORD,
+    FOREIGN_BINARY, /* axpy's key, scale's binary, a header that checks out: only the driver can tell */
+} damage;
+
+static void write_bytes(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK_INT(fwrite(data, 1, len, f), len);
+        fclose(f);
+    }
+}
+
+static void damage_file(damage kind, const char *axpy, const char *scale)
+{
+    size_t len = 0, slen = 0;
+    char *a = test_read_file(axpy, &len), *b = test_read_file(scale, &slen);
+    uint8_t *rec = malloc(slen + 1);
+    CHECK(a && b && rec && len > CLMLP_RECORD_HEADER && slen > CLMLP_RECORD_HEADER);
+    if (a && b && rec && len > CLMLP_RECORD_HEADER && slen > CLMLP_RECORD_HEADER) {
+        switch (kind) {
+        case ONE_BYTE_SHORT:
+            write_bytes(axpy, a, len - 1);
+            break;
+        case ONE_BYTE_FLIPPED:
+            a[len / 2] ^= 0x20;
+            write_bytes(axpy, a, len);
+            break;
+        case ROTATED:
+            write_bytes(axpy, b, slen);
+            break;
+        case WRONG_MAGIC:
+            memcpy(a, "notclmlp", 8);
+            write_bytes(axpy, a, len);
+            break;
+        case NOT_A_RECORD:
+            write_bytes(axpy, "not a program binary", 20);
+            break;
+        case FOREIGN_BINARY:
+            write_bytes(axpy, rec,
+                        make_record((const uint8_t *)a + 24, (const uint8_t *)b + CLMLP_RECORD_HEADER,
+                                    slen - CLMLP_RECORD_HEADER, rec));
+            break;
+        }
+    }
+    free(rec);
+    free(a);
+    free(b);
+}
+
+/* The failure mode the issue describes, for one kind of damage: axpy and
+ * scale are cached, axpy's file is damaged, and axpy is asked for again.
+ * That must be one warning naming the file and why, the file removed, a
+ * source build whose kernel computes the right numbers, and a good file
+ * cached again that the next build loads. */
+static void check_damage_rebuilt(damage kind, const char *why)
 {
     clmlp_device dev;
     if (!open_first(&dev))
         return;
+    char axpy[1400], scale[1400];
+    build_and_cache(&dev, add_source, NULL, axpy, sizeof axpy);
+    build_and_cache(&dev, scale_source, axpy, scale, sizeof scale);
+    if (!axpy[0] || !scale[0]) {
+        clmlp_device_close(&dev);
+        return;
+    }
+    damage_file(kind, axpy, scale);
+
     clmlp_err err = {0};
     cl_program prog = NULL;
+    cl_kernel k = NULL;
     bool cached = true;
-    CHECK_INT(clmlp_program_build(&dev, add_source, "", &prog, &cached, &err), 0);
-    if (prog)
-        clReleaseProgram(prog);
-    clmlp_device_save_programs(&dev);
-    char path[1400];
-    cached_file(path, sizeof path);
-    CHECK(path[0] != '\0');
-    FILE *f = path[0] ? fopen(path, "wb") : NULL;
-    if (f) {
-        fputs("not a program binary", f);
-        fclose(f);
-    }
-    prog = NULL;
-    CHECK_INT(clmlp_program_build(&dev, add_source, "", &prog, &cached, &err), 0);
+    test_stderr_begin();
+    int rc = clmlp_program_kernel(&dev, add_source, "", "axpy", &prog, &cached, &k, &err);
+    char *warned = test_stderr_end();
+    CHECK_INT(rc, 0);
+    if (rc < 0)
+        test_fail(__FILE__, __LINE__, "%s", err.msg);
     CHECK(!cached);
-    CHECK_INT(run_axpy(&dev, prog, 64), 0);
+    CHECK_INT(count_occurrences(warned, "warning"), 1);
+    CHECK_CONTAINS(warned, axpy);
+    CHECK_CONTAINS(warned, why);
+    CHECK_CONTAINS(warned, "building from source");
+    CHECK(strchr(warned, '\n') == strrchr(warned, '\n')); /* one line */
+    free(warned);
+    CHECK(access(axpy, F_OK) != 0); /* removed */
+    CHECK_INT(run_axpy_kernel(&dev, k, 1000), 0);
+    if (k)
+        clReleaseKernel(k);
     if (prog)
         clReleaseProgram(prog);
-    /* ...and the rebuild replaced the bad file. */
+
+    /* Cached again, and loaded by the next build. */
     clmlp_device_save_programs(&dev);
     prog = NULL;
     CHECK_INT(clmlp_program_build(&dev, add_source, "", &prog, &cached, &err), 0);
     CHECK(cached);
+    CHECK_INT(run_axpy(&dev, prog, 64), 0);
     if (prog)
         clReleaseProgram(prog);
+    clmlp_device_close(&dev);
+}
+
+static void test_cache_file_one_byte_short_is_rebuilt(void)
+{
+    check_damage_rebuilt(ONE_BYTE_SHORT, "1 byte short of the");
+}
+
+static void test_cache_file_with_a_flipped_byte_is_rebuilt(void)
+{
+    check_damage_rebuilt(ONE_BYTE_FLIPPED, "SHA-256");
+}
+
+static void test_cache_file_of_another_program_is_rebuilt(void)
+{
+    check_damage_rebuilt(ROTATED, "a record of another source, options or device");
+}
+
+static void test_cache_file_with_a_wrong_header_is_rebuilt(void)
+{
+    check_damage_rebuilt(WRONG_MAGIC, "not a clmlp program record");
+}
+
+static void test_cache_file_that_is_not_a_record_is_rebuilt(void)
+{
+    check_damage_rebuilt(NOT_A_RECORD, "20 bytes, shorter than the 88-byte header");
+}
+
+static void test_cached_program_without_the_kernel_is_rebuilt(void)
+{
+    check_damage_rebuilt(FOREIGN_BINARY, "clCreateKernel(axpy) failed: CL_INVALID_KERNEL_NAME");
+}
+
+/* A cache directory of another user, holding records that are valid in
+ * every other way (planted): not used, one warning, programs built from
+ * source and nothing written there. chown needs root. */
+static void test_cache_dir_of_another_user_is_not_used(void)
+{
+    struct passwd *nobody = getpwnam("nobody");
+    if (geteuid() != 0 || !nobody) {
+        fprintf(stderr, "    (skipped: needs root and a user 'nobody' to chown the cache)\n");
+        return;
+    }
+    clmlp_device dev;
+    if (!open_first(&dev))
+        return;
+    char planted[1400], cache[1100], cmd[1300];
+    build_and_cache(&dev, add_source, NULL, planted, sizeof planted);
+    snprintf(cache, sizeof cache, "%s/cache", test_tmpdir());
+    snprintf(cmd, sizeof cmd, "chown -R nobody '%s'", cache);
+    CHECK_INT(system(cmd), 0);
+
+    clmlp_err err = {0};
+    cl_program prog = NULL;
+    bool cached = true;
+    test_stderr_begin();
+    CHECK_INT(clmlp_program_build(&dev, add_source, "", &prog, &cached, &err), 0);
+    CHECK(!cached);
+    clmlp_device_save_programs(&dev);
+    CHECK_INT(clmlp_program_build(&dev, add_source, "", &prog, &cached, &err), 0);
+    char *warned = test_stderr_end();
+    CHECK(!cached);
+    CHECK_INT(count_occurrences(warned, "warning"), 1);
+    CHECK_CONTAINS(warned, cache);
+    CHECK_CONTAINS(warned, "not by this user");
+    free(warned);
+    CHECK_INT(run_axpy(&dev, prog, 64), 0);
+    if (prog)
+        clReleaseProgram(prog);
+    struct stat st;
+    CHECK(stat(planted, &st) == 0 && st.st_uid == nobody->pw_uid); /* left alone */
+    clmlp_device_close(&dev);
+}
+
+/* No variable names a cache: programs build and run, nothing is queued
+ * for writing, and the process says so once. */
+static void test_programs_build_without_a_cache_dir(void)
+{
+    clmlp_device dev;
+    if (!test_open_device(&dev))
+        return;
+    unsetenv("CLMLP_CACHE_DIR");
+    unsetenv("XDG_CACHE_HOME");
+    unsetenv("HOME");
+    clmlp_err err = {0};
+    bool cached = true;
+    test_stderr_begin();
+    for (int i = 0; i < 2; i++) {
+        cl_program prog = NULL;
+        CHECK_INT(clmlp_program_build(&dev, add_source, "", &prog, &cached, &err), 0);
+        CHECK(!cached);
+        CHECK_INT(dev.n_unsaved, 0);
+        CHECK_INT(run_axpy(&dev, prog, 64), 0);
+        if (prog)
+            clReleaseProgram(prog);
+    }
+    char *warned = test_stderr_end();
+    CHECK_INT(count_occurrences(warned, "warning"), 1);
+    CHECK_CONTAINS(warned, "no cache directory");
+    free(warned);
     clmlp_device_close(&dev);
 }
 
@@ -674,10 +1009,21 @@ const test_case device_tests[] = {
     {"close_zeroed_and_open_fake", test_close_zeroed_and_open_fake, false},
     {"sha256_vectors", test_sha256_vectors, false},
     {"cache_dir_env", test_cache_dir_env, false},
+    {"cache_dir_writable_by_group_is_not_used", test_cache_dir_writable_by_group_is_not_used, false},
+    {"cache_dir_symlink_is_not_used", test_cache_dir_symlink_is_not_used, false},
+    {"cache_dir_none_without_variables", test_cache_dir_none_without_variables, false},
+    {"program_record_checks", test_program_record_checks, false},
     {"cli_devices_bad_option", test_cli_devices_bad_option, false},
     {"enumerate_finds_pocl", test_enumerate_finds_pocl, true},
     {"build_run_and_cache", test_build_run_and_cache, true},
-    {"corrupt_cache_falls_back_to_source", test_corrupt_cache_falls_back_to_source, true},
+    {"cache_file_one_byte_short_is_rebuilt", test_cache_file_one_byte_short_is_rebuilt, true},
+    {"cache_file_with_a_flipped_byte_is_rebuilt", test_cache_file_with_a_flipped_byte_is_rebuilt, true},
+    {"cache_file_of_another_program_is_rebuilt", test_cache_file_of_another_program_is_rebuilt, true},
+    {"cache_file_with_a_wrong_header_is_rebuilt", test_cache_file_with_a_wrong_header_is_rebuilt, true},
+    {"cache_file_that_is_not_a_record_is_rebuilt", test_cache_file_that_is_not_a_record_is_rebuilt, true},
+    {"cached_program_without_the_kernel_is_rebuilt", test_cached_program_without_the_kernel_is_rebuilt, true},
+    {"cache_dir_of_another_user_is_not_used", test_cache_dir_of_another_user_is_not_used, true},
+    {"programs_build_without_a_cache_dir", test_programs_build_without_a_cache_dir, true},
     {"cache_write_failure_is_a_warning", test_cache_write_failure_is_a_warning, true},
     {"build_failure_reports_log", test_build_failure_reports_log, true},
     {"cli_devices_table", test_cli_devices_table, true},

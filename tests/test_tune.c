@@ -1,8 +1,10 @@
-/* Autotuning: the tune cache (round trip, corrupt files, keys) without a
- * device; with OpenCL, verification refusing wrong results, the candidate
+/* Autotuning: the tune cache (round trip, corrupt files, entries the
+ * kernels would refuse, keys) without a device; with OpenCL, verification refusing wrong results, the candidate
  * lists, a tiny plan tuned end to end (the choice is one of the candidates
  * measured and the dump shows it), and `clmlp tune` hitting its cache on
- * the second run. Shapes stay tiny: PoCL's compiles are the cost. */
+ * the second run, and a run tuning again a shape whose cached entry is
+ * invalid.
+ * Shapes stay tiny: PoCL's compiles are the cost. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +145,107 @@ static void cache_rejects_corrupt_files(void)
     CHECK_INT(c.count, 1);
     CHECK(clmlp_tune_cache_find(&c, &(clmlp_gemm_shape){.m = 2, .n = 3, .k = 4, .accumulate = true,
                                                        .epilogue = CLMLP_EPILOGUE_BIAS}) != NULL);
+    clmlp_tune_cache_free(&c);
+}
+
+static int count_lines_with(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *line = text; *line;) {
+        size_t len = strcspn(line, "\n");
+        const char *hit = strstr(line, needle);
+        n += hit && hit < line + len;
+        line += len + (line[len] ? 1 : 0);
+    }
+    return n;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* Well-formed entries that the kernels would refuse (before: loaded as-is,
+ * then `tile_m 128 is outside 1..32` stopped every run with exit 2). Each
+ * is a warning naming the file and the entry; the good entry stays, and the
+ * file is rewritten without them. */
+static void cache_drops_entries_the_kernels_refuse(void)
+{
+    clmlp_device_desc d = fake_device("Fake CPU", "1.0");
+    char path[2048];
+    clmlp_tune_cache_path(&d, test_tmpdir(), path, sizeof path);
+    static const struct {
+        const char *line, *why;
+    } bad[] = {
+        {"NN 100 64 784 0 bias_relu quick generated 128 32 16 1 1 0 200.0", "tile_m 128 is outside 1..32"},
+        {"NN 100 10 64 0 none quick generated 8 32 3 1 1 0 50.0", "vector_width 3 is not 1, 2, 4, 8 or 16"},
+        {"TN 64 784 100 0 none quick generated 8 24 16 1 1 0 50.0", "tile_n 24 is not a multiple of vector_width 16"},
+        {"NT 100 64 10 1 none quick generated 4 4 16 128 64 0 50.0", "exceeds the device's maximum 4096"},
+        {"NN 7 7 7 0 none full clblast XgemmDirect 3,8,8,8,8,0,0,1,8,64 5.0", "do not divide"},
+        {"NN 9 9 9 0 none full clblast Xgemm 0,1,32,2,8,8,64,8,8,64,2,0,0,0,4,4 5.0", "SA=2 is not 0 or 1"},
+    };
+    char text[4096];
+    size_t used = (size_t)snprintf(text, sizeof text, "device Fake CPU\ndriver 1.0\n"
+                                                      "NN 2 3 4 1 bias quick generated 8 32 16 1 1 0 12.5\n");
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(bad); i++)
+        used += (size_t)snprintf(text + used, sizeof text - used, "%s\n", bad[i].line);
+    write_text(path, text);
+
+    clmlp_tune_cache c;
+    clmlp_err err = {0};
+    test_stderr_begin();
+    int rc = clmlp_tune_cache_load(&d, test_tmpdir(), &c, &err);
+    char *warned = test_stderr_end();
+    CHECK_INT(rc, 0);
+    CHECK_INT(c.count, 1);
+    CHECK(c.dirty);
+    CHECK_INT(count_lines_with(warned, "warning"), (int)CLMLP_ARRAY_LEN(bad));
+    CHECK_INT(count_lines_with(warned, path), (int)CLMLP_ARRAY_LEN(bad));
+    CHECK_CONTAINS(warned, "line 4, entry NN 100x64x784 bias_relu (generated TM=128");
+    CHECK_CONTAINS(warned, "that shape will be tuned again");
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(bad); i++)
+        CHECK_CONTAINS(warned, bad[i].why);
+    free(warned);
+    CHECK_INT(clmlp_tune_cache_save(&c, &err), 0);
+    clmlp_tune_cache_free(&c);
+
+    test_stderr_begin();
+    CHECK_INT(clmlp_tune_cache_load(&d, test_tmpdir(), &c, &err), 0);
+    warned = test_stderr_end();
+    CHECK_STR(warned, ""); /* rewritten without them */
+    CHECK_INT(c.count, 1);
+    CHECK(!c.dirty);
+    free(warned);
+    clmlp_tune_cache_free(&c);
+}
+
+/* An entry is checked again when looked up, whatever put it there. */
+static void cache_find_checks_an_entry_again(void)
+{
+    clmlp_device_desc d = fake_device("Fake CPU", "1.0");
+    clmlp_tune_cache c;
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_tune_cache_load(&d, test_tmpdir(), &c, &err), 0);
+    clmlp_tune_entry e = generated_entry(shape(100, 64, 784, false, false, false, CLMLP_EPILOGUE_NONE), 128, 32, 1.0);
+    CHECK_INT(clmlp_tune_cache_put(&c, &e, &err), 0);
+    test_stderr_begin();
+    const clmlp_tune_entry *found = clmlp_tune_cache_find(&c, &e.shape);
+    char *warned = test_stderr_end();
+    CHECK(found == NULL);
+    CHECK_CONTAINS(warned, c.path);
+    CHECK_CONTAINS(warned, "entry NN 100x64x784 none (generated TM=128");
+    CHECK_CONTAINS(warned, "tile_m 128 is outside 1..32");
+    free(warned);
+    /* Tuned again: the new choice replaces it, one entry per shape. */
+    clmlp_tune_entry good = generated_entry(e.shape, 8, 32, 2.0);
+    CHECK_INT(clmlp_tune_cache_put(&c, &good, &err), 0);
+    CHECK_INT(c.count, 1);
+    CHECK(clmlp_tune_cache_find(&c, &e.shape) != NULL);
     clmlp_tune_cache_free(&c);
 }
 
@@ -487,9 +590,63 @@ static void tune_cli_second_run_hits_the_cache(void)
     CHECK_CONTAINS(out, "GFLOP/s)");
 }
 
+/* The file under <cache>/tune with the line for `shape_prefix` changed to
+ * `line`; false when there is no such file or line. */
+static bool replace_cached_line(const char *shape_prefix, const char *line, char *path, size_t cap)
+{
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "ls %s/cache/tune/*.txt 2>/dev/null", test_tmpdir());
+    FILE *p = popen(cmd, "r");
+    bool found = p && fgets(path, (int)cap, p) != NULL;
+    if (p)
+        pclose(p);
+    if (!found)
+        return false;
+    path[strcspn(path, "\n")] = '\0';
+    char *text = test_read_file(path, NULL);
+    char *hit = text ? strstr(text, shape_prefix) : NULL;
+    if (hit) {
+        char *rest = hit + strcspn(hit, "\n");
+        static char changed[65536];
+        snprintf(changed, sizeof changed, "%.*s%s%s", (int)(hit - text), text, line, rest);
+        write_text(path, changed);
+    }
+    free(text);
+    return hit != NULL;
+}
+
+/* An invalid entry in the cache (before: every run stopped with exit 2
+ * until the file was deleted): the run warns, naming the file and the
+ * entry, tunes that shape again and trains; the file it leaves is good. */
+static void train_tunes_an_invalid_cached_entry_again(void)
+{
+    static char out[100000];
+    use_empty_cache();
+    const char *tune = "tune configs/tiny-mnist.yaml --set model.input=784 --set training.eval_batch_size=100";
+    CHECK_INT(test_run_clmlp(tune, out, sizeof out), 0);
+    char path[1400], train[1600];
+    CHECK(replace_cached_line("NN 100 64 784 0 bias_relu ",
+                              "NN 100 64 784 0 bias_relu quick generated 128 32 16 1 1 0 999.0", path, sizeof path));
+    snprintf(train, sizeof train,
+             "train configs/tiny-mnist.yaml --set training.epochs=1 --set data.train.limit=200 --set "
+             "data.test.limit=100 --set profile.probe=false --out '%s/run'",
+             test_tmpdir());
+    CHECK_INT(test_run_clmlp(train, out, sizeof out), 0);
+    CHECK_CONTAINS(out, path);
+    CHECK_CONTAINS(out, "entry NN 100x64x784 bias_relu (generated TM=128");
+    CHECK_CONTAINS(out, "tile_m 128 is outside 1..32");
+    CHECK_INT(test_run_clmlp(tune, out, sizeof out), 0);
+    CHECK(strstr(out, "warning") == NULL);
+    int shapes = 0, measured = 0, cached = 0;
+    CHECK(tune_counts(out, &shapes, &measured, &cached));
+    CHECK_INT(measured, 0); /* the run cached the shape it tuned again */
+}
+
 const test_case tune_tests[] = {
     {"cache_round_trips", cache_round_trips, false},
     {"cache_rejects_corrupt_files", cache_rejects_corrupt_files, false},
+    {"cache_drops_entries_the_kernels_refuse", cache_drops_entries_the_kernels_refuse, false},
+    {"cache_find_checks_an_entry_again", cache_find_checks_an_entry_again, false},
     {"cache_keys_differ_by_device_driver_and_shape", cache_keys_differ_by_device_driver_and_shape, false},
     {"candidates_start_with_the_defaults", candidates_start_with_the_defaults, false},
     {"clblast_choices_lower_and_share_one_parameter_set", clblast_choices_lower_and_share_one_parameter_set, false},
@@ -497,5 +654,6 @@ const test_case tune_tests[] = {
     {"autotune_tiny_plan_picks_a_measured_candidate", autotune_tiny_plan_picks_a_measured_candidate, true},
     {"every_candidate_refused_is_an_error", every_candidate_refused_is_an_error, true},
     {"tune_cli_second_run_hits_the_cache", tune_cli_second_run_hits_the_cache, true},
+    {"train_tunes_an_invalid_cached_entry_again", train_tunes_an_invalid_cached_entry_again, true},
     {NULL, NULL, false},
 };

@@ -1,7 +1,7 @@
 /* OpenCL devices: enumeration into plain descriptors, selection as a pure
  * function over those descriptors (unit-tested without hardware), opening a
- * context + profiling queue, and building programs through an on-disk binary
- * cache. */
+ * context + profiling queue, and building programs and kernels through an
+ * on-disk binary cache that is treated as untrusted input. */
 #ifndef CLMLP_DEVICE_H
 #define CLMLP_DEVICE_H
 
@@ -67,6 +67,7 @@ void clmlp_device_write_json_fields(struct clmlp_json *j, const clmlp_device_des
 typedef struct clmlp_unsaved_program {
     cl_program program; /* retained */
     char *path;
+    uint8_t key[32];    /* written into the record's header */
 } clmlp_unsaved_program;
 
 /* An opened device: one context, one in-order queue with profiling enabled. */
@@ -86,17 +87,33 @@ void clmlp_device_close(clmlp_device *dev);
 
 /* Builds `source` with `options` (NULL = none), reusing a binary cached on
  * disk as clmlp_cache_dir()/programs/<sha256>.bin, keyed by platform name,
- * device name and version, driver version, options and source. A cached
- * binary the driver rejects is rebuilt from source and replaced; a cache that
- * cannot be written is a warning on stderr. A build failure returns
- * "clBuildProgram failed: CL_BUILD_PROGRAM_FAILURE (-11): <first log lines>".
- * *from_cache tells whether the binary was reused (may be NULL).
+ * device name and version, driver version, options and source. The file is
+ * a record (src/device/program_record.h): a header with a magic, a version,
+ * the key and the binary's length and SHA-256, all checked before the
+ * binary reaches the driver. A record that fails a check, or a binary the
+ * driver rejects, is a one-line warning naming the file; the file is
+ * removed and the program built from source (and cached again). With no
+ * cache directory every program is built from source. A build failure
+ * returns "clBuildProgram failed: CL_BUILD_PROGRAM_FAILURE (-11): <first log
+ * lines>". *from_cache tells whether the binary was reused (may be NULL).
  * A source build's binary is written later, by clmlp_device_save_programs:
  * exporting it makes PoCL compile the kernels once more (0.1-0.3 s per
  * program, 1.3 s of the seed's cold start), which belongs after training
  * has started, not before. */
 int clmlp_program_build(clmlp_device *dev, const char *source, const char *options, cl_program *out,
                         bool *from_cache, clmlp_err *err);
+
+/* Kernel `name` of the program of source and options, the way every caller
+ * creates kernels: *program NULL builds it first (clmlp_program_build,
+ * *from_cache set); else it is the program built earlier with *from_cache
+ * as it said (not NULL). When clCreateKernel fails on a program that came
+ * from the cache (CL_INVALID_KERNEL_NAME: the binary is not what its key
+ * says), that is a warning naming the file, which is removed, and the
+ * program is built from source: *program is then replaced (the old one
+ * released) and *from_cache false. Error: "clCreateKernel(<name>) failed:
+ * ..." from a program built from source, or the source build's error. */
+int clmlp_program_kernel(clmlp_device *dev, const char *source, const char *options, const char *name,
+                         cl_program *program, bool *from_cache, cl_kernel *kernel, clmlp_err *err);
 
 /* Writes the cache files of the programs built from source on dev since
  * the last call (failures are warnings) and releases them. */
@@ -106,14 +123,23 @@ void clmlp_device_save_programs(clmlp_device *dev);
  * bytes), at least 256: what the compiler's buffer plan aligns to. */
 size_t clmlp_device_subbuffer_align(const clmlp_device *dev);
 
-/* $CLMLP_CACHE_DIR, else $XDG_CACHE_HOME/clmlp, else $HOME/.cache/clmlp. Created on demand. */
+/* The cache directory: $CLMLP_CACHE_DIR, else $XDG_CACHE_HOME/clmlp, else
+ * $HOME/.cache/clmlp, created with mode 0700. Used only when it is a
+ * directory (lstat: not a symbolic link) owned by the current user that
+ * group and others cannot write. Otherwise, and when none of the variables
+ * is set, NULL: there is no cache (never a shared fallback such as /tmp),
+ * which is one warning per process saying why and how to fix it; every
+ * cache then reads as empty and nothing is written. Checked on each call
+ * (tests point CLMLP_CACHE_DIR elsewhere). */
 const char *clmlp_cache_dir(void);
 
 /* <dir>/<folder>/<sha256 of purpose, platform, device name and version,
  * driver, extra><suffix>: a per-device cache file for facts that depend on
  * the hardware and driver (probe results, tuning choices). dir NULL is
- * clmlp_cache_dir(); the folder is created on demand; extra may be NULL. */
-void clmlp_device_cache_path(const clmlp_device_desc *d, const char *dir, const char *folder, const char *purpose,
+ * clmlp_cache_dir(); the folder is created on demand (mode 0700) and
+ * checked like the directory; extra may be NULL. False, with out "", when
+ * there is no cache: reading "" finds nothing and writers skip it. */
+bool clmlp_device_cache_path(const clmlp_device_desc *d, const char *dir, const char *folder, const char *purpose,
                              const char *extra, const char *suffix, char *out, size_t cap);
 
 /* Profiling timestamps of a completed event (device clock, ns):

@@ -32,8 +32,9 @@ typedef struct clmlp_tune_entry {
 } clmlp_tune_entry;
 
 typedef struct clmlp_tune_cache {
-    char path[CLMLP_PATH_MAX + 64];
+    char path[CLMLP_PATH_MAX + 64]; /* "" when there is no cache directory */
     char device[256], driver[128]; /* identity, also written in the file */
+    clmlp_gemm_target target;      /* the device's limits, which every entry must fit */
     clmlp_tune_entry *entries;
     int count, cap;
     bool dirty; /* entries added since loading */
@@ -45,11 +46,25 @@ void clmlp_tune_cache_path(const clmlp_device_desc *desc, const char *dir, char 
 /* "NN 100x400x784 bias_relu" (+ " acc"): a shape as the file writes it. */
 void clmlp_tune_shape_key(const clmlp_gemm_shape *s, char *buf, size_t cap);
 
-/* Loads the device's file under dir (clmlp_cache_dir() when NULL). A missing
- * file is an empty cache; an unreadable or corrupt one (or one written for
- * another device) prints one warning and is treated as empty: its shapes are
- * tuned again and the file rewritten. Error only when out of memory. */
+/* Whether choice c can run shape s on target, by the rules the kernels
+ * apply: a generated choice must pass clmlp_gemm_generated_options, a
+ * CLBlast set CLBlast's own constraints (flags, vector widths, tiles that
+ * divide, the work-group within the device's). why says what is wrong. */
+bool clmlp_tune_choice_valid(const clmlp_gemm_target *target, const clmlp_gemm_shape *s, const clmlp_gemm_choice *c,
+                             char *why, size_t cap);
+
+/* Loads the device's file under dir (clmlp_cache_dir() when NULL; no cache
+ * directory is an empty cache that is never written). A missing file is an
+ * empty cache; an unreadable or corrupt one (or one written for another
+ * device) prints one warning and is treated as empty: its shapes are tuned
+ * again and the file rewritten. A well-formed entry that fails
+ * clmlp_tune_choice_valid for this device is a warning naming the file and
+ * the entry, and is dropped (its shape tuned again, the file rewritten).
+ * Error only when out of memory. */
 int clmlp_tune_cache_load(const clmlp_device_desc *desc, const char *dir, clmlp_tune_cache *c, clmlp_err *err);
+/* The entry for s, checked again with clmlp_tune_choice_valid before it is
+ * used: one that fails is a warning naming the file and the entry, and NULL
+ * (the shape is tuned again and the entry replaced). */
 const clmlp_tune_entry *clmlp_tune_cache_find(const clmlp_tune_cache *c, const clmlp_gemm_shape *s);
 /* Adds or replaces the entry for e->shape. */
 int clmlp_tune_cache_put(clmlp_tune_cache *c, const clmlp_tune_entry *e, clmlp_err *err);

@@ -97,9 +97,14 @@ static int probe_all(const clmlp_device_desc *descs, int count, bool json, bool 
         }
         clmlp_json_end_array(&j);
     } else {
-        printf("\ncached in %s/probe (measured again when %d days old, taken under load, or shown too low by a run;\n"
-               "--force measures now with every tile); run reports place each kernel under these roofs\n",
-               clmlp_cache_dir(), CLMLP_PROBE_MAX_AGE_DAYS);
+        const char *cache = clmlp_cache_dir();
+        if (cache)
+            printf("\ncached in %s/probe (measured again when %d days old, taken under load, or shown too low by a "
+                   "run;\n--force measures now with every tile); ",
+                   cache, CLMLP_PROBE_MAX_AGE_DAYS);
+        else
+            printf("\nnot cached (no cache directory: see the warning above); ");
+        printf("run reports place each kernel under these roofs\n");
     }
     free(probes);
     return 0;

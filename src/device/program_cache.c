@@ -3,118 +3,92 @@
  *
  * Key: SHA-256 of platform name, device name and version, driver version,
  * build options and source, so a driver upgrade or an edited kernel misses.
- * File: <cache>/programs/<hex>.bin, the raw CL_PROGRAM_BINARIES blob, written
- * to a temp file and renamed so a concurrent reader never sees half of it.
- * A binary the driver rejects falls back to a source build, which overwrites
- * it; a cache that cannot be written is a warning, never an error. */
+ * File: <cache>/programs/<hex key>.bin, a record (program_record.h): a
+ * header with the key, the binary's length and SHA-256, then the
+ * CL_PROGRAM_BINARIES blob; written to a temp file and renamed so a
+ * concurrent reader never sees half of it.
+ * The cache is untrusted input: a record that fails a check, a binary the
+ * driver rejects, or one that lacks a kernel it should have is a warning
+ * naming the file, which is removed, and the program is built from source
+ * (and cached again). A cache that cannot be written is a warning, never an
+ * error; no cache directory means every program is built from source. */
 #include "clmlp/device.h"
-#include "device/sha256.h"
+#include "device/cache_dir.h"
+#include "device/program_record.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-enum { DIR_MAX = 4096, PATH_MAX_ = DIR_MAX + 128 };
+enum { DIR_MAX = 4096 + 64, PATH_MAX_ = DIR_MAX + 80 };
+/* Larger files are refused unread: no driver's binary of a few kernels
+ * comes near it. */
+static const size_t RECORD_MAX = (size_t)256 << 20;
 
-/* mkdir -p, errors left to the write that needs the folder. */
-static int make_dirs(const char *path) { return clmlp_mkdir_p(path, NULL); }
+/* Where a program's binary is cached, and the key its record must hold. */
+typedef struct {
+    uint8_t key[32];
+    char path[PATH_MAX_];
+} cache_slot;
 
-const char *clmlp_cache_dir(void)
+/* False when there is no cache directory. */
+static bool cache_slot_of(const clmlp_device_desc *d, const char *source, const char *options, cache_slot *slot)
 {
-    /* Recomputed on each call: tests point CLMLP_CACHE_DIR elsewhere. */
-    static char dir[DIR_MAX];
-    const char *env;
-    if ((env = getenv("CLMLP_CACHE_DIR")) && *env)
-        snprintf(dir, sizeof dir, "%s", env);
-    else if ((env = getenv("XDG_CACHE_HOME")) && *env)
-        snprintf(dir, sizeof dir, "%s/clmlp", env);
-    else if ((env = getenv("HOME")) && *env)
-        snprintf(dir, sizeof dir, "%s/.cache/clmlp", env);
-    else
-        snprintf(dir, sizeof dir, "/tmp/clmlp-cache");
-    /* A failure shows up, as a warning, when the first binary is written. */
-    (void)make_dirs(dir);
-    return dir;
+    char dir[DIR_MAX], hex[65];
+    if (!clmlp_cache_folder(NULL, "programs", dir, sizeof dir))
+        return false;
+    clmlp_device_digest(d, "clmlp program cache v2", options, source, slot->key);
+    clmlp_digest_hex(slot->key, hex);
+    snprintf(slot->path, sizeof slot->path, "%s/%s.bin", dir, hex);
+    return true;
 }
 
-static void hash_field(clmlp_sha256 *h, const char *s)
+/* A cached file that cannot be used: said in one line, and removed so that
+ * the source build below replaces it and no later run trips on it. */
+static void refuse(const char *path, const char *why)
 {
-    /* The terminating NUL separates fields: "ab"+"c" != "a"+"bc". */
-    clmlp_sha256_update(h, s, strlen(s) + 1);
+    char removed[160] = "removed";
+    if (unlink(path) != 0 && errno != ENOENT)
+        snprintf(removed, sizeof removed, "cannot remove it: %s", strerror(errno));
+    fprintf(stderr, "clmlp: warning: program cache %s refused (%s); %s, building from source\n", path, why, removed);
 }
 
-/* SHA-256 of the device identity and the given fields, as hex. */
-static void device_digest(const clmlp_device_desc *d, const char *purpose, const char *a, const char *b,
-                          char hex[65])
+/* The driver's program from a checked binary, or NULL with why. */
+static cl_program program_from_binary(clmlp_device *dev, const uint8_t *bin, size_t size, const char *options,
+                                      char *why, size_t cap)
 {
-    clmlp_sha256 h;
-    clmlp_sha256_init(&h);
-    hash_field(&h, purpose);
-    hash_field(&h, d->platform);
-    hash_field(&h, d->name);
-    hash_field(&h, d->version);
-    hash_field(&h, d->driver);
-    hash_field(&h, a ? a : "");
-    hash_field(&h, b ? b : "");
-    uint8_t digest[32];
-    clmlp_sha256_final(&h, digest);
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-}
-
-void clmlp_device_cache_path(const clmlp_device_desc *d, const char *dir, const char *folder, const char *purpose,
-                             const char *extra, const char *suffix, char *out, size_t cap)
-{
-    char hex[65], sub[PATH_MAX_];
-    device_digest(d, purpose, extra, NULL, hex);
-    snprintf(sub, sizeof sub, "%s/%s", dir ? dir : clmlp_cache_dir(), folder);
-    (void)make_dirs(sub); /* a failure shows up when the file is written */
-    snprintf(out, cap, "%s/%s%s", sub, hex, suffix);
-}
-
-static void cache_path(const clmlp_device_desc *d, const char *source, const char *options, char *out, size_t cap)
-{
-    char hex[65];
-    device_digest(d, "clmlp program cache v1", options, source, hex);
-    snprintf(out, cap, "%s/programs/%s.bin", clmlp_cache_dir(), hex);
-}
-
-/* The whole file, or NULL when it is missing or unreadable (a miss). */
-static unsigned char *read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    unsigned char *buf = NULL;
-    long len = 0;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (buf = malloc((size_t)len)) != NULL && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *size = buf ? (size_t)len : 0;
-    return buf;
-}
-
-/* NULL when the driver rejects the binary; the caller then builds from
- * source, so the reason is not worth reporting. */
-static cl_program program_from_binary(clmlp_device *dev, const unsigned char *bin, size_t size, const char *options)
-{
+    clmlp_err err = {0};
     cl_int rc = CL_SUCCESS, status = CL_SUCCESS;
     cl_program p = clCreateProgramWithBinary(dev->context, 1, &dev->desc.device_id, &size, &bin, &status, &rc);
-    if (rc != CL_SUCCESS || status != CL_SUCCESS) {
-        if (p)
-            clReleaseProgram(p);
-        return NULL;
-    }
-    if (clBuildProgram(p, 1, &dev->desc.device_id, options, NULL, NULL) != CL_SUCCESS) {
+    if (clmlp_cl_check(rc, "clCreateProgramWithBinary", &err) == 0 &&
+        clmlp_cl_check(status, "clCreateProgramWithBinary (binary status)", &err) == 0 &&
+        clmlp_cl_check(clBuildProgram(p, 1, &dev->desc.device_id, options, NULL, NULL), "clBuildProgram (binary)",
+                       &err) == 0)
+        return p;
+    if (p)
         clReleaseProgram(p);
+    clmlp_strlcpy(why, err.msg, cap);
+    return NULL;
+}
+
+/* The program from the slot's record, or NULL: a miss, or a file refused
+ * (and removed) for what its checks or the driver said. */
+static cl_program program_from_cache(clmlp_device *dev, const cache_slot *slot, const char *options)
+{
+    if (access(slot->path, F_OK) != 0)
         return NULL;
-    }
+    clmlp_err err = {0};
+    char why[300];
+    size_t size = 0, len = 0;
+    uint8_t *record =
+        (uint8_t *)clmlp_read_text_file(slot->path, RECORD_MAX, "program cache", CLMLP_EXIT_INTERNAL, &size, &err);
+    const uint8_t *bin = record ? clmlp_program_record_binary(record, size, slot->key, &len, why, sizeof why) : NULL;
+    cl_program p = bin ? program_from_binary(dev, bin, len, options, why, sizeof why) : NULL;
+    free(record);
+    if (!p)
+        refuse(slot->path, record ? why : err.msg);
     return p;
 }
 
@@ -191,49 +165,50 @@ static int program_from_source(clmlp_device *dev, const char *source, const char
     return 0;
 }
 
-static void warn(const char *path, const char *why)
+static void warn_unsaved(const char *path, const char *why)
 {
     fprintf(stderr, "clmlp: warning: program cache not written to %s: %s\n", path, why);
 }
 
-static void save_binary(cl_program p, const char *path)
+/* The record of p's binary, written to a temp file and renamed over path. */
+static void save_binary(cl_program p, const uint8_t key[32], const char *path)
 {
     clmlp_err err = {0};
     size_t size = 0;
     /* Built for exactly one device, so both arrays have one entry. */
     if (clmlp_cl_check(clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, sizeof size, &size, NULL),
                        "clGetProgramInfo(CL_PROGRAM_BINARY_SIZES)", &err) < 0) {
-        warn(path, err.msg);
+        warn_unsaved(path, err.msg);
         return;
     }
-    if (size == 0) {
-        warn(path, "the driver returned an empty binary");
+    if (size == 0 || size > RECORD_MAX - CLMLP_RECORD_HEADER) {
+        warn_unsaved(path, size ? "the driver's binary is too large" : "the driver returned an empty binary");
         return;
     }
     unsigned char *bin = malloc(size);
     if (!bin) {
-        warn(path, "out of memory");
+        warn_unsaved(path, "out of memory");
         return;
     }
     unsigned char *bins[1] = {bin};
     if (clmlp_cl_check(clGetProgramInfo(p, CL_PROGRAM_BINARIES, sizeof bins, bins, NULL),
                        "clGetProgramInfo(CL_PROGRAM_BINARIES)", &err) < 0) {
-        warn(path, err.msg);
+        warn_unsaved(path, err.msg);
         free(bin);
         return;
     }
-    char dir[PATH_MAX_], tmp[PATH_MAX_ + 32];
-    clmlp_strlcpy(dir, path, sizeof dir);
-    *strrchr(dir, '/') = '\0';
+    uint8_t header[CLMLP_RECORD_HEADER];
+    clmlp_program_record_header(key, bin, size, header);
+    char tmp[PATH_MAX_ + 32];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = NULL;
-    if (make_dirs(dir) != 0 || !(f = fopen(tmp, "wb"))) {
-        warn(path, strerror(errno));
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        warn_unsaved(path, strerror(errno));
     } else {
-        bool ok = fwrite(bin, 1, size, f) == size;
+        bool ok = fwrite(header, 1, sizeof header, f) == sizeof header && fwrite(bin, 1, size, f) == size;
         ok = (fclose(f) == 0) && ok;
         if (!ok || rename(tmp, path) != 0) {
-            warn(path, strerror(errno));
+            warn_unsaved(path, ok ? strerror(errno) : "write failed (disk full?)");
             unlink(tmp);
         }
     }
@@ -242,18 +217,32 @@ static void save_binary(cl_program p, const char *path)
 
 /* Queues p's binary for clmlp_device_save_programs; saves it now when
  * there is no memory to queue it. */
-static void remember_unsaved(clmlp_device *dev, cl_program p, const char *path)
+static void remember_unsaved(clmlp_device *dev, cl_program p, const cache_slot *slot)
 {
     clmlp_unsaved_program *grown = realloc(dev->unsaved, (size_t)(dev->n_unsaved + 1) * sizeof *grown);
-    char *copy = grown ? strdup(path) : NULL;
+    char *copy = grown ? strdup(slot->path) : NULL;
     if (grown)
         dev->unsaved = grown;
     if (!copy || clRetainProgram(p) != CL_SUCCESS) {
         free(copy);
-        save_binary(p, path);
+        save_binary(p, slot->key, slot->path);
         return;
     }
-    dev->unsaved[dev->n_unsaved++] = (clmlp_unsaved_program){p, copy};
+    clmlp_unsaved_program *u = &dev->unsaved[dev->n_unsaved++];
+    u->program = p;
+    u->path = copy;
+    memcpy(u->key, slot->key, sizeof u->key);
+}
+
+/* A source build whose binary goes to the slot (when there is a cache). */
+static int rebuild(clmlp_device *dev, const char *source, const char *options, const cache_slot *slot, bool cache,
+                   cl_program *out, clmlp_err *err)
+{
+    if (program_from_source(dev, source, options, out, err) < 0)
+        return -1;
+    if (cache)
+        remember_unsaved(dev, *out, slot);
+    return 0;
 }
 
 int clmlp_program_build(clmlp_device *dev, const char *source, const char *options, cl_program *out,
@@ -264,32 +253,60 @@ int clmlp_program_build(clmlp_device *dev, const char *source, const char *optio
         *from_cache = false;
     if (!options)
         options = "";
-    char path[PATH_MAX_];
-    cache_path(&dev->desc, source, options, path, sizeof path);
-
-    size_t size = 0;
-    unsigned char *bin = read_file(path, &size);
-    if (bin) {
-        cl_program p = program_from_binary(dev, bin, size, options);
-        free(bin);
-        if (p) {
-            *out = p;
-            if (from_cache)
-                *from_cache = true;
-            return 0;
-        }
-        /* Stale or corrupt: rebuilt below, and the file overwritten. */
+    cache_slot slot;
+    bool cache = cache_slot_of(&dev->desc, source, options, &slot);
+    if (cache && (*out = program_from_cache(dev, &slot, options)) != NULL) {
+        if (from_cache)
+            *from_cache = true;
+        return 0;
     }
-    if (program_from_source(dev, source, options, out, err) < 0)
+    return rebuild(dev, source, options, &slot, cache, out, err);
+}
+
+int clmlp_program_kernel(clmlp_device *dev, const char *source, const char *options, const char *name,
+                         cl_program *program, bool *from_cache, cl_kernel *kernel, clmlp_err *err)
+{
+    *kernel = NULL;
+    if (!*program && clmlp_program_build(dev, source, options, program, from_cache, err) < 0)
         return -1;
-    remember_unsaved(dev, *out, path);
+    char call[160];
+    snprintf(call, sizeof call, "clCreateKernel(%.120s)", name);
+    cl_int rc = CL_SUCCESS;
+    cl_kernel k = clCreateKernel(*program, name, &rc);
+    if (rc == CL_SUCCESS) {
+        *kernel = k;
+        return 0;
+    }
+    if (!*from_cache)
+        return clmlp_cl_check(rc, call, err);
+    /* A record that passed its checks and still lacks the kernel: the
+     * driver has the last word, so the file goes and the source is built. */
+    clmlp_err why = {0};
+    clmlp_cl_check(rc, call, &why);
+    if (!options)
+        options = "";
+    cache_slot slot;
+    bool cache = cache_slot_of(&dev->desc, source, options, &slot);
+    if (cache)
+        refuse(slot.path, why.msg);
+    else
+        fprintf(stderr, "clmlp: warning: a program from the cache failed (%s); building from source\n", why.msg);
+    clReleaseProgram(*program);
+    *program = NULL;
+    *from_cache = false;
+    if (rebuild(dev, source, options, &slot, cache, program, err) < 0)
+        return -1;
+    k = clCreateKernel(*program, name, &rc);
+    if (clmlp_cl_check(rc, call, err) < 0)
+        return -1;
+    *kernel = k;
     return 0;
 }
 
 void clmlp_device_save_programs(clmlp_device *dev)
 {
     for (int i = 0; i < dev->n_unsaved; i++) {
-        save_binary(dev->unsaved[i].program, dev->unsaved[i].path);
+        save_binary(dev->unsaved[i].program, dev->unsaved[i].key, dev->unsaved[i].path);
         clReleaseProgram(dev->unsaved[i].program);
         free(dev->unsaved[i].path);
     }

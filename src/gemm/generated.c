@@ -40,11 +40,8 @@ int clmlp_gemm_generated_prepare(clmlp_device *dev, const clmlp_gemm_shape *shap
         return -1;
     out->shape = *shape;
     out->tunables = t;
-    if (clmlp_program_build(dev, clmlp_cl_gemm, opts, &out->program, NULL, err) < 0)
-        goto fail;
-    cl_int rc;
-    out->kernel = clCreateKernel(out->program, "gemm", &rc);
-    if (clmlp_cl_check(rc, "clCreateKernel", err) < 0)
+    bool from_cache = false;
+    if (clmlp_program_kernel(dev, clmlp_cl_gemm, opts, "gemm", &out->program, &from_cache, &out->kernel, err) < 0)
         goto fail;
     /* Dimension 0 walks N (the contiguous direction of C), dimension 1 M. */
     out->local[0] = (size_t)t.local_n;

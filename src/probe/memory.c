@@ -109,11 +109,8 @@ static int time_level(clmlp_device *dev, cl_kernel k, cl_mem x, cl_mem y, double
 
 static int build_kernel(clmlp_device *dev, const char *name, cl_program *prog, cl_kernel *k, clmlp_err *err)
 {
-    cl_int rc;
-    if (clmlp_program_build(dev, clmlp_cl_probe, NULL, prog, NULL, err) < 0)
-        return -1;
-    *k = clCreateKernel(*prog, name, &rc);
-    if (clmlp_cl_check(rc, "clCreateKernel", err) < 0)
+    bool from_cache = false;
+    if (clmlp_program_kernel(dev, clmlp_cl_probe, NULL, name, prog, &from_cache, k, err) < 0)
         return clmlp_fail_prefix(err, "probe kernel %s: ", name);
     return 0;
 }

@@ -58,37 +58,44 @@ static char *program_source(const char *stem, clmlp_err *err)
     return src;
 }
 
-static cl_program get_program(clmlp_executor *ex, const char *stem, const char *options, clmlp_err *err)
+/* The slot of the program of stem and options in ex->programs: the one
+ * built already, else the next free one; -1 when the table is full. */
+static int program_slot(const clmlp_executor *ex, const char *stem, const char *options, clmlp_err *err)
 {
     for (int i = 0; i < ex->n_programs; i++)
         if (strcmp(ex->programs[i].program, stem) == 0 && strcmp(ex->programs[i].options, options) == 0)
-            return ex->programs[i].handle;
-    if (ex->n_programs >= CLMLP_MAX_PROGRAMS) {
-        clmlp_fail(err, CLMLP_EXIT_INTERNAL, "too many program variants (> %d)", CLMLP_MAX_PROGRAMS);
-        return NULL;
-    }
-    char *src = program_source(stem, err);
+            return i;
+    if (ex->n_programs < CLMLP_MAX_PROGRAMS)
+        return ex->n_programs;
+    return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "too many program variants (> %d)", CLMLP_MAX_PROGRAMS);
+}
+
+/* The kernel of launch l, its program built on the way when it is the
+ * first of its program; cached[slot] says whether that program came from
+ * the binary cache (a rebuild from source turns it false). */
+static int launch_kernel(clmlp_executor *ex, const clmlp_launch *l, bool cached[CLMLP_MAX_PROGRAMS], cl_kernel *out,
+                         clmlp_err *err)
+{
+    int slot = program_slot(ex, l->program, l->options, err);
+    char *src = slot < 0 ? NULL : program_source(l->program, err);
     if (!src)
-        return NULL;
+        return -1;
+    bool known = slot < ex->n_programs;
+    cl_program prog = known ? ex->programs[slot].handle : NULL;
     double t0 = clmlp_now();
-    cl_program prog = NULL;
-    bool cached = false;
-    int rc = clmlp_program_build(ex->dev, src, options, &prog, &cached, err);
-    free(src);
+    int rc = clmlp_program_kernel(ex->dev, src, l->options, l->kernel, &prog, &cached[slot], out, err);
     ex->build_seconds += clmlp_now() - t0;
-    if (rc < 0) {
-        clmlp_fail_prefix(err, "cl/%s.cl (%s): ", stem, options);
-        return NULL;
+    free(src);
+    if (!known && prog) {
+        ex->n_programs++;
+        ex->programs[slot].program = l->program;
+        clmlp_strlcpy(ex->programs[slot].options, l->options, sizeof ex->programs[slot].options);
     }
-    if (cached)
-        ex->programs_from_cache++;
-    else
-        ex->programs_compiled++;
-    int slot = ex->n_programs++;
-    ex->programs[slot].program = stem;
-    clmlp_strlcpy(ex->programs[slot].options, options, sizeof ex->programs[slot].options);
-    ex->programs[slot].handle = prog;
-    return prog;
+    if (known || prog)
+        ex->programs[slot].handle = prog; /* replaced by a rebuild from source */
+    if (rc < 0)
+        return clmlp_fail_prefix(err, "kernel %s in cl/%s.cl (%s): ", l->kernel, l->program, l->options);
+    return 0;
 }
 
 static int alloc_regions(clmlp_executor *ex, const clmlp_executor *share, clmlp_err *err)
@@ -165,37 +172,44 @@ static int set_arg(cl_kernel k, int index, const clmlp_executor *ex, const clmlp
     return clmlp_cl_check(rc, "clSetKernelArg", err);
 }
 
+/* Launch i's kernel (or generated GEMM), static arguments bound. */
+static int build_launch(clmlp_executor *ex, int i, bool cached[CLMLP_MAX_PROGRAMS], clmlp_err *err)
+{
+    const clmlp_launch *l = &ex->plan->launches[i];
+    if (l->is_gemm) {
+        if (l->provider == CLMLP_GEMM_GENERATED &&
+            (clmlp_gemm_generated_prepare(ex->dev, &l->shape, &l->choice.tunables, &ex->gemms[i], err) < 0 ||
+             clmlp_gemm_generated_bind(&ex->gemms[i], ex->tensor_mem[l->a], ex->tensor_mem[l->b],
+                                       ex->tensor_mem[l->c], l->bias >= 0 ? ex->tensor_mem[l->bias] : NULL,
+                                       err) < 0))
+            return clmlp_fail_prefix(err, "launch %d (%s): ", i, l->name);
+        return 0;
+    }
+    const clmlp_cl_source *file = embedded(l->program);
+    if (file && !listed(file->kernels, l->kernel))
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "launch %d: cl/%s.cl has no kernel '%s' (it has: %s)", i,
+                          l->program, l->kernel, file->kernels);
+    if (launch_kernel(ex, l, cached, &ex->kernels[i], err) < 0)
+        return -1;
+    for (int a = 0; a < l->n_args; a++)
+        if (set_arg(ex->kernels[i], a, ex, &l->args[a], NULL, err) < 0)
+            return clmlp_fail_prefix(err, "launch %d (%s) argument %d: ", i, l->name, a);
+    return 0;
+}
+
 static int build_launches(clmlp_executor *ex, clmlp_err *err)
 {
-    const clmlp_plan *plan = ex->plan;
-    for (int i = 0; i < plan->n_launches; i++) {
-        const clmlp_launch *l = &plan->launches[i];
-        if (l->is_gemm) {
-            if (l->provider != CLMLP_GEMM_GENERATED)
-                continue;
-            if (clmlp_gemm_generated_prepare(ex->dev, &l->shape, &l->choice.tunables, &ex->gemms[i], err) < 0 ||
-                clmlp_gemm_generated_bind(&ex->gemms[i], ex->tensor_mem[l->a], ex->tensor_mem[l->b],
-                                          ex->tensor_mem[l->c], l->bias >= 0 ? ex->tensor_mem[l->bias] : NULL,
-                                          err) < 0)
-                return clmlp_fail_prefix(err, "launch %d (%s): ", i, l->name);
-            continue;
-        }
-        const clmlp_cl_source *file = embedded(l->program);
-        if (file && !listed(file->kernels, l->kernel))
-            return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "launch %d: cl/%s.cl has no kernel '%s' (it has: %s)", i,
-                              l->program, l->kernel, file->kernels);
-        cl_program prog = get_program(ex, l->program, l->options, err);
-        if (!prog)
-            return -1;
-        cl_int rc;
-        ex->kernels[i] = clCreateKernel(prog, l->kernel, &rc);
-        if (clmlp_cl_check(rc, "clCreateKernel", err) < 0)
-            return clmlp_fail_prefix(err, "kernel %s in cl/%s.cl: ", l->kernel, l->program);
-        for (int a = 0; a < l->n_args; a++)
-            if (set_arg(ex->kernels[i], a, ex, &l->args[a], NULL, err) < 0)
-                return clmlp_fail_prefix(err, "launch %d (%s) argument %d: ", i, l->name, a);
+    bool cached[CLMLP_MAX_PROGRAMS] = {false};
+    int rc = 0;
+    for (int i = 0; i < ex->plan->n_launches && rc == 0; i++)
+        rc = build_launch(ex, i, cached, err);
+    for (int i = 0; i < ex->n_programs; i++) {
+        if (cached[i])
+            ex->programs_from_cache++;
+        else
+            ex->programs_compiled++;
     }
-    return 0;
+    return rc;
 }
 
 int clmlp_executor_create(clmlp_device *dev, const clmlp_plan *plan, const clmlp_executor *share_params,
@@ -299,7 +313,8 @@ void clmlp_executor_release(clmlp_executor *ex)
             clmlp_gemm_generated_release(&ex->gemms[i]);
     }
     for (int i = 0; i < ex->n_programs; i++)
-        clReleaseProgram(ex->programs[i].handle);
+        if (ex->programs[i].handle)
+            clReleaseProgram(ex->programs[i].handle);
     for (int t = 0; t < ex->plan->graph.n_tensors; t++)
         if (ex->tensor_mem[t])
             clReleaseMemObject(ex->tensor_mem[t]);

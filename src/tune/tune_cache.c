@@ -11,7 +11,11 @@
  * values), its GFLOP/s when measured. The file name hashes platform, device
  * and driver; the device and driver lines are checked too. Anything
  * unexpected makes the whole file "corrupt": one warning, then it is ignored
- * and rewritten, since a guessed choice could pick an unverified kernel. */
+ * and rewritten, since a guessed choice could pick an unverified kernel.
+ * A well-formed entry whose choice the kernel would refuse on this device
+ * (clmlp_tune_choice_valid) is dropped on its own, with a warning naming the
+ * file and the entry; its shape is tuned again. Entries are checked once
+ * more when they are looked up, before a plan uses them. */
 #include "clmlp/tune.h"
 
 #include <errno.h>
@@ -32,6 +36,93 @@ void clmlp_tune_shape_key(const clmlp_gemm_shape *s, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%c%c %dx%dx%d %s%s", s->trans_a ? 'T' : 'N', s->trans_b ? 'T' : 'N', s->m, s->n, s->k,
              clmlp_epilogue_name(s->epilogue), s->accumulate ? " acc" : "");
+}
+
+/* ---- validation --------------------------------------------------------- */
+
+static bool is_vector_width(int v) { return v == 1 || v == 2 || v == 4 || v == 8 || v == 16; }
+
+/* x a multiple of y (false for y < 1, which would divide by zero). */
+static bool multiple(long long x, long long y) { return y >= 1 && x % y == 0; }
+
+/* CLBlast's rules for a parameter set (its tuner's constraints, kernel 0
+ * of Xgemm in full), which CLBlastOverrideParameters does not check:
+ * flags 0/1, vector widths 1-16, the tile of a work-group a whole number
+ * of work-items and vectors, the work-group within the device's. */
+static bool clblast_valid(const clmlp_gemm_target *target, const clmlp_clblast_params *p, char *why, size_t cap)
+{
+    const int *v = p->values;
+    int n;
+    const char *const *names = clmlp_clblast_param_names(p->kernel, &n);
+    bool direct = p->kernel == CLMLP_CLBLAST_DIRECT;
+    for (int i = 0; i < n; i++) {
+        bool flag = direct ? i == 5 || i == 6 : i == 0 || (i >= 10 && i <= 13);
+        bool width = direct ? i == 7 || i == 8 : i >= 14;
+        if (flag ? v[i] != 0 && v[i] != 1 : width ? !is_vector_width(v[i]) : v[i] < 1) {
+            snprintf(why, cap, "clblast %s: %s=%d is not %s", clmlp_clblast_kernel_name(p->kernel), names[i], v[i],
+                     flag ? "0 or 1" : width ? "1, 2, 4, 8 or 16" : "positive");
+            return false;
+        }
+    }
+    bool ok;
+    size_t wg;
+    if (direct) { /* KWID MDIMAD MDIMCD NDIMBD NDIMCD PADA PADB VWMD VWND WGD */
+        long long kwid = v[0], mdimad = v[1], mdimcd = v[2], ndimbd = v[3], ndimcd = v[4], vwmd = v[7],
+                  vwnd = v[8], wgd = v[9]; /* wide: products of values up to 2^20 */
+        ok = multiple(wgd, kwid) && multiple(wgd, mdimcd * vwmd) && multiple(wgd, ndimcd * vwnd) &&
+             multiple(wgd, mdimad * vwmd) && multiple(wgd, ndimbd * vwnd) &&
+             multiple(wgd, mdimcd * ndimcd / mdimad) && multiple(wgd, mdimcd * ndimcd / ndimbd);
+        wg = (size_t)mdimcd * (size_t)ndimcd;
+    } else { /* GEMMK KREG KWG KWI MDIMA MDIMC MWG NDIMB NDIMC NWG SA SB STRM STRN VWM VWN */
+        long long gemmk = v[0], kwg = v[2], kwi = v[3], mdima = v[4], mdimc = v[5], mwg = v[6], ndimb = v[7],
+                  ndimc = v[8], nwg = v[9], vwm = v[14], vwn = v[15];
+        ok = multiple(kwg, kwi) && multiple(mwg, mdimc * vwm) && multiple(nwg, ndimc * vwn) &&
+             (gemmk == 1 || (multiple(mwg, mdima * vwm) && multiple(nwg, ndimb * vwn) &&
+                             multiple(kwg, mdimc * ndimc / mdima) && multiple(kwg, mdimc * ndimc / ndimb)));
+        wg = (size_t)mdimc * (size_t)ndimc;
+    }
+    if (!ok) {
+        snprintf(why, cap, "clblast %s: the tile sizes do not divide as CLBlast's kernel needs",
+                 clmlp_clblast_kernel_name(p->kernel));
+        return false;
+    }
+    if (target && target->max_work_group && wg > target->max_work_group) {
+        snprintf(why, cap, "clblast %s: work-group of %zu exceeds the device's maximum %zu",
+                 clmlp_clblast_kernel_name(p->kernel), wg, target->max_work_group);
+        return false;
+    }
+    return true;
+}
+
+bool clmlp_tune_choice_valid(const clmlp_gemm_target *target, const clmlp_gemm_shape *s, const clmlp_gemm_choice *c,
+                             char *why, size_t cap)
+{
+    if (c->provider == CLMLP_GEMM_CLBLAST) {
+        if (c->clblast.kernel == CLMLP_CLBLAST_DEFAULT)
+            return true;
+        return clblast_valid(target, &c->clblast, why, cap);
+    }
+    /* Exactly what the generated kernel applies when it is prepared. */
+    clmlp_gemm_tunables t = c->tunables;
+    char opts[512];
+    clmlp_err err = {0};
+    if (clmlp_gemm_generated_options(target, s, &t, opts, sizeof opts, &err) == 0)
+        return true;
+    clmlp_strlcpy(why, err.msg, cap);
+    return false;
+}
+
+/* "clmlp: warning: tune cache <path>: <where>NN 100x64x784 bias_relu
+ * (generated TM=128 ...) refused: <why>; that shape will be tuned again" */
+static void warn_entry(const clmlp_tune_cache *c, int lineno, const clmlp_tune_entry *e, const char *why)
+{
+    char key[96], desc[256], where[32] = "";
+    clmlp_tune_shape_key(&e->shape, key, sizeof key);
+    clmlp_gemm_choice_describe(&e->choice, desc, sizeof desc);
+    if (lineno > 0)
+        snprintf(where, sizeof where, "line %d, ", lineno);
+    fprintf(stderr, "clmlp: warning: tune cache %s: %sentry %s (%s) refused: %s; that shape will be tuned again\n",
+            c->path, where, key, desc, why);
 }
 
 /* ---- parsing ------------------------------------------------------------ */
@@ -141,10 +232,21 @@ static int reserve(clmlp_tune_cache *c, clmlp_err *err)
     return 0;
 }
 
+static clmlp_tune_entry *slot_of(const clmlp_tune_cache *c, const clmlp_gemm_shape *s)
+{
+    for (int i = 0; i < c->count; i++)
+        if (clmlp_gemm_shape_equal(&c->entries[i].shape, s))
+            return &c->entries[i];
+    return NULL;
+}
+
 /* Reads the file at into->path for into->device/driver, appending its
- * entries. 0 when it was read whole; 1 when it is missing (why = "") or
- * unusable (why says where), with nothing appended; -1 out of memory. */
-static int read_file(clmlp_tune_cache *into, char *why, size_t cap, clmlp_err *err)
+ * entries (not the shapes it has already). An entry the kernel would refuse
+ * is left out, a warning when `warn`, and makes the cache dirty so that the
+ * file is rewritten without it. 0 when it was read whole; 1 when it is
+ * missing (why = "") or unusable (why says where), with nothing appended;
+ * -1 out of memory. */
+static int read_file(clmlp_tune_cache *into, bool warn, char *why, size_t cap, clmlp_err *err)
 {
     why[0] = '\0';
     FILE *f = fopen(into->path, "r");
@@ -153,7 +255,7 @@ static int read_file(clmlp_tune_cache *into, char *why, size_t cap, clmlp_err *e
             snprintf(why, cap, "cannot read it: %s", strerror(errno));
         return 1;
     }
-    char line[1024];
+    char line[1024], invalid[300];
     int lineno = 0, first_new = into->count;
     bool device_ok = false, driver_ok = false;
     while (!why[0] && fgets(line, sizeof line, f)) {
@@ -172,7 +274,11 @@ static int read_file(clmlp_tune_cache *into, char *why, size_t cap, clmlp_err *e
             snprintf(why, cap, "line %d comes before the device and driver lines", lineno);
         } else if (!parse_entry(line, &e)) {
             snprintf(why, cap, "line %d is not a tune entry", lineno);
-        } else if (!clmlp_tune_cache_find(into, &e.shape)) {
+        } else if (!clmlp_tune_choice_valid(&into->target, &e.shape, &e.choice, invalid, sizeof invalid)) {
+            if (warn)
+                warn_entry(into, lineno, &e, invalid);
+            into->dirty = true;
+        } else if (!slot_of(into, &e.shape)) {
             if (reserve(into, err) < 0) {
                 fclose(f);
                 into->count = first_new;
@@ -197,8 +303,9 @@ int clmlp_tune_cache_load(const clmlp_device_desc *desc, const char *dir, clmlp_
     clmlp_tune_cache_path(desc, dir, c->path, sizeof c->path);
     clmlp_strlcpy(c->device, desc->name, sizeof c->device);
     clmlp_strlcpy(c->driver, desc->driver, sizeof c->driver);
+    c->target = clmlp_gemm_target_of(desc);
     char why[300];
-    int rc = read_file(c, why, sizeof why, err);
+    int rc = read_file(c, true, why, sizeof why, err);
     if (rc < 0)
         return -1;
     if (rc == 1 && why[0]) {
@@ -211,15 +318,18 @@ int clmlp_tune_cache_load(const clmlp_device_desc *desc, const char *dir, clmlp_
 
 const clmlp_tune_entry *clmlp_tune_cache_find(const clmlp_tune_cache *c, const clmlp_gemm_shape *s)
 {
-    for (int i = 0; i < c->count; i++)
-        if (clmlp_gemm_shape_equal(&c->entries[i].shape, s))
-            return &c->entries[i];
-    return NULL;
+    const clmlp_tune_entry *e = slot_of(c, s);
+    char why[300];
+    if (e && !clmlp_tune_choice_valid(&c->target, s, &e->choice, why, sizeof why)) {
+        warn_entry(c, 0, e, why);
+        return NULL;
+    }
+    return e;
 }
 
 int clmlp_tune_cache_put(clmlp_tune_cache *c, const clmlp_tune_entry *e, clmlp_err *err)
 {
-    clmlp_tune_entry *slot = (clmlp_tune_entry *)clmlp_tune_cache_find(c, &e->shape);
+    clmlp_tune_entry *slot = slot_of(c, &e->shape);
     if (!slot) {
         if (reserve(c, err) < 0)
             return -1;
@@ -263,18 +373,18 @@ static int write_cache(FILE *out, const void *ctx)
 
 int clmlp_tune_cache_save(clmlp_tune_cache *c, clmlp_err *err)
 {
-    if (!c->dirty)
+    if (!c->dirty || !c->path[0]) /* "": no cache directory */
         return 0;
     /* Keep what another process tuned meanwhile (ours win on the same
      * shape); a file that has gone bad is simply replaced. */
     char why[300];
-    if (read_file(c, why, sizeof why, err) < 0)
+    if (read_file(c, false, why, sizeof why, err) < 0)
         return -1;
     char dir[sizeof c->path];
     clmlp_strlcpy(dir, c->path, sizeof dir);
     char *slash = strrchr(dir, '/');
     *slash = '\0';
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "cannot create '%s': %s", dir, strerror(errno));
     if (clmlp_write_file_atomic(dir, slash + 1, write_cache, c, err) < 0)
         return -1;
