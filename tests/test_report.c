@@ -276,7 +276,7 @@ static void report_md_round_trips_through_clmlp_report(void)
     free(second);
     f = fopen(json, "w");
     if (f) {
-        fputs("{\"name\": \"x\"}\n", f);
+        fputs("{\"clmlp_report_version\": \"1\", \"name\": \"x\"}\n", f);
         fclose(f);
     }
     CHECK_INT(test_run_clmlp(args, out, sizeof out), 3);
