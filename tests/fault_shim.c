@@ -79,24 +79,27 @@ static bool untrack(FILE *f, char *path, size_t cap)
     return false;
 }
 
-FILE *fopen(const char *path, const char *mode)
+typedef FILE *(*fopen_fn)(const char *, const char *);
+
+static FILE *open_tracked(fopen_fn *real, const char *symbol, const char *path, const char *mode)
 {
-    static FILE *(*real)(const char *, const char *);
-    if (!real)
-        real = (FILE * (*)(const char *, const char *)) dlsym(RTLD_NEXT, "fopen");
-    FILE *f = real(path, mode);
+    if (!*real)
+        *real = (fopen_fn)dlsym(RTLD_NEXT, symbol);
+    FILE *f = (*real)(path, mode);
     track(f, path, mode);
     return f;
 }
 
+FILE *fopen(const char *path, const char *mode)
+{
+    static fopen_fn real;
+    return open_tracked(&real, "fopen", path, mode);
+}
+
 FILE *fopen64(const char *path, const char *mode)
 {
-    static FILE *(*real)(const char *, const char *);
-    if (!real)
-        real = (FILE * (*)(const char *, const char *)) dlsym(RTLD_NEXT, "fopen64");
-    FILE *f = real(path, mode);
-    track(f, path, mode);
-    return f;
+    static fopen_fn real;
+    return open_tracked(&real, "fopen64", path, mode);
 }
 
 int fclose(FILE *f)

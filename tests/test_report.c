@@ -424,6 +424,40 @@ static void report_md_lists_trace_json_only_when_present(void)
     free(md);
 }
 
+/* write_report's report with another status (JSON text). */
+static void write_report_with_status(const char *dir, const char *status)
+{
+    char path[1200], edited[8192];
+    write_report(dir, "\"1\"", "\"x\"", "null", a_kernel);
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    char *text = test_read_file(path, NULL), *ok = text ? strstr(text, "\"status\": \"ok\"") : NULL;
+    CHECK(ok != NULL);
+    if (ok) {
+        snprintf(edited, sizeof edited, "%.*s\"status\": %s%s", (int)(ok - text), text, status,
+                 ok + strlen("\"status\": \"ok\""));
+        test_write_file("report.json", edited, strlen(edited));
+    }
+    free(text);
+}
+
+/* A run that failed: its status before anything else, and no accuracy. */
+static void report_md_shows_the_status_first(void)
+{
+    static char out[8192];
+    const char *dir = test_tmpdir();
+    write_report_with_status(dir, "\"failed: clEnqueueNDRangeKernel: out of resources\"");
+    CHECK_INT(rerender(dir, out, sizeof out), 0);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    char *md = test_read_file(path, NULL);
+    CHECK_CONTAINS(md, "# clmlp run: x\n\n**Status: failed**: clEnqueueNDRangeKernel: out of resources\n");
+    CHECK_CONTAINS(md, "- **Accuracy**: not evaluated (the run ended before its evaluation)\n");
+    free(md);
+    write_report_with_status(dir, "\"great\"");
+    CHECK_INT(rerender(dir, out, sizeof out), 3);
+    CHECK_CONTAINS(out, "report.json: status: expected \"ok\", \"diverged: ...\" or \"failed: ...\", got great\n");
+}
+
 /* A pid that is surely dead: a child that has exited and been waited for. */
 static pid_t dead_pid(void)
 {
@@ -519,31 +553,18 @@ static void from_report_refuses_counts_out_of_range(void)
     write_report(test_tmpdir(), "\"1\"", "\"x\"", "0.9", a_kernel);
     CHECK_INT(clmlp_compare_from_report(&cfg, path, &c, &err), 0);
     clmlp_compare_free(&c);
-    static const struct {
-        const char *kernels, *error;
-    } bad[] = {
-        {"{\"name\": \"k\", \"calls\": 1e300}", "kernels[0].calls is 1e+300, not a count in 0..9007199254740992"},
-        {"{\"name\": \"k\", \"calls\": -3}", "kernels[0].calls is -3, not a count"},
-        {"{\"name\": \"k\", \"calls\": 2.5}", "kernels[0].calls is 2.5, not a count"},
-        {"{\"name\": \"k\", \"calls\": \"20\"}", "kernels[0].calls is not a number, not a count"},
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        write_report(test_tmpdir(), "\"1\"", "\"x\"", "0.9", bad[i].kernels);
-        memset(&err, 0, sizeof err);
-        CHECK_INT(clmlp_compare_from_report(&cfg, path, &c, &err), -1);
-        CHECK_INT(err.code, 3);
-        CHECK_CONTAINS(err.msg, bad[i].error);
-        clmlp_compare_free(&c);
-    }
-    /* the same for the counts outside the kernels: an int and a size */
+    /* each case: one edit of that report */
     static const struct {
         const char *from, *to, *error;
     } edits[] = {
+        {"\"calls\": 20", "\"calls\": 1e300", "kernels[0].calls is 1e+300, not a count in 0..9007199254740992"},
+        {"\"calls\": 20", "\"calls\": -3", "kernels[0].calls is -3, not a count"},
+        {"\"calls\": 20", "\"calls\": 2.5", "kernels[0].calls is 2.5, not a count"},
+        {"\"calls\": 20", "\"calls\": \"20\"", "kernels[0].calls is not a number, not a count"},
         {"\"steps_per_epoch\": 20", "\"steps_per_epoch\": 3e9", "data.steps_per_epoch is 3e+09, not a count in 0..2147483647"},
         {"\"host_peak_bytes\": 1e8", "\"host_peak_bytes\": 1e20", "memory.host_peak_bytes is 1e+20, not a count"},
         {"\"batch_size\": 100", "\"batch_size\": 1e10", "config.batch_size is 1e+10, not a count"},
     };
-    write_report(test_tmpdir(), "\"1\"", "\"x\"", "0.9", a_kernel);
     char *text = test_read_file(path, NULL);
     for (size_t i = 0; text && i < sizeof edits / sizeof edits[0]; i++) {
         char edited[8192];
@@ -555,6 +576,7 @@ static void from_report_refuses_counts_out_of_range(void)
         test_write_file("report.json", edited, strlen(edited));
         memset(&err, 0, sizeof err);
         CHECK_INT(clmlp_compare_from_report(&cfg, path, &c, &err), -1);
+        CHECK_INT(err.code, 3);
         CHECK_CONTAINS(err.msg, edits[i].error);
         clmlp_compare_free(&c);
     }
@@ -571,6 +593,7 @@ const test_case report_tests[] = {
     {"report_refuses_values_it_cannot_render", report_refuses_values_it_cannot_render, false},
     {"report_escapes_control_characters", report_escapes_control_characters, false},
     {"report_md_lists_trace_json_only_when_present", report_md_lists_trace_json_only_when_present, false},
+    {"report_md_shows_the_status_first", report_md_shows_the_status_first, false},
     {"temp_files_of_dead_writers_are_removed", temp_files_of_dead_writers_are_removed, false},
     {"incomplete_run_directory_is_explained", incomplete_run_directory_is_explained, false},
     {"run_dir_refuses_a_folder_holding_a_run", run_dir_refuses_a_folder_holding_a_run, false},

@@ -280,6 +280,39 @@ static int faulty_run(const char *dir, const char *mode, int at)
     return rc;
 }
 
+/* Runs at fault points 1, 2, ... until a run goes through (into *dir),
+ * judging each struck run with check; returns how many points there were. */
+static int each_fault_point(const char *mode, void (*check)(const char *dir, int at, int rc), char *dir, size_t cap)
+{
+    int at = 1;
+    for (; at <= 40; at++) {
+        snprintf(dir, cap, "%s/%s%d", test_tmpdir(), mode, at);
+        int rc = faulty_run(dir, mode, at);
+        if (rc == 0)
+            break;
+        check(dir, at, rc);
+    }
+    check_whole(dir);
+    return at - 1;
+}
+
+static void check_killed(const char *dir, int at, int rc)
+{
+    (void)at;
+    CHECK_INT(rc, 128 + 9);
+    bool has_run = exists(dir, "config.yaml") || exists(dir, "report.json");
+    CHECK(!has_run || exists(dir, "INCOMPLETE"));
+    CHECK_INT(run("report '%s'", dir), 3);
+    CHECK(one_line(got));
+    if (exists(dir, "INCOMPLETE"))
+        CHECK_CONTAINS(got, "is an incomplete run directory: the run (clmlp pid ");
+    check_whole(dir);
+    if (has_run) {
+        CHECK_INT(run("train configs/tiny-mnist.yaml --set training.epochs=1 --out '%s'", dir), 2);
+        CHECK_CONTAINS(got, "already holds a run");
+    }
+}
+
 /* Every fclose, rename and unlink that completes an output (the marker,
  * config.yaml, report.json, trace.json, report.md: 11 in all) is a point
  * where the run is killed once: what it leaves is whole or absent, and
@@ -288,30 +321,27 @@ static int faulty_run(const char *dir, const char *mode, int at)
 static void killed_at_every_output_write_nothing_half_written_survives(void)
 {
     char dir[1024];
-    int points = 0;
     test_mnist_dir();
-    for (int at = 1; at <= 40; at++, points++) {
-        snprintf(dir, sizeof dir, "%s/kill%d", test_tmpdir(), at);
-        int rc = faulty_run(dir, "kill", at);
-        if (rc == 0)
-            break;
-        CHECK_INT(rc, 128 + 9);
-        bool has_run = exists(dir, "config.yaml") || exists(dir, "report.json");
-        CHECK(!has_run || exists(dir, "INCOMPLETE"));
-        CHECK_INT(run("report '%s'", dir), 3);
-        CHECK(one_line(got));
-        if (exists(dir, "INCOMPLETE"))
-            CHECK_CONTAINS(got, "is an incomplete run directory: the run (clmlp pid ");
-        check_whole(dir);
-        if (has_run) {
-            CHECK_INT(run("train configs/tiny-mnist.yaml --set training.epochs=1 --out '%s'", dir), 2);
-            CHECK_CONTAINS(got, "already holds a run");
-        }
-    }
-    CHECK(points >= 11);
+    CHECK(each_fault_point("kill", check_killed, dir, sizeof dir) >= 11);
     CHECK(!exists(dir, "INCOMPLETE"));
-    check_whole(dir);
     CHECK_INT(run("report '%s'", dir), 0);
+}
+
+static void check_out_of_disk(const char *dir, int at, int rc)
+{
+    CHECK_INT(rc, 1);
+    CHECK_INT(error_lines(got), 1);
+    if (at <= 2) { /* the marker: the folder is refused before any work and removed */
+        CHECK_CONTAINS(got, "is not writable: ");
+        CHECK(one_line(got));
+        CHECK(access(dir, F_OK) != 0);
+        return;
+    }
+    CHECK(strstr(got, "failed (disk full?)") || strstr(got, "No space left on device"));
+    check_whole(dir);
+    CHECK_INT(run("report '%s'", dir), 3);
+    CHECK(one_line(got));
+    CHECK_CONTAINS(got, "is an incomplete run directory: writing ");
 }
 
 /* The same points (but unlink) failing with ENOSPC: one error line, and a
@@ -319,29 +349,9 @@ static void killed_at_every_output_write_nothing_half_written_survives(void)
 static void out_of_disk_at_every_output_write_is_marked_and_explained(void)
 {
     char dir[1024];
-    int points = 0;
     test_mnist_dir();
-    for (int at = 1; at <= 40; at++, points++) {
-        snprintf(dir, sizeof dir, "%s/full%d", test_tmpdir(), at);
-        int rc = faulty_run(dir, "enospc", at);
-        if (rc == 0)
-            break;
-        CHECK_INT(rc, 1);
-        CHECK_INT(error_lines(got), 1);
-        if (at <= 2) { /* the marker: the folder is refused before any work and removed */
-            CHECK_CONTAINS(got, "is not writable: ");
-            CHECK(one_line(got));
-            CHECK(access(dir, F_OK) != 0);
-            continue;
-        }
-        CHECK(strstr(got, "failed (disk full?)") || strstr(got, "No space left on device"));
-        check_whole(dir);
-        CHECK_INT(run("report '%s'", dir), 3);
-        CHECK(one_line(got));
-        CHECK_CONTAINS(got, "is an incomplete run directory: writing ");
-    }
-    CHECK(points >= 10);
-    check_whole(dir);
+    CHECK(each_fault_point("enospc", check_out_of_disk, dir, sizeof dir) >= 10);
+    CHECK(!exists(dir, "INCOMPLETE"));
 }
 
 /* ---- a diverged run is no success, and leaves evidence (failure 5) ---- */

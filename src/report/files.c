@@ -51,7 +51,8 @@ static int exact_dir(const char *exact, clmlp_run_dir_mode mode, clmlp_run_dir *
 /* A new <output.dir>/<name>-<YYYYmmdd-HHMMSS>[-N]. */
 static int stamped_dir(const clmlp_config *cfg, clmlp_run_dir *rd, clmlp_err *err)
 {
-    if (clmlp_mkdir_p(cfg->output.dir[0] ? cfg->output.dir : "runs", err) < 0)
+    const char *parent = cfg->output.dir[0] ? cfg->output.dir : "runs";
+    if (clmlp_mkdir_p(parent, err) < 0)
         return -1;
     char stamp[32];
     time_t now = time(NULL);
@@ -61,9 +62,9 @@ static int stamped_dir(const clmlp_config *cfg, clmlp_run_dir *rd, clmlp_err *er
     for (int n = 0; n < 100; n++) {
         char candidate[CLMLP_PATH_MAX + CLMLP_NAME_MAX + 64];
         if (n == 0)
-            snprintf(candidate, sizeof candidate, "%s/%s-%s", cfg->output.dir, cfg->name, stamp);
+            snprintf(candidate, sizeof candidate, "%s/%s-%s", parent, cfg->name, stamp);
         else
-            snprintf(candidate, sizeof candidate, "%s/%s-%s-%d", cfg->output.dir, cfg->name, stamp, n);
+            snprintf(candidate, sizeof candidate, "%s/%s-%s-%d", parent, cfg->name, stamp, n);
         clmlp_strlcpy(rd->path, candidate, sizeof rd->path);
         if (mkdir(rd->path, 0755) == 0) {
             rd->created = true;
@@ -73,7 +74,7 @@ static int stamped_dir(const clmlp_config *cfg, clmlp_run_dir *rd, clmlp_err *er
             return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "cannot create run directory '%s': %s", rd->path,
                               strerror(errno));
     }
-    return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "too many runs named %s-%s in %s", cfg->name, stamp, cfg->output.dir);
+    return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "too many runs named %s-%s in %s", cfg->name, stamp, parent);
 }
 
 /* The marker's text: its first line is why the folder is incomplete. */
