@@ -561,7 +561,8 @@ static void from_report_refuses_counts_out_of_range(void)
         {"\"calls\": 20", "\"calls\": -3", "kernels[0].calls is -3, not a count"},
         {"\"calls\": 20", "\"calls\": 2.5", "kernels[0].calls is 2.5, not a count"},
         {"\"calls\": 20", "\"calls\": \"20\"", "kernels[0].calls is not a number, not a count"},
-        {"\"steps_per_epoch\": 20", "\"steps_per_epoch\": 3e9", "data.steps_per_epoch is 3e+09, not a count in 0..2147483647"},
+        {"\"steps_per_epoch\": 20", "\"steps_per_epoch\": 3e9",
+         "data.steps_per_epoch is 3e+09, not a count in 0..2147483647"},
         {"\"host_peak_bytes\": 1e8", "\"host_peak_bytes\": 1e20", "memory.host_peak_bytes is 1e+20, not a count"},
         {"\"batch_size\": 100", "\"batch_size\": 1e10", "config.batch_size is 1e+10, not a count"},
     };

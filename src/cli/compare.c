@@ -47,7 +47,8 @@ static int write_md(FILE *out, const void *ctx) { return clmlp_compare_write_md(
 int clmlp_cli_write_compare(const clmlp_run_dir *rd, const clmlp_compare *c, const char *md_name,
                             int (*md)(FILE *out, const void *c), clmlp_err *err)
 {
-    if (clmlp_run_dir_write(rd, "compare.json", write_json, c, err) < 0 || clmlp_run_dir_write(rd, md_name, md, c, err) < 0)
+    if (clmlp_run_dir_write(rd, "compare.json", write_json, c, err) < 0 ||
+        clmlp_run_dir_write(rd, md_name, md, c, err) < 0)
         return -1;
     return clmlp_run_dir_complete(rd, err);
 }

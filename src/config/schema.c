@@ -68,7 +68,8 @@ const cfg_key cfg_schema[] = {
     {.path = "data.stream", .type = CFG_BOOL, F(data.stream), .def = "false",
      .doc = "stream training batches from the host in chunks instead of keeping the set on the device (automatic when it does not fit)"},
     {.path = "data.drop_last", .type = CFG_BOOL, F(data.drop_last), .def = "true",
-     .doc = "leave out the images past the last whole batch each epoch (a note says how many); false: a batch size that does not divide the training set is an error"},
+     .doc = "leave out the images past the last whole batch of each epoch (a note says how many); false: a batch "
+            "size that does not divide the training set is an error"},
 
     {.path = "model.input", .type = CFG_INT, F(model.input), CLOSED(0, 16777216), .def = "0",
      .doc = "input width, 0 = taken from the data (784 for MNIST)"},
@@ -108,9 +109,11 @@ const cfg_key cfg_schema[] = {
     {.path = "training.eval_batch_size", .type = CFG_INT, F(training.eval_batch_size), CLOSED(1, 1048576),
      .def = "1000", .doc = "examples per step when evaluating"},
     {.path = "training.on_nonfinite", .type = CFG_ENUM, F(training.on_nonfinite), .names = on_problems,
-     .def = "stop", .doc = "NaN/Inf in the loss, a parameter or a gradient (checked every epoch): stop the run, or warn and go on"},
+     .def = "stop",
+     .doc = "NaN/Inf in the loss, a parameter or a gradient (checked every epoch): stop the run, or warn and go on"},
     {.path = "training.on_divergence", .type = CFG_ENUM, F(training.on_divergence), .names = on_problems,
-     .def = "stop", .doc = "an epoch's loss over 10x the best epoch's, or chance-level test accuracy: stop (exit 1), or warn"},
+     .def = "stop",
+     .doc = "an epoch's loss over 10x the best epoch's, or chance-level test accuracy: stop (exit 1), or warn"},
 
     {.path = "compiler.fuse", .type = CFG_BOOL, F(compiler.fuse), .def = "true",
      .doc = "fuse ops into fewer kernels; false lowers op by op (to measure the gain)"},

@@ -14,12 +14,12 @@ static const char *const required[] = {"name",          "device.name",      "con
                                        "memory",        "kernels",          "profile",           "plan.launches_per_step"};
 
 /* Values the renderer prints as numbers: anything else would print as 0. */
-static const char *const numbers[] = {"config.lr",         "config.batch_size",       "config.epochs",
-                                      "train.seconds",     "train.images_per_second", "train.check_seconds",
-                                      "eval.examples",     "eval.seconds",            "eval.images_per_second",
-                                      "plan.launches_per_step", "plan.flops_per_step", "plan.bytes_per_step",
-                                      "data.dropped_per_epoch", "profile.train_device_seconds",
-                                      "profile.train_device_share", "profile.events", "profile.host_seconds"};
+static const char *const numbers[] = {
+    "config.lr",           "config.batch_size",      "config.epochs",          "train.seconds",
+    "train.images_per_second", "train.check_seconds", "eval.examples",         "eval.seconds",
+    "eval.images_per_second", "plan.launches_per_step", "plan.flops_per_step", "plan.bytes_per_step",
+    "data.dropped_per_epoch", "profile.train_device_seconds", "profile.train_device_share", "profile.events",
+    "profile.host_seconds"};
 
 /* The same inside the arrays the renderer walks. */
 typedef struct {
@@ -92,7 +92,8 @@ int clmlp_report_md_check(const clmlp_jv *report, clmlp_err *err)
         if (!clmlp_jv_path(report, required[i]))
             return clmlp_fail(err, CLMLP_EXIT_DATA,
                               "missing key '%s' (not a clmlp report.json, or one from an older version)", required[i]);
-    if (check_kind(report, "train.epochs", CLMLP_JV_ARRAY, err) < 0 || check_kind(report, "phases", CLMLP_JV_ARRAY, err) < 0 ||
+    if (check_kind(report, "train.epochs", CLMLP_JV_ARRAY, err) < 0 ||
+        check_kind(report, "phases", CLMLP_JV_ARRAY, err) < 0 ||
         check_kind(report, "kernels", CLMLP_JV_ARRAY, err) < 0 || check_status(report, err) < 0)
         return -1;
     for (size_t i = 0; i < CLMLP_ARRAY_LEN(numbers); i++)

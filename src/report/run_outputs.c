@@ -24,8 +24,10 @@ static int write_config(FILE *out, const void *ctx) { return clmlp_config_write_
 
 static int write_trace(FILE *out, const void *ctx) { return clmlp_report_write_trace(out, ctx); }
 
-/* report.md from report.json's text, listing trace.json when the folder
- * has it; `origin` names the JSON in errors. */
+/* report.md from report.json's text into dir, listing trace.json when the
+ * folder has it: through the run's folder rd (a failure goes into its
+ * marker), or, rd NULL, straight (a rerender). `origin` names the JSON in
+ * errors. */
 static int render_md(const char *dir, const clmlp_run_dir *rd, const char *text, size_t len, const char *origin,
                      clmlp_err *err)
 {

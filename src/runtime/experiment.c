@@ -213,17 +213,17 @@ static double majority_share(const clmlp_run_result *res)
 
 /* A trained model no better than a constant answer learned nothing: at
  * chance is below a tenth of the way from the majority share to 100 %. */
-static bool check_accuracy(const clmlp_config *cfg, clmlp_run_result *res, clmlp_err *stop)
+static void check_accuracy(const clmlp_config *cfg, clmlp_run_result *res, clmlp_err *stop)
 {
     if (res->epochs_done == 0 || res->status != CLMLP_RUN_OK || !res->test_count)
-        return false;
+        return;
     double chance = majority_share(res);
     if (res->accuracy >= chance + CHANCE_MARGIN * (1 - chance))
-        return false;
+        return;
     char why[200];
     snprintf(why, sizeof why, "test accuracy %.1f %% is at chance level (always answering the most frequent class "
                               "scores %.1f %%)", 100 * res->accuracy, 100 * chance);
-    return diverged(res, cfg->training.on_divergence, "on_divergence", why, stop);
+    diverged(res, cfg->training.on_divergence, "on_divergence", why, stop);
 }
 
 /* The configured epochs, each checked (check_epoch) after its progress is
@@ -400,6 +400,7 @@ done:
         mark_failed(res, err);
     return release(&s, train_plan, eval_plan, &dev, &train, &test, rc);
 }
+
 void clmlp_run_result_rates(clmlp_run_result *res)
 {
     double steps = (double)res->steps_per_epoch * res->epochs_done;
