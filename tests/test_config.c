@@ -159,7 +159,7 @@ static void schema_is_consistent(void)
     CHECK(cfg_is_section("data.train") && cfg_is_section("data") && !cfg_is_section("training.lr"));
     char names[CFG_CHILDREN_MAX][CFG_COMPONENT_MAX];
     size_t n = cfg_children("data", names, CFG_CHILDREN_MAX);
-    CHECK_INT(n, 7);
+    CHECK_INT(n, 8); /* train, test, scale, binarize, shuffle, shuffle_seed, stream, drop_last */
     CHECK_STR(names[0], "train");
     CHECK_STR(names[1], "test");
     CHECK_STR(names[2], "scale");
@@ -285,7 +285,7 @@ static void unknown_keys_with_did_you_mean(void)
     /* Nothing close: list what is valid there. */
     EXPECT_ERROR("training:\n  zzz: 1\n",
                  "t.yaml:2:3: unknown key 'training.zzz' (valid keys in 'training': optimizer, lr, beta1, beta2, eps, "
-                 "momentum, batch_size, epochs, seed, eval_batch_size)");
+                 "momentum, batch_size, epochs, seed, eval_batch_size, on_nonfinite, on_divergence)");
     EXPECT_ERROR("\n\n  # comment\nwhatever: 1\n",
                  "t.yaml:4:1: unknown key 'whatever' (valid keys: name, device, data, model, training, compiler, "
                  "profile, compare, extrapolate, output)");
@@ -734,13 +734,15 @@ static void write_then_parse_is_identity(void)
         "data.train.csv=/d/tr.csv", "data.train.limit=9000000000", "data.test.has_labels=false",
         "data.test.format=csv",    "data.test.csv=te.csv",    "data.test.limit=1",
         "data.scale=false",        "data.binarize=true",      "data.shuffle=no",
-        "data.shuffle_seed=18446744073709551615", "data.stream=true", "model.input=784",
+        "data.shuffle_seed=18446744073709551615", "data.stream=true", "data.drop_last=false",
+        "model.input=784",
         "model.hidden=[7]",        "model.classes=2",         "model.activation=sigmoid",
         "model.init=xavier",       "model.init_stddev=0.1",   "model.bias_init=zeros",
         "model.bias_stddev=0.30000000000000004",              "training.optimizer=sgd",
         "training.lr=1e-5",        "training.beta1=0",        "training.beta2=0.5",
         "training.eps=1e-12",      "training.momentum=0.95",  "training.batch_size=65536",
         "training.epochs=0",       "training.seed=42",        "training.eval_batch_size=1",
+        "training.on_nonfinite=warn", "training.on_divergence=warn",
         "compiler.fuse=false",     "compiler.gemm=clblast",   "compiler.autotune=off",
         "profile.enabled=false",   "profile.trace_steps=1000000", "profile.probe=false",
         "output.dir=123",

@@ -4,8 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "clmlp/compare.h"
 #include "clmlp/json_parse.h"
+#include "clmlp/report.h"
 #include "harness.h"
 
 /* ---- JSON parser ---- */
@@ -276,7 +280,7 @@ static void report_md_round_trips_through_clmlp_report(void)
     free(second);
     f = fopen(json, "w");
     if (f) {
-        fputs("{\"name\": \"x\"}\n", f);
+        fputs("{\"clmlp_report_version\": \"1\", \"name\": \"x\"}\n", f);
         fclose(f);
     }
     CHECK_INT(test_run_clmlp(args, out, sizeof out), 3);
@@ -307,8 +311,277 @@ static void profiling_off_writes_no_trace(void)
     snprintf(path, sizeof path, "%s/report.md", dir);
     char *md = test_read_file(path, NULL);
     CHECK_CONTAINS(md, "Profiling was off");
+    CHECK(md && strstr(md, "trace.json") == NULL); /* none was written */
     free(md);
     run_files_free(&rf);
+}
+
+/* ---- what `clmlp report` renders, without a device ---- */
+
+/* A small report.json the renderer accepts, in dir, with the values the
+ * tests vary spliced in as JSON text. */
+static void write_report(const char *dir, const char *version, const char *name, const char *accuracy,
+                         const char *kernels)
+{
+    char text[4096], path[1200];
+    snprintf(text, sizeof text,
+             "{\"clmlp_report_version\": %s, \"name\": %s, \"status\": \"ok\",\n"
+             " \"device\": {\"name\": \"dev\", \"type\": \"cpu\", \"platform\": \"p\", \"compute_units\": 2, "
+             "\"probe\": null},\n"
+             " \"config\": {\"layers\": [784, 64, 10], \"activation\": \"relu\", \"optimizer\": \"adam\", \"lr\": 0.001, "
+             "\"batch_size\": 100, \"epochs\": 1},\n"
+             " \"data\": {\"train_examples\": 2000, \"test_examples\": 1000, \"steps_per_epoch\": 20},\n"
+             " \"plan\": {\"launches_per_step\": 10, \"flops_per_step\": 2.1e7, \"bytes_per_step\": 1e6},\n"
+             " \"train\": {\"seconds\": 0.5, \"images_per_second\": 4000, \"epochs\": [{\"epoch\": 1, \"loss\": 0.7, "
+             "\"seconds\": 0.5}]},\n"
+             " \"eval\": {\"accuracy\": %s, \"examples\": 1000, \"seconds\": 0.1, \"images_per_second\": 1e4},\n"
+             " \"memory\": {\"host_peak_bytes\": 1e8}, \"phases\": [], \"profile\": {\"enabled\": true},\n"
+             " \"kernels\": [%s]}\n",
+             version, name, accuracy, kernels);
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static const char *const a_kernel = "{\"name\": \"gemm0\", \"label\": \"h0 = x . W0\", \"phase\": \"train\", "
+                                    "\"calls\": 20, \"device_ms_total\": 4, \"device_ms_mean\": 0.2}";
+
+/* `clmlp report` on dir: its exit status; the output is in out. */
+static int rerender(const char *dir, char *out, size_t cap)
+{
+    char args[1200];
+    snprintf(args, sizeof args, "report '%s'", dir);
+    return test_run_clmlp(args, out, cap);
+}
+
+static void report_refuses_values_it_cannot_render(void)
+{
+    static char out[8192];
+    const char *dir = test_tmpdir();
+    const char *md = test_write_file("report.md", "earlier\n", 8);
+    static const struct {
+        const char *version, *accuracy, *error;
+    } bad[] = {
+        {"\"1\"", "\"high\"", "report.json: eval.accuracy: expected a number in 0..1, got a string\n"},
+        {"\"1\"", "1.7", "report.json: eval.accuracy: 1.7 is out of range (a share, 0..1)\n"},
+        {"\"1\"", "-0.1", "report.json: eval.accuracy: -0.1 is out of range (a share, 0..1)\n"},
+        {"\"99\"", "0.9", "report.json: clmlp_report_version is '99'; this clmlp reads version 1\n"},
+        {"1", "0.9", "report.json: missing key 'clmlp_report_version' (not a clmlp report.json)\n"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        write_report(dir, bad[i].version, "\"x\"", bad[i].accuracy, a_kernel);
+        CHECK_INT(rerender(dir, out, sizeof out), 3);
+        CHECK_CONTAINS(out, bad[i].error);
+        CHECK(strchr(out, '\n') == out + strlen(out) - 1);
+        char *kept = test_read_file(md, NULL);
+        CHECK_STR(kept ? kept : "", "earlier\n"); /* report.md untouched */
+        free(kept);
+    }
+    /* a number where the renderer prints a number */
+    write_report(dir, "\"1\"", "\"x\"", "0.9",
+                 "{\"name\": \"k\", \"calls\": \"many\", \"device_ms_total\": 1, \"device_ms_mean\": 1}");
+    CHECK_INT(rerender(dir, out, sizeof out), 3);
+    CHECK_CONTAINS(out, "report.json: kernels[0].calls: expected a number, got a string\n");
+    write_report(dir, "\"1\"", "\"x\"", "0.9", a_kernel);
+    CHECK_INT(rerender(dir, out, sizeof out), 0);
+}
+
+static void report_escapes_control_characters(void)
+{
+    static char out[8192];
+    const char *dir = test_tmpdir();
+    write_report(dir, "\"1\"", "\"x\\n# injected\\u001b[31m\"", "0.9", a_kernel);
+    CHECK_INT(rerender(dir, out, sizeof out), 0);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    char *md = test_read_file(path, NULL);
+    CHECK_CONTAINS(md, "# clmlp run: x\\n# injected\\x1b[31m\n");
+    CHECK(md && strstr(md, "\n# injected") == NULL);
+    CHECK(md && strchr(md, '\x1b') == NULL);
+    free(md);
+}
+
+static void report_md_lists_trace_json_only_when_present(void)
+{
+    static char out[8192];
+    const char *dir = test_tmpdir();
+    char path[1200];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    write_report(dir, "\"1\"", "\"x\"", "0.9", a_kernel);
+    CHECK_INT(rerender(dir, out, sizeof out), 0);
+    char *md = test_read_file(path, NULL);
+    CHECK_CONTAINS(md, "Files: report.json (all figures, keys in the README), config.yaml");
+    CHECK(md && strstr(md, "trace.json") == NULL);
+    free(md);
+    test_write_file("trace.json", "{}", 2);
+    CHECK_INT(rerender(dir, out, sizeof out), 0);
+    md = test_read_file(path, NULL);
+    CHECK_CONTAINS(md, "trace.json (open in ui.perfetto.dev)");
+    free(md);
+}
+
+/* write_report's report with another status (JSON text). */
+static void write_report_with_status(const char *dir, const char *status)
+{
+    char path[1200], edited[8192];
+    write_report(dir, "\"1\"", "\"x\"", "null", a_kernel);
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    char *text = test_read_file(path, NULL), *ok = text ? strstr(text, "\"status\": \"ok\"") : NULL;
+    CHECK(ok != NULL);
+    if (ok) {
+        snprintf(edited, sizeof edited, "%.*s\"status\": %s%s", (int)(ok - text), text, status,
+                 ok + strlen("\"status\": \"ok\""));
+        test_write_file("report.json", edited, strlen(edited));
+    }
+    free(text);
+}
+
+/* A run that failed: its status before anything else, and no accuracy. */
+static void report_md_shows_the_status_first(void)
+{
+    static char out[8192];
+    const char *dir = test_tmpdir();
+    write_report_with_status(dir, "\"failed: clEnqueueNDRangeKernel: out of resources\"");
+    CHECK_INT(rerender(dir, out, sizeof out), 0);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    char *md = test_read_file(path, NULL);
+    CHECK_CONTAINS(md, "# clmlp run: x\n\n**Status: failed**: clEnqueueNDRangeKernel: out of resources\n");
+    CHECK_CONTAINS(md, "- **Accuracy**: not evaluated (the run ended before its evaluation)\n");
+    free(md);
+    write_report_with_status(dir, "\"great\"");
+    CHECK_INT(rerender(dir, out, sizeof out), 3);
+    CHECK_CONTAINS(out, "report.json: status: expected \"ok\", \"diverged: ...\" or \"failed: ...\", got great\n");
+}
+
+/* A pid that is surely dead: a child that has exited and been waited for. */
+static pid_t dead_pid(void)
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    waitpid(pid, NULL, 0);
+    return pid;
+}
+
+static int write_x(FILE *out, const void *ctx)
+{
+    (void)ctx;
+    return fputs("x\n", out) < 0 ? -1 : 0;
+}
+
+static void temp_files_of_dead_writers_are_removed(void)
+{
+    static char out[8192];
+    const char *dir = test_tmpdir();
+    char dead[64], live[64], path[1200];
+    snprintf(dead, sizeof dead, "report.json.tmp.%ld", (long)dead_pid());
+    snprintf(live, sizeof live, "probe.txt.tmp.%ld", (long)getppid()); /* the runner: alive */
+    test_write_file(dead, "{\"half", 6);
+    test_write_file(live, "being written", 13);
+    test_write_file("notes.tmp.txt", "mine", 4);
+    /* a cache or run folder: the next atomic write there cleans up */
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_write_file_atomic(dir, "other.txt", write_x, NULL, &err), 0);
+    snprintf(path, sizeof path, "%s/%s", dir, dead);
+    CHECK(access(path, F_OK) != 0);
+    snprintf(path, sizeof path, "%s/%s", dir, live);
+    CHECK(access(path, F_OK) == 0);
+    snprintf(path, sizeof path, "%s/notes.tmp.txt", dir);
+    CHECK(access(path, F_OK) == 0);
+    /* and `clmlp report` on a run folder a killed run left */
+    snprintf(dead, sizeof dead, "trace.json.tmp.%ld", (long)dead_pid());
+    test_write_file(dead, "[", 1);
+    write_report(dir, "\"1\"", "\"x\"", "0.9", a_kernel);
+    CHECK_INT(rerender(dir, out, sizeof out), 0);
+    snprintf(path, sizeof path, "%s/%s", dir, dead);
+    CHECK(access(path, F_OK) != 0);
+}
+
+static void incomplete_run_directory_is_explained(void)
+{
+    static char out[8192];
+    const char *dir = test_tmpdir();
+    write_report(dir, "\"1\"", "\"x\"", "0.9", a_kernel);
+    test_write_file("INCOMPLETE", "writing trace.json failed: no space\nmore\n", 42);
+    CHECK_INT(rerender(dir, out, sizeof out), 3);
+    CHECK_CONTAINS(out, "is an incomplete run directory: writing trace.json failed: no space\n");
+    CHECK(strchr(out, '\n') == out + strlen(out) - 1);
+}
+
+/* The run directory's rules without a run: a folder holding one is refused,
+ * unless resuming; the marker is written, and goes when complete. */
+static void run_dir_refuses_a_folder_holding_a_run(void)
+{
+    clmlp_config cfg;
+    clmlp_config_defaults(&cfg);
+    clmlp_run_dir rd;
+    clmlp_err err = {0};
+    char dir[1024], marker[1100];
+    snprintf(dir, sizeof dir, "%s/a/b", test_tmpdir());
+    snprintf(marker, sizeof marker, "%s/INCOMPLETE", dir);
+    CHECK_INT(clmlp_run_dir_prepare(&cfg, dir, CLMLP_RUN_DIR_NEW, &rd, &err), 0);
+    CHECK(rd.created && access(marker, F_OK) == 0);
+    CHECK_INT(clmlp_run_dir_prepare(&cfg, dir, CLMLP_RUN_DIR_NEW, &rd, &err), -1); /* its marker */
+    CHECK_INT(err.code, 2);
+    CHECK_CONTAINS(err.msg, "already holds a run (INCOMPLETE)");
+    CHECK_INT(clmlp_run_dir_prepare(&cfg, dir, CLMLP_RUN_DIR_RESUME, &rd, &err), 0);
+    CHECK(!rd.created);
+    CHECK_INT(clmlp_run_dir_complete(&rd, &err), 0);
+    CHECK(access(marker, F_OK) != 0);
+    /* abandoned before anything was written: the folder it made goes */
+    snprintf(dir, sizeof dir, "%s/c", test_tmpdir());
+    CHECK_INT(clmlp_run_dir_prepare(&cfg, dir, CLMLP_RUN_DIR_NEW, &rd, &err), 0);
+    clmlp_run_dir_abandon(&rd);
+    CHECK(access(dir, F_OK) != 0);
+}
+
+/* extrapolate --from reads counts back through doubles: out of range must be refused, not cast. */
+static void from_report_refuses_counts_out_of_range(void)
+{
+    static clmlp_compare c;
+    clmlp_config cfg;
+    clmlp_err err = {0};
+    char path[1200], cfg_path[1200];
+    snprintf(cfg_path, sizeof cfg_path, "%s/configs/tiny-mnist.yaml", test_source_root());
+    CHECK_INT(clmlp_config_load(cfg_path, NULL, 0, &cfg, &err), 0);
+    snprintf(path, sizeof path, "%s/report.json", test_tmpdir());
+    write_report(test_tmpdir(), "\"1\"", "\"x\"", "0.9", a_kernel);
+    CHECK_INT(clmlp_compare_from_report(&cfg, path, &c, &err), 0);
+    clmlp_compare_free(&c);
+    /* each case: one edit of that report */
+    static const struct {
+        const char *from, *to, *error;
+    } edits[] = {
+        {"\"calls\": 20", "\"calls\": 1e300", "kernels[0].calls is 1e+300, not a count in 0..9007199254740992"},
+        {"\"calls\": 20", "\"calls\": -3", "kernels[0].calls is -3, not a count"},
+        {"\"calls\": 20", "\"calls\": 2.5", "kernels[0].calls is 2.5, not a count"},
+        {"\"calls\": 20", "\"calls\": \"20\"", "kernels[0].calls is not a number, not a count"},
+        {"\"steps_per_epoch\": 20", "\"steps_per_epoch\": 3e9",
+         "data.steps_per_epoch is 3e+09, not a count in 0..2147483647"},
+        {"\"host_peak_bytes\": 1e8", "\"host_peak_bytes\": 1e20", "memory.host_peak_bytes is 1e+20, not a count"},
+        {"\"batch_size\": 100", "\"batch_size\": 1e10", "config.batch_size is 1e+10, not a count"},
+    };
+    char *text = test_read_file(path, NULL);
+    for (size_t i = 0; text && i < sizeof edits / sizeof edits[0]; i++) {
+        char edited[8192];
+        const char *at = strstr(text, edits[i].from);
+        CHECK(at != NULL);
+        if (!at)
+            continue;
+        snprintf(edited, sizeof edited, "%.*s%s%s", (int)(at - text), text, edits[i].to, at + strlen(edits[i].from));
+        test_write_file("report.json", edited, strlen(edited));
+        memset(&err, 0, sizeof err);
+        CHECK_INT(clmlp_compare_from_report(&cfg, path, &c, &err), -1);
+        CHECK_INT(err.code, 3);
+        CHECK_CONTAINS(err.msg, edits[i].error);
+        clmlp_compare_free(&c);
+    }
+    free(text);
 }
 
 const test_case report_tests[] = {
@@ -318,5 +591,13 @@ const test_case report_tests[] = {
     {"kernel_times_flops_and_memory_add_up", kernel_times_flops_and_memory_add_up, true},
     {"report_md_round_trips_through_clmlp_report", report_md_round_trips_through_clmlp_report, true},
     {"profiling_off_writes_no_trace", profiling_off_writes_no_trace, true},
+    {"report_refuses_values_it_cannot_render", report_refuses_values_it_cannot_render, false},
+    {"report_escapes_control_characters", report_escapes_control_characters, false},
+    {"report_md_lists_trace_json_only_when_present", report_md_lists_trace_json_only_when_present, false},
+    {"report_md_shows_the_status_first", report_md_shows_the_status_first, false},
+    {"temp_files_of_dead_writers_are_removed", temp_files_of_dead_writers_are_removed, false},
+    {"incomplete_run_directory_is_explained", incomplete_run_directory_is_explained, false},
+    {"run_dir_refuses_a_folder_holding_a_run", run_dir_refuses_a_folder_holding_a_run, false},
+    {"from_report_refuses_counts_out_of_range", from_report_refuses_counts_out_of_range, false},
     {NULL, NULL, false},
 };

@@ -55,10 +55,15 @@ char *clmlp_read_text_file(const char *path, size_t max_bytes, const char *what,
  * Error: CLMLP_EXIT_INTERNAL naming the folder. */
 int clmlp_mkdir_p(const char *path, clmlp_err *err);
 
-/* Writes <dir>/<name> through a temporary file and rename, so a failed
- * write never leaves a half-written file. write_fn returns 0 on success. */
+/* Writes <dir>/<name> through a temporary file <name>.tmp.<pid> and rename,
+ * so a failed write never leaves a half-written file, and first removes the
+ * temporary files of dir whose writer is dead (killed mid-write).
+ * write_fn returns 0 on success. */
 int clmlp_write_file_atomic(const char *dir, const char *name, int (*write_fn)(FILE *out, const void *ctx),
                             const void *ctx, clmlp_err *err);
+
+/* Removes dir's "*.tmp.<pid>" files whose process no longer exists; returns how many. */
+int clmlp_remove_stale_temp_files(const char *dir);
 
 /* Monotonic clock in seconds. */
 double clmlp_now(void);

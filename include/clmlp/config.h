@@ -47,6 +47,8 @@ typedef enum { CLMLP_OPT_ADAM, CLMLP_OPT_SGD } clmlp_optimizer;
 typedef enum { CLMLP_GEMM_AUTO, CLMLP_GEMM_CLBLAST, CLMLP_GEMM_GENERATED } clmlp_gemm_provider;
 typedef enum { CLMLP_AUTOTUNE_OFF, CLMLP_AUTOTUNE_QUICK, CLMLP_AUTOTUNE_FULL } clmlp_autotune;
 typedef enum { CLMLP_PREC_FP32, CLMLP_PREC_FP16, CLMLP_PREC_BF16, CLMLP_PREC_COUNT } clmlp_precision;
+/* What a run does when training goes wrong (training.on_nonfinite, on_divergence). */
+typedef enum { CLMLP_ON_STOP, CLMLP_ON_WARN } clmlp_on_problem;
 
 #define CLMLP_DEVICE_LIST_MAX 512
 
@@ -64,6 +66,7 @@ typedef struct clmlp_config {
         bool shuffle;          /* reshuffle the training set every epoch */
         uint64_t shuffle_seed;
         bool stream;           /* stream training chunks from the host (auto when the set does not fit) */
+        bool drop_last;        /* leave out the images past the last whole batch; false: they must not exist */
     } data;
 
     struct {
@@ -86,6 +89,8 @@ typedef struct clmlp_config {
         int epochs;
         uint64_t seed;                 /* weight init */
         int eval_batch_size;
+        clmlp_on_problem on_nonfinite;  /* NaN/Inf in the loss, a parameter or a gradient */
+        clmlp_on_problem on_divergence; /* a loss far above its best, or chance-level accuracy */
     } training;
 
     struct {
@@ -164,5 +169,6 @@ const char *clmlp_optimizer_name(clmlp_optimizer opt);
 const char *clmlp_precision_name(clmlp_precision prec);
 const char *clmlp_gemm_provider_name(clmlp_gemm_provider provider);
 const char *clmlp_autotune_name(clmlp_autotune mode);
+const char *clmlp_on_problem_name(clmlp_on_problem action);
 
 #endif

@@ -28,12 +28,23 @@ typedef struct clmlp_epoch_stats {
     double seconds; /* wall time of the epoch, device work included */
 } clmlp_epoch_stats;
 
+/* How a run ended (report.json's status). */
+typedef enum {
+    CLMLP_RUN_OK,
+    CLMLP_RUN_DIVERGED, /* NaN/Inf, a loss far above its best, or chance-level accuracy */
+    CLMLP_RUN_FAILED,   /* an error ended it */
+} clmlp_run_status;
+
 /* Host memory around one phase (resident set; peak since process start). */
 typedef struct clmlp_phase_memory {
     size_t rss_start, rss_end, peak_end;
 } clmlp_phase_memory;
 
 typedef struct clmlp_run_result {
+    clmlp_run_status status;
+    char status_why[768];      /* DIVERGED: what, and whether the run stopped; FAILED: the error */
+    bool trained;              /* training began: the run has figures to report even if it then failed */
+    bool evaluated;            /* accuracy and confusion are set */
     clmlp_device_desc device;
     double phase_start[CLMLP_PHASE_COUNT]; /* host clock (clmlp_now) */
     double phase_seconds[CLMLP_PHASE_COUNT];
@@ -42,10 +53,12 @@ typedef struct clmlp_run_result {
     int64_t train_count, test_count;
     int steps_per_epoch;
     int batch_size;            /* training images per step (the training plan's batch) */
+    int64_t dropped_per_epoch; /* training images past the last whole batch, left out of every epoch */
     bool streamed;             /* training chunks streamed from the host */
     int epochs_done;
     clmlp_epoch_stats *epochs; /* epochs_done entries */
     double train_seconds;
+    double check_seconds;      /* host time of the per-epoch NaN/Inf checks (in train_seconds) */
     double eval_seconds;
     double accuracy;           /* 0..1 */
     /* Rates of the times above: set by clmlp_run_result_rates, the one
@@ -76,7 +89,13 @@ typedef struct clmlp_run_hooks {
 } clmlp_run_hooks;
 
 /* Everything a run does: config → data → device → plans (compile, then
- * tune) → session (upload, warm-up, epochs, evaluation) → probe. */
+ * tune) → session (upload, warm-up, epochs, evaluation) → probe. Every
+ * epoch is checked for NaN/Inf and for a loss far above the best epoch's,
+ * and the accuracy for chance level; training.on_nonfinite/on_divergence
+ * say whether that stops the run or is a warning. Returns 0 when the run
+ * went through (res->status ok, or diverged with warn), -1 with err when it
+ * stopped (status diverged: it was still evaluated) or failed (status
+ * failed; res->trained says whether it got far enough to report). */
 int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, clmlp_run_result *res,
                          clmlp_err *err);
 

@@ -7,9 +7,42 @@
 #include "clmlp/json.h"
 #include "clmlp/json_parse.h"
 
-/* Creates the run directory: cfg->output.run_dir when set (or override_dir),
- * else <output.dir>/<name>-<YYYYmmdd-HHMMSS>[-N]. Fills path. */
-int clmlp_run_dir_create(const clmlp_config *cfg, const char *override_dir, char *path, size_t cap, clmlp_err *err);
+/* ---- The run directory ----
+ * Made ready before any work, so a bad output folder costs nothing: it is
+ * created, or is an existing folder that holds no run, and writing its
+ * marker file proves outputs can be written there. The marker stays until
+ * the last output is written (clmlp_run_dir_complete), so a run that was
+ * killed, or could not write its outputs (disk full), leaves a folder that
+ * says so: `clmlp report` refuses it with the marker's first line. Every
+ * file is written atomically, so those present are whole. */
+#define CLMLP_RUN_MARKER "INCOMPLETE"
+
+typedef enum {
+    CLMLP_RUN_DIR_NEW,    /* an existing folder must not hold a run's files (report.json, compare.json, ...) */
+    CLMLP_RUN_DIR_RESUME, /* it may: the hook for resuming a run, whose files are then replaced */
+} clmlp_run_dir_mode;
+
+typedef struct clmlp_run_dir {
+    char path[CLMLP_PATH_MAX];
+    bool created; /* this process made the folder: abandoning the run removes it again */
+} clmlp_run_dir;
+
+/* override_dir (--out) or cfg->output.run_dir when set, else a new
+ * <output.dir>/<name>-<YYYYmmdd-HHMMSS>[-N]. Errors: a folder holding a
+ * run (CLMLP_EXIT_USAGE), one that cannot be created or written
+ * (CLMLP_EXIT_INTERNAL), each one line naming the folder. */
+int clmlp_run_dir_prepare(const clmlp_config *cfg, const char *override_dir, clmlp_run_dir_mode mode,
+                          clmlp_run_dir *rd, clmlp_err *err);
+/* One output, written atomically; a failure is also recorded in the marker. */
+int clmlp_run_dir_write(const clmlp_run_dir *rd, const char *name, int (*write_fn)(FILE *out, const void *ctx),
+                        const void *ctx, clmlp_err *err);
+/* Every output is written: the marker goes. */
+int clmlp_run_dir_complete(const clmlp_run_dir *rd, clmlp_err *err);
+/* The run ended with nothing to write: the marker goes, and the folder
+ * when this process made it (and nothing else is in it). */
+void clmlp_run_dir_abandon(const clmlp_run_dir *rd);
+/* A folder with a marker is refused (CLMLP_EXIT_DATA), saying why. */
+int clmlp_run_dir_check_complete(const char *dir, clmlp_err *err);
 
 /* report.json: device (with its probed peak), config echo, data, plan,
  * train (epochs), eval, memory, phases, profile, kernels. */
@@ -25,17 +58,29 @@ void clmlp_report_read_probe(const clmlp_jv *v, clmlp_probe *p);
 /* trace.json (Chrome trace event format) from the run's profiler. */
 int clmlp_report_write_trace(FILE *out, const clmlp_run_result *res);
 
-/* report.md from a parsed report.json. Check first: a tree without the keys
- * the renderer reads is refused (CLMLP_EXIT_DATA) naming the first missing. */
+/* report.md from a parsed report.json. Check first: a tree the renderer
+ * cannot show truthfully is refused (CLMLP_EXIT_DATA) in one line naming
+ * the key: a missing key, another clmlp_report_version than "1", a value
+ * of the wrong type, an accuracy outside 0..1. */
 int clmlp_report_md_check(const clmlp_jv *report, clmlp_err *err);
-int clmlp_report_write_md(FILE *out, const void *report /* const clmlp_jv * */);
+/* Control characters in the tree's strings as visible escapes (\n, \x1b),
+ * so no name or label can break report.md's lines. */
+void clmlp_report_md_escape(clmlp_jv *report);
+typedef struct clmlp_report_md {
+    const clmlp_jv *report; /* checked and escaped */
+    bool has_trace;         /* trace.json is in the run directory */
+} clmlp_report_md;
+int clmlp_report_write_md(FILE *out, const void *md /* const clmlp_report_md * */);
 
-/* All of a run's files, each written atomically: config.yaml, report.json,
- * report.md (rendered from report.json's text) and trace.json. The report
- * phase is timed into res before report.json is written. */
-int clmlp_report_write_run(const char *dir, const clmlp_config *cfg, clmlp_run_result *res, clmlp_err *err);
+/* All of a run's files, each written atomically, the most valuable first
+ * in case the disk fills: config.yaml, report.json, trace.json, report.md
+ * (rendered from report.json's text); then the folder is complete. The
+ * report phase is timed into res before report.json is written. */
+int clmlp_report_write_run(const clmlp_run_dir *rd, const clmlp_config *cfg, clmlp_run_result *res,
+                           clmlp_err *err);
 
-/* `clmlp report`: dir/report.md again from dir/report.json. */
+/* `clmlp report`: dir/report.md again from dir/report.json (an incomplete
+ * folder is refused; temporary files of killed writers are removed). */
 int clmlp_report_rerender(const char *dir, clmlp_err *err);
 
 #endif

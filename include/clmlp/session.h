@@ -30,7 +30,8 @@ typedef struct clmlp_session {
     cl_mem train_pixels, train_labels, train_index, train_losses;
     cl_mem test_pixels, test_labels, test_index, test_preds;
     int64_t train_count, test_count;
-    int steps_per_epoch; /* floor(train_count / batch): the remainder is dropped, like the seed */
+    int steps_per_epoch; /* floor(train_count / batch): whole batches only, like the seed */
+    int64_t dropped_per_epoch; /* train_count mod batch: the images past the last whole batch of an epoch */
     int eval_batches;
     long step;           /* optimizer steps taken (Adam's t) */
     clmlp_rng shuffle_rng;
@@ -83,9 +84,15 @@ int clmlp_session_upload_test(clmlp_session *s, const clmlp_dataset *ds, clmlp_e
  * step `first_step` of the epoch (no host sync inside). When streaming, the
  * steps must be exactly the chunk that is bound. */
 int clmlp_session_enqueue_steps(clmlp_session *s, int first_step, int steps, clmlp_err *err);
-/* One epoch: new order (when data.shuffle), all steps, mean batch loss. */
+/* One epoch: new order (when data.shuffle), all steps, mean batch loss
+ * (NaN or Inf when training broke down: clmlp_session_find_nonfinite). */
 int clmlp_session_train_epoch(clmlp_session *s, int epoch, clmlp_progress_fn progress, void *user,
                               double *mean_loss, clmlp_err *err);
+/* Which tensors hold NaN or Inf after an epoch: the loss (mean_loss), then
+ * each parameter and its gradient, read back from the device (blocking).
+ * Names the first few in `names` ("the loss, W0, dW0 and 3 more") and
+ * returns how many there are, or -1 on an OpenCL error. */
+int clmlp_session_find_nonfinite(clmlp_session *s, double mean_loss, char *names, size_t cap, clmlp_err *err);
 /* Predictions for the whole test set (pred has test_count entries). */
 int clmlp_session_evaluate(clmlp_session *s, int *pred, clmlp_err *err);
 /* Uploads an explicit epoch order (tests use the identity). */

@@ -44,14 +44,13 @@ int clmlp_cli_compare_run(const clmlp_config *cfg, const char *devices, clmlp_co
 static int write_json(FILE *out, const void *ctx) { return clmlp_compare_write_json(out, ctx); }
 static int write_md(FILE *out, const void *ctx) { return clmlp_compare_write_md(out, ctx); }
 
-int clmlp_cli_write_compare(const clmlp_config *cfg, const char *out_dir, const clmlp_compare *c, const char *md_name,
-                            int (*md)(FILE *out, const void *c), char *dir, size_t cap, clmlp_err *err)
+int clmlp_cli_write_compare(const clmlp_run_dir *rd, const clmlp_compare *c, const char *md_name,
+                            int (*md)(FILE *out, const void *c), clmlp_err *err)
 {
-    if (clmlp_run_dir_create(cfg, out_dir, dir, cap, err) < 0 ||
-        clmlp_write_file_atomic(dir, "compare.json", write_json, c, err) < 0 ||
-        clmlp_write_file_atomic(dir, md_name, md, c, err) < 0)
+    if (clmlp_run_dir_write(rd, "compare.json", write_json, c, err) < 0 ||
+        clmlp_run_dir_write(rd, md_name, md, c, err) < 0)
         return -1;
-    return 0;
+    return clmlp_run_dir_complete(rd, err);
 }
 
 int clmlp_cmd_compare(int argc, char **argv)
@@ -62,24 +61,28 @@ int clmlp_cmd_compare(int argc, char **argv)
     if (clmlp_cli_parse(argc, argv, "compare", "--devices --set --out", true, &args, &err) < 0 ||
         clmlp_cli_load_config(&args, &cfg, &err) < 0)
         return clmlp_cli_report_error(&err);
-    clmlp_compare *c = clmlp_calloc(1, sizeof *c, &err);
-    if (!c)
-        return clmlp_cli_report_error(&err);
-    int rc = 0;
-    char dir[CLMLP_PATH_MAX];
-    /* The directory is named compare-<name>-<timestamp> unless --out names it. */
+    /* The directory is named compare-<name>-<timestamp> unless --out names
+     * it; it is made ready before the rounds, so a bad one costs nothing. */
     clmlp_config named = cfg;
     snprintf(named.name, sizeof named.name, "compare-%.*s", (int)sizeof named.name - 16, cfg.name);
     named.output.run_dir[0] = '\0';
-    if (clmlp_cli_compare_run(&cfg, args.devices, c, &err) < 0 ||
-        clmlp_cli_write_compare(&named, args.out_dir, c, "compare.md", write_md, dir, sizeof dir, &err) < 0) {
+    clmlp_run_dir rd;
+    if (clmlp_run_dir_prepare(&named, args.out_dir, CLMLP_RUN_DIR_NEW, &rd, &err) < 0)
+        return clmlp_cli_report_error(&err);
+    clmlp_compare *c = clmlp_calloc(1, sizeof *c, &err);
+    int rc = 0;
+    if (!c || clmlp_cli_compare_run(&cfg, args.devices, c, &err) < 0) {
+        clmlp_run_dir_abandon(&rd);
+        rc = clmlp_cli_report_error(&err);
+    } else if (clmlp_cli_write_compare(&rd, c, "compare.md", write_md, &err) < 0) {
         rc = clmlp_cli_report_error(&err);
     } else {
         printf("\n");
         clmlp_compare_write_md(stdout, c);
-        printf("compare: %s/compare.md, %s/compare.json\n", dir, dir);
+        printf("compare: %s/compare.md, %s/compare.json\n", rd.path, rd.path);
     }
-    clmlp_compare_free(c);
+    if (c)
+        clmlp_compare_free(c);
     free(c);
     return rc;
 }

@@ -83,22 +83,26 @@ int clmlp_cmd_extrapolate(int argc, char **argv)
         args.config_path = config;
     if (clmlp_cli_load_config(&args, &cfg, &err) < 0)
         return clmlp_cli_report_error(&err);
-    clmlp_compare *c = clmlp_calloc(1, sizeof *c, &err);
-    if (!c)
+    /* --out is made ready before the measurement, so a bad one costs nothing. */
+    clmlp_run_dir rd;
+    if (args.out_dir && clmlp_run_dir_prepare(&cfg, args.out_dir, CLMLP_RUN_DIR_NEW, &rd, &err) < 0)
         return clmlp_cli_report_error(&err);
+    clmlp_compare *c = clmlp_calloc(1, sizeof *c, &err);
     int rc = 0;
-    char dir[CLMLP_PATH_MAX];
-    if (measure(&args, &cfg, report, c, &err) < 0 ||
-        (args.out_dir &&
-         clmlp_cli_write_compare(&cfg, args.out_dir, c, "extrapolate.md", write_md, dir, sizeof dir, &err) < 0)) {
+    if (!c || measure(&args, &cfg, report, c, &err) < 0) {
+        if (args.out_dir)
+            clmlp_run_dir_abandon(&rd);
+        rc = clmlp_cli_report_error(&err);
+    } else if (args.out_dir && clmlp_cli_write_compare(&rd, c, "extrapolate.md", write_md, &err) < 0) {
         rc = clmlp_cli_report_error(&err);
     } else {
         printf("\n");
         clmlp_compare_write_extrapolation_md(stdout, c, 1);
         if (args.out_dir)
-            printf("extrapolate: %s/extrapolate.md, %s/compare.json\n", dir, dir);
+            printf("extrapolate: %s/extrapolate.md, %s/compare.json\n", rd.path, rd.path);
     }
-    clmlp_compare_free(c);
+    if (c)
+        clmlp_compare_free(c);
     free(c);
     return rc;
 }

@@ -1,7 +1,8 @@
 /* clmlp train CONFIG [--set k=v ...] [--out DIR]
- * Runs the experiment, prints progress, accuracy and the confusion matrix,
- * and writes config.yaml, report.json, report.md and trace.json into the run
- * directory. */
+ * Makes the run directory ready, runs the experiment, prints progress,
+ * accuracy and the confusion matrix, and writes config.yaml, report.json,
+ * trace.json and report.md into the run directory: also for a run that
+ * diverged or failed once training began, with its status. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,6 +34,11 @@ static void on_start(void *user, const clmlp_config *cfg, const clmlp_session *s
            s->train_plan->n_launches, cfg->compiler.fuse ? "fused" : "unfused",
            clmlp_gemm_provider_name(cfg->compiler.gemm), clmlp_plan_flops(s->train_plan) / 1e6,
            (double)s->train_plan->buffers.peak_bytes / (1024.0 * 1024.0));
+    if (s->dropped_per_epoch > 0)
+        printf("note:    %lld of the %lld training images are left out of every epoch: batch %d does not divide them "
+               "(data.drop_last: true; %s)\n",
+               (long long)s->dropped_per_epoch, (long long)s->train_count, cfg->training.batch_size,
+               cfg->data.shuffle ? "the shuffle leaves out others each epoch" : "always the last ones, no shuffle");
     fflush(stdout);
 }
 
@@ -88,6 +94,21 @@ static void print_confusion(const clmlp_run_result *res)
     }
 }
 
+/* What the run measured: training time, then accuracy and confusion when it got to its evaluation. */
+static void print_results(const clmlp_run_result *res)
+{
+    printf("train:   %.2f s (%.2f s per epoch)\n", res->train_seconds,
+           res->epochs_done ? res->train_seconds / res->epochs_done : 0.0);
+    if (!res->evaluated)
+        return;
+    int64_t correct = 0;
+    for (int c = 0; c < res->classes; c++)
+        correct += res->confusion[c * res->classes + c];
+    printf("test accuracy: %.2f %% (%lld/%lld) in %.2f s\n", 100.0 * res->accuracy, (long long)correct,
+           (long long)res->test_count, res->eval_seconds);
+    print_confusion(res);
+}
+
 int clmlp_cmd_train(int argc, char **argv)
 {
     clmlp_err err = {0};
@@ -98,34 +119,34 @@ int clmlp_cmd_train(int argc, char **argv)
         clmlp_cli_load_config(&args, &cfg, &err) < 0)
         return clmlp_cli_report_error(&err);
     double config_seconds = clmlp_now() - t0;
+    /* Before any work: a folder that cannot take the outputs, or holds a run, costs nothing. */
+    clmlp_run_dir rd;
+    if (clmlp_run_dir_prepare(&cfg, args.out_dir, CLMLP_RUN_DIR_NEW, &rd, &err) < 0)
+        return clmlp_cli_report_error(&err);
 
     progress_state ps = {.tty = isatty(STDOUT_FILENO) != 0, .batch = cfg.training.batch_size,
                          .epochs = cfg.training.epochs};
     clmlp_run_hooks hooks = {.user = &ps, .on_start = on_start, .on_progress = on_progress, .on_epoch = on_epoch,
                              .config_seconds = config_seconds};
     clmlp_run_result res;
-    if (clmlp_experiment_run(&cfg, &hooks, &res, &err) < 0) {
+    int run_rc = clmlp_experiment_run(&cfg, &hooks, &res, &err);
+    if (run_rc < 0 && !res.trained) { /* nothing measured worth a run directory */
+        clmlp_run_dir_abandon(&rd);
         clmlp_run_result_free(&res);
         return clmlp_cli_report_error(&err);
     }
-    int64_t correct = 0;
-    for (int c = 0; c < res.classes; c++)
-        correct += res.confusion[c * res.classes + c];
-    printf("train:   %.2f s (%.2f s per epoch)\n", res.train_seconds,
-           res.epochs_done ? res.train_seconds / res.epochs_done : 0.0);
-    printf("test accuracy: %.2f %% (%lld/%lld) in %.2f s\n", 100.0 * res.accuracy, (long long)correct,
-           (long long)res.test_count, res.eval_seconds);
-    print_confusion(&res);
+    print_results(&res);
 
     clmlp_run_phase_begin(&res, CLMLP_PHASE_REPORT);
-    char dir[CLMLP_PATH_MAX];
-    int rc = 0;
-    if (clmlp_run_dir_create(&cfg, args.out_dir, dir, sizeof dir, &err) < 0 ||
-        clmlp_report_write_run(dir, &cfg, &res, &err) < 0)
-        rc = clmlp_cli_report_error(&err);
-    else
-        printf("run:     %s/ (report.md, report.json%s, config.yaml)\n", dir,
+    clmlp_err write_err = {0};
+    int write_rc = clmlp_report_write_run(&rd, &cfg, &res, &write_err);
+    if (write_rc == 0)
+        printf("run:     %s/ (report.md, report.json%s, config.yaml)\n", rd.path,
                res.profile.enabled ? ", trace.json" : "");
+    fflush(stdout); /* before the errors on stderr */
+    int rc = write_rc < 0 ? clmlp_cli_report_error(&write_err) : 0;
+    if (run_rc < 0) /* the run's own error last: it is why the exit code is not 0 */
+        rc = clmlp_cli_report_error(&err);
     clmlp_run_result_free(&res);
     return rc;
 }

@@ -1,6 +1,9 @@
 /* Files: reading a whole small text file (configs, reports, device models),
  * creating folders, and writing a file atomically (caches, run outputs). */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,12 +80,44 @@ int clmlp_mkdir_p(const char *path, clmlp_err *err)
     return 0;
 }
 
+/* The pid of a temporary name "<name>.tmp.<pid>", or 0. */
+static long temp_file_pid(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot || dot - name < 4 || strncmp(dot - 4, ".tmp", 4) != 0 || !isdigit((unsigned char)dot[1]))
+        return 0;
+    char *end;
+    long pid = strtol(dot + 1, &end, 10);
+    return *end == '\0' && pid > 0 ? pid : 0;
+}
+
+int clmlp_remove_stale_temp_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int removed = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        long pid = temp_file_pid(e->d_name);
+        /* kill(pid, 0) fails with ESRCH only when no such process exists:
+         * a live writer's file (or an unrelated process's pid) is left. */
+        if (!pid || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char path[CLMLP_PATH_MAX + 300];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        removed += unlink(path) == 0;
+    }
+    closedir(d);
+    return removed;
+}
+
 int clmlp_write_file_atomic(const char *dir, const char *name, int (*write_fn)(FILE *out, const void *ctx),
                             const void *ctx, clmlp_err *err)
 {
     char final[CLMLP_PATH_MAX + 256], tmp[CLMLP_PATH_MAX + 300];
     snprintf(final, sizeof final, "%s/%s", dir, name);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", final, (long)getpid());
+    clmlp_remove_stale_temp_files(dir); /* left by a writer that was killed */
     FILE *f = fopen(tmp, "w");
     if (!f)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "cannot write '%s': %s", tmp, strerror(errno));

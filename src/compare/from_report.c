@@ -2,6 +2,8 @@
  * `clmlp extrapolate --from RUN_DIR` needs no new measurement: the measured
  * figures come from the report, the plans (for the roofline) from compiling
  * the config without a device. */
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,8 +24,55 @@ static cl_device_type type_of(const char *name)
 
 static double num(const clmlp_jv *root, const char *path) { return clmlp_jv_number(clmlp_jv_path(root, path), 0); }
 
+/* Counts come back as doubles, and converting one outside its type's range
+ * is undefined behaviour: each is checked first, then stored. */
+typedef enum { AS_INT, AS_UNSIGNED, AS_LONG, AS_INT64, AS_SIZE } count_type;
+
+typedef struct {
+    const char *path;
+    count_type type;
+    void *dst;
+} count_field;
+
+/* The largest value of each type a count may take; 2^53 for the 64-bit
+ * ones, where doubles still hold every integer. */
+static double count_max(count_type t)
+{
+    return t == AS_INT ? INT_MAX : t == AS_UNSIGNED ? UINT_MAX : 9007199254740992.0;
+}
+
+/* v as a whole number in 0..count_max(type) into dst; missing = 0 (an older report). */
+static int read_count(const clmlp_jv *v, const char *what, count_type type, void *dst, const char *origin,
+                      clmlp_err *err)
+{
+    double x = v ? clmlp_jv_number(v, NAN) : 0;
+    if (!(x >= 0 && x <= count_max(type) && x == floor(x))) {
+        char shown[32] = "not a number";
+        if (v && v->kind == CLMLP_JV_NUMBER)
+            snprintf(shown, sizeof shown, "%g", x);
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: %s is %s, not a count in 0..%.0f", origin, what, shown,
+                          count_max(type));
+    }
+    switch (type) {
+    case AS_INT: *(int *)dst = (int)x; break;
+    case AS_UNSIGNED: *(unsigned *)dst = (unsigned)x; break;
+    case AS_LONG: *(long *)dst = (long)x; break;
+    case AS_INT64: *(int64_t *)dst = (int64_t)x; break;
+    case AS_SIZE: *(size_t *)dst = (size_t)x; break;
+    }
+    return 0;
+}
+
+static int read_counts(const clmlp_jv *root, const count_field *f, size_t n, const char *origin, clmlp_err *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (read_count(clmlp_jv_path(root, f[i].path), f[i].path, f[i].type, f[i].dst, origin, err) < 0)
+            return -1;
+    return 0;
+}
+
 /* Per-kernel device times back into profiler stats (name, phase, calls, seconds). */
-static int read_kernels(const clmlp_jv *root, clmlp_profiler *p, clmlp_err *err)
+static int read_kernels(const clmlp_jv *root, const char *origin, clmlp_profiler *p, clmlp_err *err)
 {
     const clmlp_jv *ks = clmlp_jv_get(root, "kernels");
     if (!ks || ks->kind != CLMLP_JV_ARRAY || ks->count == 0)
@@ -33,12 +82,29 @@ static int read_kernels(const clmlp_jv *root, clmlp_profiler *p, clmlp_err *err)
         return -1;
     for (size_t i = 0; i < ks->count; i++) {
         clmlp_kernel_stats *k = &p->stats[p->n_stats++];
+        char what[48];
+        snprintf(what, sizeof what, "kernels[%zu].calls", i);
+        if (read_count(clmlp_jv_get(&ks->items[i], "calls"), what, AS_LONG, &k->calls, origin, err) < 0)
+            return -1;
         clmlp_strlcpy(k->name, clmlp_jv_string(clmlp_jv_get(&ks->items[i], "name"), ""), sizeof k->name);
         clmlp_strlcpy(k->phase, clmlp_jv_string(clmlp_jv_get(&ks->items[i], "phase"), ""), sizeof k->phase);
-        k->calls = (long)num(&ks->items[i], "calls");
         k->device_seconds = num(&ks->items[i], "device_ms_total") / 1e3;
     }
     p->cap_stats = p->n_stats;
+    return 0;
+}
+
+/* A run that failed was cut short: its times describe no whole run. */
+static int check_finished(const clmlp_jv *root, const char *path, clmlp_err *err)
+{
+    const char *version = clmlp_jv_string(clmlp_jv_get(root, "clmlp_report_version"), "1");
+    if (strcmp(version, "1") != 0)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: clmlp_report_version is '%.20s'; this clmlp reads version 1",
+                          path, version);
+    const char *status = clmlp_jv_string(clmlp_jv_get(root, "status"), "ok");
+    if (strncmp(status, "failed", 6) == 0)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: the run failed (%.200s); extrapolate from a run that finished",
+                          path, status);
     return 0;
 }
 
@@ -50,32 +116,39 @@ static int read_run(const clmlp_jv *root, const char *path, clmlp_run_result *re
         return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: not a clmlp report.json of a training run (no device, train.seconds "
                                                 "or train.epochs)", path);
     clmlp_device_desc *d = &res->device;
+    const count_field counts[] = {
+        {"device.compute_units", AS_UNSIGNED, &d->compute_units},
+        {"data.train_examples", AS_INT64, &res->train_count},
+        {"data.test_examples", AS_INT64, &res->test_count},
+        {"data.steps_per_epoch", AS_INT, &res->steps_per_epoch},
+        {"plan.launches_per_step", AS_INT, &res->launches_per_step},
+        {"memory.device_plan_bytes", AS_SIZE, &res->device_plan_bytes},
+        {"memory.device_dataset_bytes", AS_SIZE, &res->dataset_device_bytes},
+        {"memory.device_run_buffer_bytes", AS_SIZE, &res->run_buffer_bytes},
+        {"memory.device_alloc_bytes", AS_SIZE, &res->device_alloc_bytes},
+        {"memory.host_peak_bytes", AS_SIZE, &res->phase_memory[CLMLP_PHASE_REPORT].peak_end},
+    };
+    if (check_finished(root, path, err) < 0 || read_counts(root, counts, CLMLP_ARRAY_LEN(counts), path, err) < 0)
+        return -1;
+    if (epochs->count > INT_MAX)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: train.epochs has %zu entries", path, epochs->count);
     clmlp_strlcpy(d->name, clmlp_jv_string(clmlp_jv_get(device, "name"), "?"), sizeof d->name);
     clmlp_strlcpy(d->platform, clmlp_jv_string(clmlp_jv_get(device, "platform"), ""), sizeof d->platform);
     d->type = type_of(clmlp_jv_string(clmlp_jv_get(device, "type"), "cpu"));
-    d->compute_units = (unsigned)num(device, "compute_units");
-    res->train_count = (int64_t)num(root, "data.train_examples");
-    res->test_count = (int64_t)num(root, "data.test_examples");
-    res->steps_per_epoch = (int)num(root, "data.steps_per_epoch");
     res->streamed = clmlp_jv_path(root, "data.streamed") && clmlp_jv_path(root, "data.streamed")->boolean;
     res->epochs_done = (int)epochs->count;
     res->train_seconds = num(root, "train.seconds");
     res->eval_seconds = num(root, "eval.seconds");
     res->accuracy = num(root, "eval.accuracy");
-    res->launches_per_step = (int)num(root, "plan.launches_per_step");
+    res->evaluated = true;
     res->flops_per_step = num(root, "plan.flops_per_step");
     res->bytes_per_step = num(root, "plan.bytes_per_step");
-    res->device_plan_bytes = (size_t)num(root, "memory.device_plan_bytes");
-    res->dataset_device_bytes = (size_t)num(root, "memory.device_dataset_bytes");
-    res->run_buffer_bytes = (size_t)num(root, "memory.device_run_buffer_bytes");
-    res->device_alloc_bytes = (size_t)num(root, "memory.device_alloc_bytes");
-    res->phase_memory[CLMLP_PHASE_REPORT].peak_end = (size_t)num(root, "memory.host_peak_bytes");
     const clmlp_jv *probe = clmlp_jv_get(device, "probe");
     if (probe && probe->kind == CLMLP_JV_OBJECT) {
         res->has_probe = true;
         clmlp_report_read_probe(probe, &res->probe);
     }
-    return read_kernels(root, &res->profile, err);
+    return read_kernels(root, path, &res->profile, err);
 }
 
 /* "784-400-400-500-10" from the report's config.layers. */
@@ -94,14 +167,18 @@ static int check_same_recipe(const clmlp_jv *root, const char *path, clmlp_confi
                              clmlp_err *err)
 {
     const clmlp_jv *layers = clmlp_jv_path(root, "config.layers");
-    *input_dim = layers && layers->kind == CLMLP_JV_ARRAY && layers->count ? (int)clmlp_jv_number(&layers->items[0], 0)
-                                                                          : 0;
+    *input_dim = 0;
+    int batch = 0;
+    if (layers && layers->kind == CLMLP_JV_ARRAY && layers->count &&
+        read_count(&layers->items[0], "config.layers[0]", AS_INT, input_dim, path, err) < 0)
+        return -1;
     if (*input_dim <= 0)
         return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: config.layers gives no input width", path);
+    if (read_count(clmlp_jv_path(root, "config.batch_size"), "config.batch_size", AS_INT, &batch, path, err) < 0)
+        return -1;
     char theirs[256], ours[256];
     report_layers(root, theirs, sizeof theirs);
     clmlp_config_layers(cfg, *input_dim, ours, sizeof ours);
-    int batch = (int)num(root, "config.batch_size");
     if (strcmp(theirs, ours) != 0 || batch != cfg->training.batch_size)
         return clmlp_fail(err, CLMLP_EXIT_USAGE,
                           "%s: the run trained %s with batch %d, the config describes %s with batch %d (pass the run's "

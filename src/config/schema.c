@@ -12,6 +12,7 @@ _Static_assert(sizeof(clmlp_device_kind) == sizeof(int), "enum size");
 _Static_assert(sizeof(clmlp_activation) == sizeof(int), "enum size");
 _Static_assert(sizeof(clmlp_gemm_provider) == sizeof(int), "enum size");
 _Static_assert(sizeof(clmlp_precision) == sizeof(int), "enum size");
+_Static_assert(sizeof(clmlp_on_problem) == sizeof(int), "enum size");
 
 /* Value names, indexed by the C enum value. */
 static const char *const device_kinds[] = {"any", "cpu", "gpu", "accelerator", NULL};
@@ -23,6 +24,7 @@ static const char *const optimizers[] = {"adam", "sgd", NULL};
 static const char *const gemms[] = {"auto", "clblast", "generated", NULL};
 static const char *const autotunes[] = {"off", "quick", "full", NULL};
 static const char *const precisions[] = {"fp32", "fp16", "bf16", NULL};
+static const char *const on_problems[] = {"stop", "warn", NULL};
 
 #define F(member) .offset = offsetof(clmlp_config, member), .size = sizeof(((clmlp_config *)0)->member)
 
@@ -65,6 +67,9 @@ const cfg_key cfg_schema[] = {
      .doc = "seed of the shuffling"},
     {.path = "data.stream", .type = CFG_BOOL, F(data.stream), .def = "false",
      .doc = "stream training batches from the host in chunks instead of keeping the set on the device (automatic when it does not fit)"},
+    {.path = "data.drop_last", .type = CFG_BOOL, F(data.drop_last), .def = "true",
+     .doc = "leave out the images past the last whole batch of each epoch (a note says how many); false: a batch "
+            "size that does not divide the training set is an error"},
 
     {.path = "model.input", .type = CFG_INT, F(model.input), CLOSED(0, 16777216), .def = "0",
      .doc = "input width, 0 = taken from the data (784 for MNIST)"},
@@ -103,6 +108,12 @@ const cfg_key cfg_schema[] = {
     {.path = "training.seed", .type = CFG_UINT64, F(training.seed), .def = "1", .doc = "seed of the weight init"},
     {.path = "training.eval_batch_size", .type = CFG_INT, F(training.eval_batch_size), CLOSED(1, 1048576),
      .def = "1000", .doc = "examples per step when evaluating"},
+    {.path = "training.on_nonfinite", .type = CFG_ENUM, F(training.on_nonfinite), .names = on_problems,
+     .def = "stop",
+     .doc = "NaN/Inf in the loss, a parameter or a gradient (checked every epoch): stop the run, or warn and go on"},
+    {.path = "training.on_divergence", .type = CFG_ENUM, F(training.on_divergence), .names = on_problems,
+     .def = "stop",
+     .doc = "an epoch's loss over 10x the best epoch's, or chance-level test accuracy: stop (exit 1), or warn"},
 
     {.path = "compiler.fuse", .type = CFG_BOOL, F(compiler.fuse), .def = "true",
      .doc = "fuse ops into fewer kernels; false lowers op by op (to measure the gain)"},
@@ -272,4 +283,9 @@ const char *clmlp_gemm_provider_name(clmlp_gemm_provider provider)
 const char *clmlp_autotune_name(clmlp_autotune mode)
 {
     return enum_name(autotunes, CLMLP_ARRAY_LEN(autotunes) - 1, (int)mode);
+}
+
+const char *clmlp_on_problem_name(clmlp_on_problem action)
+{
+    return enum_name(on_problems, CLMLP_ARRAY_LEN(on_problems) - 1, (int)action);
 }

@@ -158,6 +158,19 @@ static void write_config(clmlp_json *j, const clmlp_config *cfg, const clmlp_run
     clmlp_json_end_object(j);
 }
 
+/* "ok", "diverged: <why>" or "failed: <error>": a reader tells them apart by the first word. */
+static void write_status(clmlp_json *j, const clmlp_run_result *res)
+{
+    static const char *const words[] = {[CLMLP_RUN_OK] = "ok", [CLMLP_RUN_DIVERGED] = "diverged",
+                                        [CLMLP_RUN_FAILED] = "failed"};
+    char status[sizeof res->status_why + 16];
+    if (res->status == CLMLP_RUN_OK)
+        snprintf(status, sizeof status, "ok");
+    else
+        snprintf(status, sizeof status, "%s: %s", words[res->status], res->status_why);
+    clmlp_json_string(j, "status", status);
+}
+
 int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_result *res)
 {
     clmlp_json j;
@@ -165,6 +178,7 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     clmlp_json_begin_object(&j, NULL);
     clmlp_json_string(&j, "clmlp_report_version", "1");
     clmlp_json_string(&j, "name", cfg->name);
+    write_status(&j, res);
     write_device(&j, res);
     write_config(&j, cfg, res);
 
@@ -172,6 +186,7 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     clmlp_json_int(&j, "train_examples", res->train_count);
     clmlp_json_int(&j, "test_examples", res->test_count);
     clmlp_json_int(&j, "steps_per_epoch", res->steps_per_epoch);
+    clmlp_json_int(&j, "dropped_per_epoch", res->dropped_per_epoch);
     clmlp_json_bool(&j, "streamed", res->streamed);
     clmlp_json_end_object(&j);
 
@@ -187,6 +202,7 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     clmlp_json_begin_object(&j, "train");
     clmlp_json_number(&j, "seconds", res->train_seconds);
     clmlp_json_number(&j, "images_per_second", res->train_images_per_second);
+    clmlp_json_number(&j, "check_seconds", res->check_seconds);
     clmlp_json_begin_array(&j, "epochs");
     for (int e = 0; e < res->epochs_done; e++) {
         clmlp_json_begin_object(&j, NULL);
@@ -199,12 +215,15 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     clmlp_json_end_object(&j);
 
     clmlp_json_begin_object(&j, "eval");
-    clmlp_json_number(&j, "accuracy", res->accuracy);
+    if (res->evaluated)
+        clmlp_json_number(&j, "accuracy", res->accuracy);
+    else
+        clmlp_json_null(&j, "accuracy"); /* the run ended before its evaluation */
     clmlp_json_int(&j, "examples", res->test_count);
     clmlp_json_number(&j, "seconds", res->eval_seconds);
     clmlp_json_number(&j, "images_per_second", res->eval_images_per_second);
     clmlp_json_begin_array(&j, "confusion");
-    for (int t = 0; t < res->classes && res->confusion; t++) {
+    for (int t = 0; t < res->classes && res->evaluated && res->confusion; t++) {
         clmlp_json_begin_array(&j, NULL);
         for (int p = 0; p < res->classes; p++)
             clmlp_json_int(&j, NULL, res->confusion[t * res->classes + p]);

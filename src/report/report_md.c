@@ -13,13 +13,136 @@ static const char *const required[] = {"name",          "device.name",      "con
                                        "train.epochs",  "eval.accuracy",    "eval.seconds",      "phases",
                                        "memory",        "kernels",          "profile",           "plan.launches_per_step"};
 
+/* Values the renderer prints as numbers: anything else would print as 0. */
+static const char *const numbers[] = {
+    "config.lr",           "config.batch_size",      "config.epochs",          "train.seconds",
+    "train.images_per_second", "train.check_seconds", "eval.examples",         "eval.seconds",
+    "eval.images_per_second", "plan.launches_per_step", "plan.flops_per_step", "plan.bytes_per_step",
+    "data.dropped_per_epoch", "profile.train_device_seconds", "profile.train_device_share", "profile.events",
+    "profile.host_seconds"};
+
+/* The same inside the arrays the renderer walks. */
+typedef struct {
+    const char *array;
+    const char *keys[8];
+} array_numbers;
+static const array_numbers item_numbers[] = {
+    {"train.epochs", {"epoch", "loss", "seconds"}},
+    {"phases", {"seconds", "host_rss_start_bytes", "host_rss_end_bytes", "host_rss_growth_bytes", "host_peak_bytes"}},
+    {"kernels", {"calls", "device_ms_total", "device_ms_mean", "share_of_phase_wall", "gflops", "gbps",
+                 "roofline_pct"}},
+};
+
+static const char *kind_name(clmlp_jv_kind kind)
+{
+    static const char *const names[] = {"null", "a boolean", "a number", "a string", "an array", "an object"};
+    return names[kind];
+}
+
+/* A number, or null (not measured, printed as such); missing keys are an older report's. */
+static int check_number(const clmlp_jv *v, const char *path, clmlp_err *err)
+{
+    if (!v || v->kind == CLMLP_JV_NUMBER || v->kind == CLMLP_JV_NULL)
+        return 0;
+    return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: expected a number, got %s", path, kind_name(v->kind));
+}
+
+static int check_kind(const clmlp_jv *r, const char *path, clmlp_jv_kind kind, clmlp_err *err)
+{
+    const clmlp_jv *v = clmlp_jv_path(r, path);
+    if (v->kind == kind)
+        return 0;
+    return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: expected %s, got %s", path, kind_name(kind), kind_name(v->kind));
+}
+
+static int check_items(const clmlp_jv *r, const array_numbers *a, clmlp_err *err)
+{
+    const clmlp_jv *items = clmlp_jv_path(r, a->array);
+    for (size_t i = 0; i < items->count; i++)
+        for (size_t k = 0; k < CLMLP_ARRAY_LEN(a->keys) && a->keys[k]; k++) {
+            char path[96];
+            snprintf(path, sizeof path, "%s[%zu].%s", a->array, i, a->keys[k]);
+            if (check_number(clmlp_jv_get(&items->items[i], a->keys[k]), path, err) < 0)
+                return -1;
+        }
+    return 0;
+}
+
+/* "ok", "diverged: <why>" or "failed: <error>"; absent in reports from before it existed (ok). */
+static int check_status(const clmlp_jv *r, clmlp_err *err)
+{
+    const clmlp_jv *v = clmlp_jv_get(r, "status");
+    if (!v)
+        return 0;
+    const char *s = clmlp_jv_string(v, "");
+    if (strcmp(s, "ok") == 0 || strncmp(s, "diverged: ", 10) == 0 || strncmp(s, "failed: ", 8) == 0)
+        return 0;
+    return clmlp_fail(err, CLMLP_EXIT_DATA, "status: expected \"ok\", \"diverged: ...\" or \"failed: ...\", got %.40s",
+                      v->kind == CLMLP_JV_STRING ? s : kind_name(v->kind));
+}
+
 int clmlp_report_md_check(const clmlp_jv *report, clmlp_err *err)
 {
+    const char *version = clmlp_jv_string(clmlp_jv_get(report, "clmlp_report_version"), NULL);
+    if (!version)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "missing key 'clmlp_report_version' (not a clmlp report.json)");
+    if (strcmp(version, "1") != 0)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "clmlp_report_version is '%.20s'; this clmlp reads version 1", version);
     for (size_t i = 0; i < CLMLP_ARRAY_LEN(required); i++)
         if (!clmlp_jv_path(report, required[i]))
             return clmlp_fail(err, CLMLP_EXIT_DATA,
                               "missing key '%s' (not a clmlp report.json, or one from an older version)", required[i]);
-    return 0;
+    if (check_kind(report, "train.epochs", CLMLP_JV_ARRAY, err) < 0 ||
+        check_kind(report, "phases", CLMLP_JV_ARRAY, err) < 0 ||
+        check_kind(report, "kernels", CLMLP_JV_ARRAY, err) < 0 || check_status(report, err) < 0)
+        return -1;
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(numbers); i++)
+        if (check_number(clmlp_jv_path(report, numbers[i]), numbers[i], err) < 0)
+            return -1;
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(item_numbers); i++)
+        if (check_items(report, &item_numbers[i], err) < 0)
+            return -1;
+    const clmlp_jv *acc = clmlp_jv_path(report, "eval.accuracy");
+    if (acc->kind == CLMLP_JV_NULL || (acc->kind == CLMLP_JV_NUMBER && acc->number >= 0 && acc->number <= 1))
+        return 0;
+    if (acc->kind == CLMLP_JV_NUMBER)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "eval.accuracy: %g is out of range (a share, 0..1)", acc->number);
+    return clmlp_fail(err, CLMLP_EXIT_DATA, "eval.accuracy: expected a number in 0..1, got %s", kind_name(acc->kind));
+}
+
+static bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+/* One string with its control characters as escapes (each at most 4 bytes). */
+static void escape_string(char **s)
+{
+    size_t n = strlen(*s), extra = 0;
+    for (size_t i = 0; i < n; i++)
+        extra += is_control((unsigned char)(*s)[i]) ? 3 : 0;
+    if (!extra)
+        return;
+    char *out = malloc(n + extra + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)(*s)[i];
+        if (!out)
+            (*s)[i] = is_control(c) ? '?' : (char)c; /* out of memory: at least no line breaks */
+        else if (!is_control(c))
+            *o++ = (char)c;
+        else
+            o += c == '\n' ? sprintf(o, "\\n") : c == '\t' ? sprintf(o, "\\t") : sprintf(o, "\\x%02x", c);
+    }
+    if (!out)
+        return;
+    *o = '\0';
+    free(*s);
+    *s = out;
+}
+
+void clmlp_report_md_escape(clmlp_jv *report)
+{
+    if (report->kind == CLMLP_JV_STRING)
+        escape_string(&report->string);
+    for (size_t i = 0; (report->kind == CLMLP_JV_ARRAY || report->kind == CLMLP_JV_OBJECT) && i < report->count; i++)
+        clmlp_report_md_escape(&report->items[i]);
 }
 
 static double num(const clmlp_jv *r, const char *path) { return clmlp_jv_number(clmlp_jv_path(r, path), 0); }
@@ -35,10 +158,25 @@ static void opt_number(const clmlp_jv *v, const char *fmt, char *buf, size_t cap
         snprintf(buf, cap, "n/a");
 }
 
+/* The status first: a reader must know a run diverged or failed before reading its figures. */
+static void status(FILE *out, const clmlp_jv *r)
+{
+    const char *s = clmlp_jv_string(clmlp_jv_get(r, "status"), "ok");
+    if (strcmp(s, "ok") == 0) {
+        fprintf(out, "**Status: ok**\n\n");
+        return;
+    }
+    size_t word = strcspn(s, ":");
+    fprintf(out, "**Status: %.*s**%s\n\n", (int)word, s, s + word);
+    fprintf(out, "The figures below are what the run measured%s.\n\n",
+            s[0] == 'd' ? "; its accuracy says nothing about the recipe" : " until it failed: the epochs it finished");
+}
+
 static void summary(FILE *out, const clmlp_jv *r)
 {
     const clmlp_jv *layers = clmlp_jv_path(r, "config.layers");
     fprintf(out, "# clmlp run: %s\n\n", str(r, "name"));
+    status(out, r);
     fprintf(out, "- **Device**: %s (%s, %s, driver %s)\n", str(r, "device.name"), str(r, "device.type"),
             str(r, "device.platform"), str(r, "device.driver_version"));
     fprintf(out, "- **Model**: ");
@@ -49,8 +187,11 @@ static void summary(FILE *out, const clmlp_jv *r)
             clmlp_jv_path(r, "config.fuse") && clmlp_jv_path(r, "config.fuse")->boolean ? "fused" : "unfused",
             str(r, "config.gemm"));
     double epochs = (double)clmlp_jv_path(r, "train.epochs")->count;
-    fprintf(out, "- **Accuracy**: %.2f %% on %.0f test images\n", 100.0 * num(r, "eval.accuracy"),
-            num(r, "eval.examples"));
+    if (clmlp_jv_path(r, "eval.accuracy")->kind == CLMLP_JV_NUMBER)
+        fprintf(out, "- **Accuracy**: %.2f %% on %.0f test images\n", 100.0 * num(r, "eval.accuracy"),
+                num(r, "eval.examples"));
+    else
+        fprintf(out, "- **Accuracy**: not evaluated (the run ended before its evaluation)\n");
     fprintf(out, "- **Train**: %.2f s (%.3f s per epoch), %.0f images/s\n", num(r, "train.seconds"),
             epochs > 0 ? num(r, "train.seconds") / epochs : 0, num(r, "train.images_per_second"));
     fprintf(out, "- **Eval**: %.3f s, %.0f images/s\n", num(r, "eval.seconds"), num(r, "eval.images_per_second"));
@@ -203,21 +344,33 @@ static void epochs(FILE *out, const clmlp_jv *r)
 {
     const clmlp_jv *ep = clmlp_jv_path(r, "train.epochs");
     fprintf(out, "## Epochs\n\n| epoch | mean loss | seconds |\n|---:|---:|---:|\n");
-    for (size_t i = 0; i < ep->count; i++)
-        fprintf(out, "| %.0f | %.6g | %.3f |\n", num(&ep->items[i], "epoch"), num(&ep->items[i], "loss"),
-                num(&ep->items[i], "seconds"));
-    fprintf(out, "\n");
+    for (size_t i = 0; i < ep->count; i++) {
+        const clmlp_jv *loss = clmlp_jv_get(&ep->items[i], "loss");
+        char text[32] = "NaN/Inf"; /* JSON has no NaN: report.json holds null */
+        if (loss && loss->kind == CLMLP_JV_NUMBER)
+            snprintf(text, sizeof text, "%.6g", loss->number);
+        fprintf(out, "| %.0f | %s | %.3f |\n", num(&ep->items[i], "epoch"), text, num(&ep->items[i], "seconds"));
+    }
+    fprintf(out, "\nAfter each epoch the loss, the parameters and their gradients were checked for NaN/Inf "
+                 "(read back from the device: %.3f s in all).",
+            num(r, "train.check_seconds"));
+    if (num(r, "data.dropped_per_epoch") > 0)
+        fprintf(out, " %.0f training images past the last whole batch were left out of every epoch "
+                     "(`data.drop_last`).",
+                num(r, "data.dropped_per_epoch"));
+    fprintf(out, "\n\n");
 }
 
-int clmlp_report_write_md(FILE *out, const void *report)
+int clmlp_report_write_md(FILE *out, const void *ctx)
 {
-    const clmlp_jv *r = report;
+    const clmlp_report_md *md = ctx;
+    const clmlp_jv *r = md->report;
     summary(out, r);
     phases(out, r);
     kernels(out, r);
     memory(out, r);
     epochs(out, r);
-    fprintf(out, "Files: report.json (all figures, keys in the README), trace.json (open in ui.perfetto.dev), "
-                 "config.yaml (the effective config).\n");
+    fprintf(out, "Files: report.json (all figures, keys in the README), %sconfig.yaml (the effective config).\n",
+            md->has_trace ? "trace.json (open in ui.perfetto.dev), " : "");
     return ferror(out) ? -1 : 0;
 }

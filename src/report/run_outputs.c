@@ -3,6 +3,7 @@
  * rerender gives the same file the run wrote. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clmlp/report.h"
 
@@ -23,15 +24,24 @@ static int write_config(FILE *out, const void *ctx) { return clmlp_config_write_
 
 static int write_trace(FILE *out, const void *ctx) { return clmlp_report_write_trace(out, ctx); }
 
-/* report.md from report.json's text; `origin` names the JSON in errors. */
-static int render_md(const char *dir, const char *text, size_t len, const char *origin, clmlp_err *err)
+/* report.md from report.json's text into dir, listing trace.json when the
+ * folder has it: through the run's folder rd (a failure goes into its
+ * marker), or, rd NULL, straight (a rerender). `origin` names the JSON in
+ * errors. */
+static int render_md(const char *dir, const clmlp_run_dir *rd, const char *text, size_t len, const char *origin,
+                     clmlp_err *err)
 {
     clmlp_jv *report = NULL;
     if (clmlp_json_parse(text, len, &report, err) < 0 || clmlp_report_md_check(report, err) < 0) {
         clmlp_jv_free(report);
         return clmlp_fail_prefix(err, "%s: ", origin);
     }
-    int rc = clmlp_write_file_atomic(dir, "report.md", clmlp_report_write_md, report, err);
+    clmlp_report_md_escape(report);
+    char trace[CLMLP_PATH_MAX + 32];
+    snprintf(trace, sizeof trace, "%s/trace.json", dir);
+    clmlp_report_md md = {report, access(trace, F_OK) == 0};
+    int rc = rd ? clmlp_run_dir_write(rd, "report.md", clmlp_report_write_md, &md, err)
+                : clmlp_write_file_atomic(dir, "report.md", clmlp_report_write_md, &md, err);
     clmlp_jv_free(report);
     return rc;
 }
@@ -54,9 +64,10 @@ static char *report_text(const clmlp_config *cfg, const clmlp_run_result *res, s
     return text;
 }
 
-int clmlp_report_write_run(const char *dir, const clmlp_config *cfg, clmlp_run_result *res, clmlp_err *err)
+int clmlp_report_write_run(const clmlp_run_dir *rd, const clmlp_config *cfg, clmlp_run_result *res,
+                           clmlp_err *err)
 {
-    if (clmlp_write_file_atomic(dir, "config.yaml", write_config, cfg, err) < 0 ||
+    if (clmlp_run_dir_write(rd, "config.yaml", write_config, cfg, err) < 0 ||
         clmlp_run_phase_end(res, CLMLP_PHASE_REPORT, err) < 0)
         return -1;
     size_t len = 0;
@@ -64,9 +75,10 @@ int clmlp_report_write_run(const char *dir, const clmlp_config *cfg, clmlp_run_r
     if (!text)
         return -1;
     text_blob blob = {text, len};
-    int rc = clmlp_write_file_atomic(dir, "report.json", write_blob, &blob, err) < 0 ||
-                     render_md(dir, text, len, "report.json", err) < 0 ||
-                     (res->profile.enabled && clmlp_write_file_atomic(dir, "trace.json", write_trace, res, err) < 0)
+    int rc = clmlp_run_dir_write(rd, "report.json", write_blob, &blob, err) < 0 ||
+                     (res->profile.enabled && clmlp_run_dir_write(rd, "trace.json", write_trace, res, err) < 0) ||
+                     render_md(rd->path, rd, text, len, "report.json", err) < 0 ||
+                     clmlp_run_dir_complete(rd, err) < 0
                  ? -1
                  : 0;
     free(text);
@@ -75,13 +87,16 @@ int clmlp_report_write_run(const char *dir, const clmlp_config *cfg, clmlp_run_r
 
 int clmlp_report_rerender(const char *dir, clmlp_err *err)
 {
+    clmlp_remove_stale_temp_files(dir);
+    if (clmlp_run_dir_check_complete(dir, err) < 0)
+        return -1;
     char path[CLMLP_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/report.json", dir);
     size_t len = 0;
     char *text = clmlp_read_text_file(path, REPORT_MAX_BYTES, "report", CLMLP_EXIT_DATA, &len, err);
     if (!text)
         return -1;
-    int rc = render_md(dir, text, len, path, err);
+    int rc = render_md(dir, NULL, text, len, path, err);
     free(text);
     return rc;
 }

@@ -1,4 +1,5 @@
 /* An experiment end to end; see experiment.h. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,10 @@
 #include "clmlp/experiment.h"
 #include "clmlp/roofline.h"
 #include "clmlp/tune.h"
+
+/* The divergence checks' thresholds (README "Outputs", configs/reference.yaml). */
+#define DIVERGED_LOSS_FACTOR 10.0 /* an epoch's mean loss this many times the best epoch's */
+#define CHANCE_MARGIN 0.1         /* at chance: below this share of the way from the majority class to 100 % */
 
 const char *clmlp_phase_name(clmlp_phase phase)
 {
@@ -126,6 +131,160 @@ int clmlp_experiment_plans(const clmlp_config *cfg, clmlp_device *dev, int input
     return 0;
 }
 
+/* data.drop_last: false refuses a batch size that would leave images out of every epoch. */
+static int check_whole_batches(const clmlp_config *cfg, const clmlp_dataset *train, clmlp_err *err)
+{
+    int64_t batch = cfg->training.batch_size, left = train->count >= batch ? train->count % batch : 0;
+    if (cfg->data.drop_last || left == 0)
+        return 0;
+    return clmlp_fail(err, CLMLP_EXIT_USAGE,
+                      "training.batch_size %lld does not divide the %lld training images: %lld would be left out of "
+                      "every epoch (data.drop_last: false); choose a batch size that divides them, or data.train.limit",
+                      (long long)batch, (long long)train->count, (long long)left);
+}
+
+/* A check found the run diverging: the status says what, and `action`
+ * (training.<key>) whether the run stops (stop filled, returns true) or
+ * warns, once, and goes on. */
+static bool diverged(clmlp_run_result *res, clmlp_on_problem action, const char *key, const char *why,
+                     clmlp_err *stop)
+{
+    if (action == CLMLP_ON_STOP) {
+        res->status = CLMLP_RUN_DIVERGED;
+        snprintf(res->status_why, sizeof res->status_why, "%.600s (training.%s: stop)", why, key);
+        clmlp_fail(stop, CLMLP_EXIT_INTERNAL,
+                   "training diverged: %.600s; lower training.lr or change model.init (training.%s: stop)", why, key);
+        return true;
+    }
+    if (res->status == CLMLP_RUN_OK) {
+        res->status = CLMLP_RUN_DIVERGED;
+        snprintf(res->status_why, sizeof res->status_why, "%.600s (training.%s: warn)", why, key);
+        fprintf(stderr, "clmlp: warning: training diverged: %s (training.%s: warn)\n", why, key);
+    }
+    return false;
+}
+
+/* The epoch with the lowest finite mean loss before epoch e, or -1. */
+static int best_epoch(const clmlp_run_result *res, int e)
+{
+    int best = -1;
+    for (int i = 0; i < e; i++)
+        if (isfinite(res->epochs[i].loss) && (best < 0 || res->epochs[i].loss < res->epochs[best].loss))
+            best = i;
+    return best;
+}
+
+/* After epoch e: NaN/Inf in the loss, a parameter or a gradient (read back
+ * from the device: the cost is timed into check_seconds), then a mean loss
+ * far above the best epoch's. Returns 1 when the run stops, -1 on an error. */
+static int check_epoch(const clmlp_config *cfg, clmlp_session *s, clmlp_run_result *res, int e, clmlp_err *stop,
+                       clmlp_err *err)
+{
+    char bad[320], why[600];
+    double t0 = clmlp_now();
+    int n = clmlp_session_find_nonfinite(s, res->epochs[e].loss, bad, sizeof bad, err);
+    res->check_seconds += clmlp_now() - t0;
+    if (n < 0)
+        return -1;
+    if (n > 0) {
+        snprintf(why, sizeof why, "NaN/Inf in epoch %d: %s", e + 1, bad);
+        return diverged(res, cfg->training.on_nonfinite, "on_nonfinite", why, stop);
+    }
+    int best = best_epoch(res, e);
+    if (best < 0 || !(res->epochs[e].loss > DIVERGED_LOSS_FACTOR * res->epochs[best].loss))
+        return 0;
+    snprintf(why, sizeof why, "the mean loss of epoch %d (%.4g) is over %.0fx the best epoch's (%.4g, epoch %d)", e + 1,
+             res->epochs[e].loss, DIVERGED_LOSS_FACTOR, res->epochs[best].loss, best + 1);
+    return diverged(res, cfg->training.on_divergence, "on_divergence", why, stop);
+}
+
+/* The share of the test set in its most frequent class: the best a single constant answer scores. */
+static double majority_share(const clmlp_run_result *res)
+{
+    int64_t top = 0;
+    for (int t = 0; t < res->classes; t++) {
+        int64_t row = 0;
+        for (int p = 0; p < res->classes; p++)
+            row += res->confusion[t * res->classes + p];
+        top = row > top ? row : top;
+    }
+    return res->test_count ? (double)top / (double)res->test_count : 0;
+}
+
+/* A trained model no better than a constant answer learned nothing: at
+ * chance is below a tenth of the way from the majority share to 100 %. */
+static void check_accuracy(const clmlp_config *cfg, clmlp_run_result *res, clmlp_err *stop)
+{
+    if (res->epochs_done == 0 || res->status != CLMLP_RUN_OK || !res->test_count)
+        return;
+    double chance = majority_share(res);
+    if (res->accuracy >= chance + CHANCE_MARGIN * (1 - chance))
+        return;
+    char why[200];
+    snprintf(why, sizeof why, "test accuracy %.1f %% is at chance level (always answering the most frequent class "
+                              "scores %.1f %%)", 100 * res->accuracy, 100 * chance);
+    diverged(res, cfg->training.on_divergence, "on_divergence", why, stop);
+}
+
+/* The configured epochs, each checked (check_epoch) after its progress is
+ * shown; a check that stops the run ends them early. */
+static int train_epochs(const clmlp_config *cfg, clmlp_session *s, const clmlp_run_hooks *hooks,
+                        clmlp_run_result *res, clmlp_err *stop, clmlp_err *err)
+{
+    res->epochs = clmlp_calloc((size_t)(cfg->training.epochs > 0 ? cfg->training.epochs : 1), sizeof *res->epochs,
+                               err);
+    if (!res->epochs)
+        return -1;
+    res->trained = true;
+    clmlp_run_phase_begin(res, CLMLP_PHASE_TRAIN);
+    for (int e = 0; e < cfg->training.epochs; e++) {
+        double t0 = clmlp_now();
+        clmlp_epoch_stats *st = &res->epochs[e];
+        if (clmlp_session_train_epoch(s, e, hooks->on_progress, hooks->user, &st->loss, err) < 0)
+            return -1;
+        double t1 = clmlp_now();
+        st->seconds = t1 - t0;
+        res->epochs_done = e + 1;
+        char name[40];
+        snprintf(name, sizeof name, "epoch %d", e + 1);
+        if (clmlp_profiler_span(&res->profile, name, t0, t1, err) < 0)
+            return -1;
+        if (hooks->on_epoch)
+            hooks->on_epoch(hooks->user, e, cfg->training.epochs, st);
+        int rc = check_epoch(cfg, s, res, e, stop, err);
+        if (rc != 0)
+            return rc < 0 ? -1 : 0;
+    }
+    return 0;
+}
+
+/* A run that an error ended: its status, and the training phase closed
+ * where it broke off, so the report has the epochs' time and rates. */
+static void mark_failed(clmlp_run_result *res, const clmlp_err *err)
+{
+    res->status = CLMLP_RUN_FAILED;
+    clmlp_strlcpy(res->status_why, err->msg, sizeof res->status_why);
+    if (res->trained && res->train_seconds == 0) {
+        clmlp_err ignored = {0};
+        phase_end_with(res, CLMLP_PHASE_TRAIN, res->device_alloc_bytes, &ignored);
+        res->train_seconds = res->phase_seconds[CLMLP_PHASE_TRAIN];
+    }
+    clmlp_run_result_rates(res);
+}
+
+/* What a run holds, released in reverse order; returns rc. */
+static int release(clmlp_session *s, clmlp_plan *train_plan, clmlp_plan *eval_plan, clmlp_device *dev,
+                   clmlp_dataset *train, clmlp_dataset *test, int rc)
+{
+    clmlp_session_release(s);
+    free(train_plan);
+    free(eval_plan);
+    clmlp_device_close(dev);
+    clmlp_dataset_free(train);
+    clmlp_dataset_free(test);
+    return rc;
+}
+
 int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, clmlp_run_result *res,
                          clmlp_err *err)
 {
@@ -141,6 +300,7 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     clmlp_plan *train_plan = NULL, *eval_plan = NULL;
     clmlp_session_options opt;
     clmlp_session_options_from_config(cfg, &opt);
+    clmlp_err stop = {0}; /* a check that ends the run (training.on_*: stop) */
     int rc = -1;
 
     /* The caller loaded the config just before calling. */
@@ -150,7 +310,8 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     res->phase_seconds[CLMLP_PHASE_CONFIG] = hooks->config_seconds;
 
     clmlp_run_phase_begin(res, CLMLP_PHASE_LOAD);
-    if (clmlp_data_load(&cfg->data.train, &train, err) < 0 || clmlp_data_load(&cfg->data.test, &test, err) < 0)
+    if (clmlp_data_load(&cfg->data.train, &train, err) < 0 || clmlp_data_load(&cfg->data.test, &test, err) < 0 ||
+        check_whole_batches(cfg, &train, err) < 0)
         goto done;
     int input_dim = (int)clmlp_dataset_features(&train);
     if (cfg->model.input && cfg->model.input != input_dim) {
@@ -193,6 +354,7 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         goto done;
     res->steps_per_epoch = s.steps_per_epoch;
     res->batch_size = train_plan->graph.batch;
+    res->dropped_per_epoch = s.dropped_per_epoch;
     res->streamed = s.streaming;
     res->dataset_device_bytes = s.dataset_device_bytes;
     res->run_buffer_bytes = s.run_buffer_bytes;
@@ -210,27 +372,8 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     if (hooks->on_start)
         hooks->on_start(hooks->user, cfg, &s);
 
-    res->epochs = clmlp_calloc((size_t)(cfg->training.epochs > 0 ? cfg->training.epochs : 1), sizeof *res->epochs,
-                               err);
-    if (!res->epochs)
-        goto done;
-    clmlp_run_phase_begin(res, CLMLP_PHASE_TRAIN);
-    for (int e = 0; e < cfg->training.epochs; e++) {
-        double t0 = clmlp_now();
-        clmlp_epoch_stats *st = &res->epochs[e];
-        if (clmlp_session_train_epoch(&s, e, hooks->on_progress, hooks->user, &st->loss, err) < 0)
-            goto done;
-        double t1 = clmlp_now();
-        st->seconds = t1 - t0;
-        res->epochs_done = e + 1;
-        char name[40];
-        snprintf(name, sizeof name, "epoch %d", e + 1);
-        if (clmlp_profiler_span(&res->profile, name, t0, t1, err) < 0)
-            goto done;
-        if (hooks->on_epoch)
-            hooks->on_epoch(hooks->user, e, cfg->training.epochs, st);
-    }
-    if (phase_end_with(res, CLMLP_PHASE_TRAIN, clmlp_session_device_bytes(&s), err) < 0)
+    if (train_epochs(cfg, &s, hooks, res, &stop, err) < 0 ||
+        phase_end_with(res, CLMLP_PHASE_TRAIN, clmlp_session_device_bytes(&s), err) < 0)
         goto done;
     res->train_seconds = res->phase_seconds[CLMLP_PHASE_TRAIN];
 
@@ -238,21 +381,24 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     if (evaluate(&s, &test, res, err) < 0 ||
         phase_end_with(res, CLMLP_PHASE_EVAL, clmlp_session_device_bytes(&s), err) < 0)
         goto done;
+    res->evaluated = true;
     res->eval_seconds = res->phase_seconds[CLMLP_PHASE_EVAL];
+    if (!stop.code)
+        check_accuracy(cfg, res, &stop);
     clmlp_run_result_rates(res);
     clmlp_run_phase_begin(res, CLMLP_PHASE_PROBE);
     probe_device(cfg, &dev, &s, res);
     if (clmlp_run_phase_end(res, CLMLP_PHASE_PROBE, err) < 0)
         goto done;
+    if (stop.code) {
+        *err = stop;
+        return release(&s, train_plan, eval_plan, &dev, &train, &test, -1);
+    }
     rc = 0;
 done:
-    clmlp_session_release(&s);
-    free(train_plan);
-    free(eval_plan);
-    clmlp_device_close(&dev);
-    clmlp_dataset_free(&train);
-    clmlp_dataset_free(&test);
-    return rc;
+    if (rc < 0)
+        mark_failed(res, err);
+    return release(&s, train_plan, eval_plan, &dev, &train, &test, rc);
 }
 
 void clmlp_run_result_rates(clmlp_run_result *res)

@@ -215,6 +215,7 @@ int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_
                           (long long)ds->count, batch);
     s->train_count = ds->count;
     s->steps_per_epoch = (int)(ds->count / batch);
+    s->dropped_per_epoch = ds->count - (int64_t)s->steps_per_epoch * batch;
     size_t pixels = (size_t)ds->count * (size_t)s->input_dim;
     s->order = clmlp_calloc((size_t)ds->count, sizeof *s->order, err);
     s->losses = clmlp_calloc((size_t)s->steps_per_epoch * batch, sizeof *s->losses, err);
@@ -358,10 +359,6 @@ int clmlp_session_train_epoch(clmlp_session *s, int epoch, clmlp_progress_fn pro
     for (size_t i = 0; i < n; i++)
         sum += s->losses[i];
     *mean_loss = sum / (double)n;
-    if (!isfinite(*mean_loss))
-        return clmlp_fail(err, CLMLP_EXIT_INTERNAL,
-                          "training diverged in epoch %d (loss is %g); lower training.lr or change model.init",
-                          epoch + 1, *mean_loss);
     if (progress)
         progress(user, epoch, s->steps_per_epoch, s->steps_per_epoch);
     return 0;
@@ -369,6 +366,64 @@ fail:
     if (marker)
         clReleaseEvent(marker);
     return -1;
+}
+
+/* find_nonfinite names this many tensors, then counts the rest. */
+enum { NONFINITE_NAMED = 4 };
+
+static void add_nonfinite(char *names, size_t cap, int *count, const char *name)
+{
+    if (*count < NONFINITE_NAMED) {
+        size_t n = strlen(names);
+        snprintf(names + n, cap - n, "%s%s", n ? ", " : "", name);
+    }
+    (*count)++;
+}
+
+static bool all_finite(const float *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return false;
+    return true;
+}
+
+int clmlp_session_find_nonfinite(clmlp_session *s, double mean_loss, char *names, size_t cap, clmlp_err *err)
+{
+    const clmlp_graph *g = &s->train_plan->graph;
+    int count = 0;
+    names[0] = '\0';
+    if (!isfinite(mean_loss))
+        add_nonfinite(names, cap, &count, "the loss");
+    size_t most = 1;
+    for (int p = 0; p < g->n_params; p++) {
+        const clmlp_tensor *t = &g->tensors[g->params[p]];
+        if ((size_t)t->rows * t->cols > most)
+            most = (size_t)t->rows * t->cols;
+    }
+    float *host = clmlp_calloc(most, sizeof *host, err);
+    if (!host)
+        return -1;
+    for (int p = 0; p < g->n_params; p++) {
+        const int tensors[2] = {g->params[p], g->param_grads[p]}; /* a gradient has its parameter's shape */
+        for (int k = 0; k < 2; k++) {
+            if (tensors[k] < 0 || !s->train.tensor_mem[tensors[k]])
+                continue; /* fused away: nothing on the device to check */
+            const clmlp_tensor *t = &g->tensors[tensors[k]];
+            if (clmlp_executor_read_tensor(&s->train, tensors[k], host, err) < 0) {
+                free(host);
+                return -1;
+            }
+            if (!all_finite(host, (size_t)t->rows * t->cols))
+                add_nonfinite(names, cap, &count, t->name);
+        }
+    }
+    free(host);
+    if (count > NONFINITE_NAMED) {
+        size_t n = strlen(names);
+        snprintf(names + n, cap - n, " and %d more", count - NONFINITE_NAMED);
+    }
+    return count;
 }
 
 int clmlp_session_evaluate(clmlp_session *s, int *pred, clmlp_err *err)
