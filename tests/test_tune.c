@@ -629,7 +629,7 @@ static void train_tunes_an_invalid_cached_entry_again(void)
                               "NN 100 64 784 0 bias_relu quick generated 128 32 16 1 1 0 999.0", path, sizeof path));
     snprintf(train, sizeof train,
              "train configs/tiny-mnist.yaml --set training.epochs=1 --set data.train.limit=200 --set "
-             "data.test.limit=100 --set profile.probe=false --out '%s/run'",
+             "data.test.limit=100 --set profile.probe=false --set training.on_divergence=warn --out '%s/run'",
              test_tmpdir());
     CHECK_INT(test_run_clmlp(train, out, sizeof out), 0);
     CHECK_CONTAINS(out, path);
