@@ -149,6 +149,6 @@ def run(args, peer, version, data, warm_up, train_epoch, evaluate, **extra):
     eval_s = time.perf_counter() - start
 
     fields = dict(peer=peer, version=version, batch=args.batch, epochs=args.epochs, threads=args.threads,
-                  epoch_s=epoch_s, compile_s=compile_s, eval_s=eval_s,
+                  steps=n_train // args.batch, epoch_s=epoch_s, compile_s=compile_s, eval_s=eval_s,
                   accuracy=correct / len(data["x_test"]), loss=losses, peak_rss_mib=round(peak_rss_mib()))
     print(format_line({**fields, **extra}), flush=True)

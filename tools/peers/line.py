@@ -1,8 +1,13 @@
 """The one result line every peer prints, and its parser (standard library only:
 tools/bench-peers imports it without numpy or any framework).
 
-    peer=jax version=0.10.2 batch=100 epochs=3 threads=2 epoch_s=2.91,2.75,2.80
-    compile_s=0.8 eval_s=0.12 accuracy=0.9612 loss=0.31 peak_rss_mib=700   (one line)
+    peer=jax version=0.10.2 batch=100 epochs=3 threads=2 steps=600 epoch_s=2.91,2.75,2.80
+    compile_s=0.8 eval_s=0.12 accuracy=0.9612 loss=2677,597.8,301.2 peak_rss_mib=700   (one line)
+
+steps: training steps per epoch; epoch_s: wall seconds of each epoch;
+compile_s: the warm-up (one step and one evaluation batch, tracing and
+compiling); eval_s: the 10 000 test images; loss: each epoch's mean loss;
+peak_rss_mib: the process's peak resident set (getrusage).
 
 Values hold no spaces; lists are comma-separated. Later versions only add keys.
 """

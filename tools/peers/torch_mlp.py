@@ -5,8 +5,14 @@ batch gathered from uint8 tensors as the other peers do.
 
 Threads: torch.set_num_threads(N) (OpenMP), OPENBLAS_NUM_THREADS=N for the
 GEMMs where torch calls OpenBLAS (Debian's build), on the CPU set
-common.setup() pinned.
+common.setup() pinned. OpenMP's threads spin while they wait for work; on
+cores that other processes share, that collapses (a step of 7 ms took 350 ms
+on the 2 shared cores of the machine this was written on), and
+OMP_WAIT_POLICY=PASSIVE avoids it. The line says which policy ran.
 """
+import ctypes
+import os
+
 import common
 
 args = common.setup("PyTorch")
@@ -80,4 +86,15 @@ def evaluate():
         return sum(correct_in(s) for s in range(0, len(x_test), common.EVAL_BATCH))
 
 
-common.run(args, "torch", torch.__version__, data, warm_up, train_epoch, evaluate)
+def blas():
+    """The BLAS that torch's GEMMs call: Debian's build links the system's libblas.so.3."""
+    try:
+        lib = ctypes.CDLL("libblas.so.3")
+        lib.openblas_get_config.restype = lib.openblas_get_corename.restype = ctypes.c_char_p
+    except (OSError, AttributeError):
+        return "not-OpenBLAS"
+    return f"OpenBLAS-{lib.openblas_get_config().split()[1].decode()}-{lib.openblas_get_corename().decode()}"
+
+
+common.run(args, "torch", torch.__version__, data, warm_up, train_epoch, evaluate,
+           blas=blas(), omp_wait_policy=os.environ.get("OMP_WAIT_POLICY", "default"))
