@@ -141,6 +141,7 @@ static void damaged_records_are_refused(void)
     CHECK_CONTAINS(parse_edited("gemm_square 300 250", "gemm_square 299 250"), "is not a spread");
     CHECK_CONTAINS(parse_edited("gemm_square 300 250 200", "gemm_square 300 250 260"), "is not a spread");
     CHECK_CONTAINS(parse_edited("level 8388608", "level 1000"), "ascending working set");
+    CHECK_CONTAINS(parse_edited("level 65536", "level 1.5"), "not in whole bytes"); /* found by fuzz_probe */
     CHECK_CONTAINS(parse_edited("gemm_size 1024", "gemm_size 1024x"), "gemm_size '1024x' is out of range");
     CHECK_CONTAINS(parse_edited("loadavg", "loadavgs"), "unknown key 'loadavgs'");
     CHECK_CONTAINS(parse_edited("launch_us 2 ", "launch_us 3 "), "is not a spread of microseconds");

@@ -135,8 +135,8 @@ static int parse_line(const char *key, const char *val, int line, clmlp_probe *p
             return bad(why, cap, line, "gemm_square '%s' is not a spread of GFLOP/s", val);
     } else if (strcmp(key, "level") == 0) {
         const char *rest;
-        if (p->n_levels == CLMLP_PROBE_MAX_LEVELS || !number_in(val, 1, 1e13, &v, &rest))
-            return bad(why, cap, line, "level '%s': too many levels or a bad working set", val);
+        if (p->n_levels == CLMLP_PROBE_MAX_LEVELS || !number_in(val, 1, 1e13, &v, &rest) || v != floor(v))
+            return bad(why, cap, line, "level '%s': too many levels or a working set not in whole bytes", val);
         clmlp_probe_level *lv = &p->levels[p->n_levels];
         if ((p->n_levels > 0 && v <= p->levels[p->n_levels - 1].bytes) || !parse_spread(rest, 1e-6, 1e8, true, &lv->gbps))
             return bad(why, cap, line, "level '%s' is not an ascending working set with a spread of GB/s", val);
