@@ -146,7 +146,8 @@ static int parse_number(parser *p, clmlp_jv *v)
         return fail_at(p, "expected a value");
     }
     bool leading_zero = *p->s == '0' && p->s + 1 < p->end && p->s[1] >= '0' && p->s[1] <= '9';
-    while (p->s < p->end && strchr("0123456789+-.eE", *p->s))
+    /* strchr finds the terminator too: a NUL byte is no part of a number. */
+    while (p->s < p->end && *p->s && strchr("0123456789+-.eE", *p->s))
         p->s++;
     char buf[64];
     size_t n = (size_t)(p->s - start);
