@@ -9,6 +9,8 @@
 #include <dirent.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <signal.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -812,6 +814,31 @@ static void check_damage_rebuilt(damage kind, const char *why)
     clmlp_device_close(&dev);
 }
 
+/* A writer killed mid-write leaves programs/<key>.bin.tmp.<pid>: the next
+ * save removes it (the program cache writes through clmlp_write_file_atomic). */
+static void test_cache_removes_temp_files_of_dead_writers(void)
+{
+    clmlp_device dev;
+    if (!open_first(&dev))
+        return;
+    char dir[1100], stale[1300];
+    snprintf(dir, sizeof dir, "%s/cache/programs", test_tmpdir());
+    CHECK_INT(clmlp_mkdir_p(dir, NULL), 0);
+    pid_t dead = 999999; /* the first pid below it that no process has */
+    while (kill(dead, 0) == 0 || errno != ESRCH)
+        dead--;
+    snprintf(stale, sizeof stale, "%s/0123.bin.tmp.%ld", dir, (long)dead);
+    FILE *f = fopen(stale, "w");
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    char path[1400];
+    build_and_cache(&dev, scale_source, "", path, sizeof path);
+    CHECK(path[0] != '\0');
+    CHECK(access(stale, F_OK) != 0);
+    clmlp_device_close(&dev);
+}
+
 static void test_cache_file_one_byte_short_is_rebuilt(void)
 {
     check_damage_rebuilt(ONE_BYTE_SHORT, "1 byte short of the");
@@ -1016,6 +1043,7 @@ const test_case device_tests[] = {
     {"cli_devices_bad_option", test_cli_devices_bad_option, false},
     {"enumerate_finds_pocl", test_enumerate_finds_pocl, true},
     {"build_run_and_cache", test_build_run_and_cache, true},
+    {"cache_removes_temp_files_of_dead_writers", test_cache_removes_temp_files_of_dead_writers, true},
     {"cache_file_one_byte_short_is_rebuilt", test_cache_file_one_byte_short_is_rebuilt, true},
     {"cache_file_with_a_flipped_byte_is_rebuilt", test_cache_file_with_a_flipped_byte_is_rebuilt, true},
     {"cache_file_of_another_program_is_rebuilt", test_cache_file_of_another_program_is_rebuilt, true},

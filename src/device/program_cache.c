@@ -171,6 +171,20 @@ static void warn_unsaved(const char *path, const char *why)
 }
 
 /* The record of p's binary, written to a temp file and renamed over path. */
+typedef struct {
+    const uint8_t *header, *bin;
+    size_t size;
+} record_parts;
+
+static int write_record(FILE *out, const void *ctx)
+{
+    const record_parts *r = ctx;
+    return fwrite(r->header, 1, CLMLP_RECORD_HEADER, out) == CLMLP_RECORD_HEADER &&
+                   fwrite(r->bin, 1, r->size, out) == r->size
+               ? 0
+               : -1;
+}
+
 static void save_binary(cl_program p, const uint8_t key[32], const char *path)
 {
     clmlp_err err = {0};
@@ -199,18 +213,17 @@ static void save_binary(cl_program p, const uint8_t key[32], const char *path)
     }
     uint8_t header[CLMLP_RECORD_HEADER];
     clmlp_program_record_header(key, bin, size, header);
-    char tmp[PATH_MAX_ + 32];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        warn_unsaved(path, strerror(errno));
-    } else {
-        bool ok = fwrite(header, 1, sizeof header, f) == sizeof header && fwrite(bin, 1, size, f) == size;
-        ok = (fclose(f) == 0) && ok;
-        if (!ok || rename(tmp, path) != 0) {
-            warn_unsaved(path, ok ? strerror(errno) : "write failed (disk full?)");
-            unlink(tmp);
-        }
+    /* Through the one atomic writer, which also clears temporary files of
+     * writers that were killed. */
+    record_parts parts = {header, bin, size};
+    char dir[PATH_MAX_];
+    clmlp_strlcpy(dir, path, sizeof dir);
+    char *slash = strrchr(dir, '/');
+    clmlp_err werr = {0};
+    if (slash) {
+        *slash = '\0';
+        if (clmlp_write_file_atomic(dir, slash + 1, write_record, &parts, &werr) < 0)
+            warn_unsaved(path, werr.msg);
     }
     free(bin);
 }
