@@ -115,6 +115,19 @@ static int build_kernel(clmlp_device *dev, const char *name, cl_program *prog, c
     return 0;
 }
 
+/* What a measurement built and allocated; NULLs are skipped. */
+static void release(cl_program prog, cl_kernel k, cl_mem a, cl_mem b)
+{
+    cl_mem mems[] = {a, b};
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(mems); i++)
+        if (mems[i])
+            clReleaseMemObject(mems[i]);
+    if (k)
+        clReleaseKernel(k);
+    if (prog)
+        clReleaseProgram(prog);
+}
+
 int probe_bandwidth(clmlp_device *dev, clmlp_probe *p, clmlp_err *err)
 {
     const double *ladder = is_cpu(dev) ? cpu_ladder : gpu_ladder;
@@ -135,14 +148,7 @@ int probe_bandwidth(clmlp_device *dev, clmlp_probe *p, clmlp_err *err)
         if (rc == 0 && (p->n_levels == 0 || p->levels[p->n_levels].bytes > p->levels[p->n_levels - 1].bytes))
             p->n_levels++;
     }
-    if (x)
-        clReleaseMemObject(x);
-    if (y)
-        clReleaseMemObject(y);
-    if (k)
-        clReleaseKernel(k);
-    if (prog)
-        clReleaseProgram(prog);
+    release(prog, k, x, y);
     return rc;
 }
 
@@ -174,11 +180,6 @@ int probe_launch(clmlp_device *dev, clmlp_probe *p, clmlp_err *err)
     }
     if (rc == 0)
         clmlp_spread_of(us, PROBE_REPEATS, false, &p->launch);
-    if (m)
-        clReleaseMemObject(m);
-    if (k)
-        clReleaseKernel(k);
-    if (prog)
-        clReleaseProgram(prog);
+    release(prog, k, m, NULL);
     return rc;
 }
