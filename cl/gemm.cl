@@ -2,6 +2,10 @@
  *
  *   C[M,N] = act( op(A)[M,K] · op(B)[K,N]  (+ C when accumulating)  (+ bias[N]) )
  *
+ * or, in the backward pass, one of
+ *   C = op(A)·op(B) ⊙ act'(H)   H[M,N] the forward output (row stride ldc)
+ *   C = op(A)·op(B),  bias[n] = Σ_k op(B)[k, n]   (the bias gradient)
+ *
  * op(A) = A (stored M×K, row stride lda) or, transposed, A^T (A stored K×M);
  * op(B) = B (stored K×N, row stride ldb) or, transposed, B^T (B stored N×K).
  * C is M×N with row stride ldc. Every size is allowed (1×1×1 included).
@@ -65,6 +69,8 @@
 #define GEMM_ACT 4        /* then the activation */
 #define GEMM_TRANS_A 8    /* outer-product form: A is stored K×M and used transposed */
 #define GEMM_TRANS_B 16   /* outer-product form: B is stored N×K and used transposed (TT, NT) */
+#define GEMM_ACT_GRAD 32  /* then C *= act'(H), the activation's derivative from its output */
+#define GEMM_SUM_B 64     /* also bias[n] = sum over k of op(B)[k, n] (written by the first row of work-items) */
 
 /* ---- tunables ---------------------------------------------------------- */
 #ifndef TM
@@ -125,6 +131,14 @@ typedef CAT(float, VW) floatV;
 #else
 #define ACTIVATE(x) fmax((x), 0.0f)
 #endif
+/* d act / d x from y = act(x), as cl/activation.cl (relu'(0) = 0). */
+#if ACT == 1
+#define ACT_DERIV(y) ((y) * (1.0f - (y)))
+#elif ACT == 2
+#define ACT_DERIV(y) (1.0f - (y) * (y))
+#else
+#define ACT_DERIV(y) ((y) > 0.0f ? 1.0f : 0.0f)
+#endif
 
 /* Element (row r, column c) of op(A) and of op(B) in the outer-product
  * form, through the strides set from the transpose flags. */
@@ -157,20 +171,26 @@ float hsum(floatV v)
 }
 
 /* Final value of one element of C from its dot product x. */
-float finish(float x, __global const float *C, int idx, __global const float *bias, int n, int flags)
+float finish(float x, __global const float *C, int idx, __global const float *bias, __global const float *H, int n,
+             int flags)
 {
     if (flags & GEMM_ACCUMULATE)
         x += C[idx];
     if (flags & GEMM_BIAS)
         x += bias[n];
-    return (flags & GEMM_ACT) ? ACTIVATE(x) : x;
+    if (flags & GEMM_ACT)
+        x = ACTIVATE(x);
+    if (flags & GEMM_ACT_GRAD)
+        x *= ACT_DERIV(H[idx]);
+    return x;
 }
 
 __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int M, const int N, const int K,
                                                                      __global const float *A, const int lda,
                                                                      __global const float *B, const int ldb,
                                                                      __global float *C, const int ldc,
-                                                                     __global const float *bias, const int flags)
+                                                                     __global float *bias, __global const float *H,
+                                                                     const int flags)
 {
     const int m0 = (int)get_global_id(1) * TM;
     const int n0 = (int)get_global_id(0) * TN;
@@ -229,7 +249,17 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
         PRAGMA(STORE_LOOP)
         for (int j = 0; j < cols; j++) {
             const int n = n0 + j, idx = (m0 + i) * ldc + n;
-            C[idx] = finish(sum[i][j], C, idx, bias, n, flags);
+            C[idx] = finish(sum[i][j], C, idx, bias, H, n, flags);
+        }
+    /* The bias gradient: B is N×K here, so column n of op(B) is row n of B,
+     * summed in k order as the unfused reduction does. */
+    if ((flags & GEMM_SUM_B) && m0 == 0)
+        PRAGMA(STORE_LOOP)
+        for (int j = 0; j < cols; j++) {
+            float s = 0.0f;
+            for (int kk = 0; kk < K; kk++)
+                s += B[(n0 + j) * ldb + kk];
+            bias[n0 + j] = s;
         }
 #else
     /* ---- outer-product form: op(B) rows are TN/VW vectors along N ---- */
@@ -311,7 +341,7 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
         for (int j = 0; j < NV; j++) {
             const int own = n0 + j * VW;                   /* first column this vector owns */
             const int w = N >= VW ? min(own, N - VW) : 0; /* = win[j] */
-            if (w == own && own + VW <= N) {
+            if (w == own && own + VW <= N && !(flags & GEMM_ACT_GRAD)) {
                 floatV v = LOADV(&tile[i][j * VW]);
                 if (flags & GEMM_ACCUMULATE)
                     v += LOADV(c + own);
@@ -324,8 +354,41 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
                 /* lane l holds column w + l */
                 PRAGMA(STORE_LOOP)
                 for (int l = own - w; l < VW && w + l < N; l++)
-                    c[w + l] = finish(tile[i][j * VW + l], c, w + l, bias, w + l, flags);
+                    c[w + l] = finish(tile[i][j * VW + l], C, (m0 + i) * ldc + w + l, bias, H, w + l, flags);
             }
+        }
+    }
+    /* The bias gradient, by the first row of work-items: the column sums of
+     * op(B), read as the K loop read it and added in k order (as the
+     * unfused reduction adds them, so the sums are the same floats). */
+    if ((flags & GEMM_SUM_B) && m0 == 0) {
+        floatV s[NV];
+        PRAGMA(unroll)
+        for (int j = 0; j < NV; j++)
+            s[j] = (floatV)0.0f;
+        for (int k = 0; k < K; k++)
+            PRAGMA(unroll)
+            for (int j = 0; j < NV; j++) {
+                if (k < kv) {
+                    s[j] += LOADV(B + k * ldb + win[j]);
+                } else {
+                    float t[VW];
+                    PRAGMA(unroll)
+                    for (int l = 0; l < VW; l++)
+                        t[l] = B_AT(k, min(win[j] + l, N - 1));
+                    s[j] += LOADV(t);
+                }
+            }
+        float sums[TN];
+        PRAGMA(unroll)
+        for (int j = 0; j < NV; j++)
+            STOREV(s[j], &sums[j * VW]);
+        PRAGMA(STORE_LOOP)
+        for (int j = 0; j < NV; j++) {
+            const int own = n0 + j * VW, w = N >= VW ? min(own, N - VW) : 0;
+            PRAGMA(STORE_LOOP)
+            for (int l = own - w; l < VW && w + l < N; l++)
+                bias[w + l] = sums[j * VW + l];
         }
     }
 #endif

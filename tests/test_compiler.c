@@ -1,5 +1,6 @@
 /* Graph, autodiff and compiler passes: no device needed. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "clmlp/compiler.h"
 #include "harness.h"
@@ -9,11 +10,12 @@ static void seed_config(clmlp_config *cfg)
     clmlp_config_defaults(cfg); /* the defaults are the seed's MLP */
 }
 
-static clmlp_plan *compile_seed(bool fuse, bool eval)
+static clmlp_plan *compile_seed_with(bool fuse, bool eval, clmlp_gemm_provider gemm)
 {
     clmlp_config cfg;
     seed_config(&cfg);
     cfg.compiler.fuse = fuse;
+    cfg.compiler.gemm = gemm;
     clmlp_err err = {0};
     clmlp_graph *g = calloc(1, sizeof *g);
     clmlp_plan *plan = calloc(1, sizeof *plan);
@@ -26,6 +28,16 @@ static clmlp_plan *compile_seed(bool fuse, bool eval)
         test_fail(__FILE__, __LINE__, "compile failed: %s", err.msg);
     free(g);
     return plan;
+}
+
+static clmlp_plan *compile_seed(bool fuse, bool eval) { return compile_seed_with(fuse, eval, CLMLP_GEMM_AUTO); }
+
+static int count_named(const clmlp_plan *plan, const char *name)
+{
+    int n = 0;
+    for (int i = 0; i < plan->n_launches; i++)
+        n += !strcmp(plan->launches[i].name, name);
+    return n;
 }
 
 static void autodiff_gives_every_parameter_a_gradient_of_its_shape(void)
@@ -53,17 +65,58 @@ static void autodiff_gives_every_parameter_a_gradient_of_its_shape(void)
 static void fusion_cuts_launches_per_step(void)
 {
     clmlp_plan *fused = compile_seed(true, false), *unfused = compile_seed(false, false);
-    /* fused: gather, 4 gemm+epilogue, softmax_xent, sum_rows, 4 dW, 3 dX, 3 act_grad_sum_rows, adam_multi */
-    CHECK_INT(fused->n_launches, 18);
+    /* fused: gather, 4 gemm+epilogue, softmax_xent, 4 dW+db, 3 dX*act', adam_multi */
+    CHECK_INT(fused->n_launches, 14);
+    CHECK_INT(count_named(fused, "gemm_tn_bias_grad"), 4);
+    CHECK_INT(count_named(fused, "gemm_nt_relu_grad"), 3);
+    CHECK_INT(count_named(fused, "act_grad_sum_rows") + count_named(fused, "sum_rows"), 0);
     /* unfused: gather, 4x(matmul, bias_add), 3 activation, softmax, xent_loss, xent_grad,
      * 4 sum_rows, 3 act_grad, 7 backward matmuls, 8 adam */
     CHECK_INT(unfused->n_launches, 37);
-    int adam_multi = 0;
-    for (int i = 0; i < fused->n_launches; i++)
-        adam_multi += fused->launches[i].kernel && !strcmp(fused->launches[i].name, "adam_multi");
-    CHECK_INT(adam_multi, 1);
+    CHECK_INT(count_named(fused, "adam_multi"), 1);
     free(fused);
     free(unfused);
+}
+
+/* The backward epilogues read and write the tensors the unfused ops did:
+ * dZ = dY·W^T ⊙ act'(Y) reads Y (the layer's output), dW = X^T·dZ writes db. */
+static void backward_epilogues_bind_the_right_tensors(void)
+{
+    clmlp_plan *plan = compile_seed(true, false);
+    const clmlp_graph *g = &plan->graph;
+    for (int i = 0; i < plan->n_launches; i++) {
+        const clmlp_launch *l = &plan->launches[i];
+        if (!l->is_gemm)
+            continue;
+        const char *c = g->tensors[l->c].name;
+        if (l->shape.epilogue == CLMLP_EPILOGUE_RELU_GRAD) {
+            /* da<k> = ... * relu'(h<k>) */
+            CHECK(c[0] == 'd' && c[1] == 'a');
+            CHECK(l->h >= 0 && g->tensors[l->h].name[0] == 'h' && !strcmp(g->tensors[l->h].name + 1, c + 2));
+            CHECK_INT(l->bias, -1);
+        } else if (l->shape.epilogue == CLMLP_EPILOGUE_BIAS_GRAD) {
+            /* dW<k> = X^T . dZ with db<k> = colsum(dZ) */
+            CHECK(c[0] == 'd' && c[1] == 'W');
+            CHECK(l->bias >= 0 && g->tensors[l->bias].name[1] == 'b' && !strcmp(g->tensors[l->bias].name + 2, c + 2));
+            CHECK(g->tensors[l->bias].role == CLMLP_ROLE_PARAM_GRAD);
+            CHECK_INT(l->h, -1);
+        }
+    }
+    free(plan);
+}
+
+/* CLBlast cannot run an epilogue: each becomes its own launch again. */
+static void clblast_plans_lower_epilogues_as_launches(void)
+{
+    clmlp_plan *plan = compile_seed_with(true, false, CLMLP_GEMM_CLBLAST);
+    CHECK_INT(count_named(plan, "bias_act"), 4);
+    CHECK_INT(count_named(plan, "act_grad"), 3);
+    CHECK_INT(count_named(plan, "sum_rows"), 4);
+    CHECK_INT(plan->n_launches, 14 + 4 + 3 + 4);
+    for (int i = 0; i < plan->n_launches; i++)
+        if (plan->launches[i].is_gemm)
+            CHECK(plan->launches[i].shape.epilogue == CLMLP_EPILOGUE_NONE);
+    free(plan);
 }
 
 static void gemm_flops_match_the_analytic_count(void)
@@ -125,6 +178,10 @@ static void buffer_plan_never_overlaps_live_tensors(void)
             for (int a = 0; a < l->n_args; a++)
                 if (l->args[a].kind == CLMLP_ARG_TENSOR)
                     CHECK(bp->region[l->args[a].index] != CLMLP_REGION_NONE);
+            const int operands[] = {l->a, l->b, l->c, l->bias, l->h};
+            for (size_t k = 0; l->is_gemm && k < CLMLP_ARRAY_LEN(operands); k++)
+                if (operands[k] >= 0)
+                    CHECK(bp->region[operands[k]] != CLMLP_REGION_NONE);
         }
         free(plan);
     }
@@ -186,12 +243,17 @@ static void dump_lists_launches_and_peak(void)
     CHECK_CONTAINS(buf, "matmul+bias_add+relu");
     CHECK_CONTAINS(buf, "softmax+xent_loss+xent_grad");
     CHECK_CONTAINS(buf, "static device peak");
-    CHECK_CONTAINS(buf, "launches: 18");
+    CHECK_CONTAINS(buf, "launches: 14");
+    CHECK_CONTAINS(buf, "matmul+act_grad(relu)");
+    CHECK_CONTAINS(buf, "da2 = dlogits . W3^T * relu'(h2)");
+    CHECK_CONTAINS(buf, "dW3 = h2^T . dlogits, db3 = colsum(dlogits)");
     free(buf);
     free(plan);
 }
 
 const test_case compiler_tests[] = {
+    {"backward_epilogues_bind_the_right_tensors", backward_epilogues_bind_the_right_tensors, false},
+    {"clblast_plans_lower_epilogues_as_launches", clblast_plans_lower_epilogues_as_launches, false},
     {"autodiff_gives_every_parameter_a_gradient_of_its_shape", autodiff_gives_every_parameter_a_gradient_of_its_shape,
      false},
     {"fusion_cuts_launches_per_step", fusion_cuts_launches_per_step, false},

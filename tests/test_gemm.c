@@ -59,9 +59,10 @@ static cl_mem upload(clmlp_device *dev, const float *data, size_t count, clmlp_e
 typedef enum { PROVIDER_GENERATED, PROVIDER_CLBLAST } provider;
 
 /* Runs one GEMM on the device. c holds C's initial contents plus GUARD
- * floats after it, and receives all of them back. */
+ * floats after it, and receives all of them back; bias (N floats) is read
+ * back too (BIAS_GRAD writes it); h (M×N) is the <act>_GRAD operand. */
 static int run_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s, const clmlp_gemm_tunables *t,
-                    const float *a, const float *b, const float *bias, float *c, clmlp_err *err)
+                    const float *a, const float *b, float *bias, const float *h, float *c, clmlp_err *err)
 {
     size_t na, nb, nc;
     clmlp_gemm_operand_elems(s, &na, &nb, &nc);
@@ -70,14 +71,15 @@ static int run_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s, co
     cl_mem ma = upload(dev, a, na, err), mb = ma ? upload(dev, b, nb, err) : NULL;
     cl_mem mc = mb ? upload(dev, c, nc + GUARD, err) : NULL;
     cl_mem mbias = mc && bias ? upload(dev, bias, (size_t)s->n, err) : NULL;
-    if (!mc || (bias && !mbias))
+    cl_mem mh = mc && h ? upload(dev, h, nc, err) : NULL;
+    if (!mc || (bias && !mbias) || (h && !mh))
         goto done;
     cl_event ev = NULL;
     if (p == PROVIDER_CLBLAST) {
         if (clmlp_gemm_clblast_enqueue(dev, s, NULL, ma, mb, mc, NULL, &ev, err) < 0)
             goto done;
     } else if (clmlp_gemm_generated_prepare(dev, s, t, &gk, err) < 0 ||
-               clmlp_gemm_generated_bind(&gk, ma, mb, mc, mbias, err) < 0 ||
+               clmlp_gemm_generated_bind(&gk, ma, mb, mc, mbias, mh, err) < 0 ||
                clmlp_gemm_generated_enqueue(dev, &gk, &ev, err) < 0) {
         goto done;
     }
@@ -85,12 +87,15 @@ static int run_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s, co
     clReleaseEvent(ev);
     if (clmlp_cl_check(wait, "clWaitForEvents", err) < 0 ||
         clmlp_cl_check(clEnqueueReadBuffer(dev->queue, mc, CL_TRUE, 0, (nc + GUARD) * sizeof(float), c, 0, NULL, NULL),
-                       "clEnqueueReadBuffer", err) < 0)
+                       "clEnqueueReadBuffer", err) < 0 ||
+        (mbias && clmlp_cl_check(clEnqueueReadBuffer(dev->queue, mbias, CL_TRUE, 0, (size_t)s->n * sizeof(float), bias,
+                                                     0, NULL, NULL),
+                                 "clEnqueueReadBuffer", err) < 0))
         goto done;
     rc = 0;
 done:
     clmlp_gemm_generated_release(&gk);
-    cl_mem all[] = {ma, mb, mc, mbias};
+    cl_mem all[] = {ma, mb, mc, mbias, mh};
     for (size_t i = 0; i < CLMLP_ARRAY_LEN(all); i++)
         if (all[i])
             clReleaseMemObject(all[i]);
@@ -110,8 +115,15 @@ static bool check_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s,
     clmlp_gemm_operand_elems(s, &na, &nb, &nc);
     uint64_t state = 0x9e3779b97f4a7c15ull ^ ((uint64_t)s->m << 40) ^ ((uint64_t)s->n << 20) ^ (uint64_t)s->k;
     float *a = random_floats(na, &state), *b = random_floats(nb, &state);
-    float *bias = s->epilogue != CLMLP_EPILOGUE_NONE ? random_floats((size_t)s->n, &state) : NULL;
+    bool sums = s->epilogue == CLMLP_EPILOGUE_BIAS_GRAD;
+    float *bias = clmlp_epilogue_uses_bias(s->epilogue) ? random_floats((size_t)s->n, &state) : NULL;
+    float *h = clmlp_epilogue_act_grad(s->epilogue) ? random_floats(nc, &state) : NULL;
     float *old = random_floats(nc, &state);
+    /* BIAS_GRAD: the reference sums and the sums of |op(B)| (their scale) */
+    float *want_sums = sums ? calloc((size_t)s->n, sizeof *want_sums) : NULL;
+    float *abs_sums = sums ? calloc((size_t)s->n, sizeof *abs_sums) : NULL;
+    for (int j = 0; sums && j < s->n; j++)
+        bias[j] = NAN; /* must be written */
     float *c = malloc((nc + GUARD) * sizeof *c), *want = malloc(nc * sizeof *want);
     float *scale = calloc(nc, sizeof *scale);
     for (size_t i = 0; i < nc; i++)
@@ -119,7 +131,7 @@ static bool check_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s,
     for (size_t i = nc; i < nc + GUARD; i++)
         c[i] = GUARD_VALUE;
     memcpy(want, old, nc * sizeof *want);
-    clmlp_gemm_reference(s, a, b, bias, want);
+    clmlp_gemm_reference(s, a, b, sums ? want_sums : bias, h, want);
     /* scale = |A|·|B| + |old C| + |bias|: the size of the terms summed. */
     float *abs_a = malloc(na * sizeof *abs_a), *abs_b = malloc(nb * sizeof *abs_b);
     for (size_t i = 0; i < na; i++)
@@ -128,20 +140,21 @@ static bool check_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s,
         abs_b[i] = fabsf(b[i]);
     clmlp_gemm_shape plain = *s;
     plain.accumulate = false;
-    plain.epilogue = CLMLP_EPILOGUE_NONE;
-    clmlp_gemm_reference(&plain, abs_a, abs_b, NULL, scale);
+    plain.epilogue = sums ? CLMLP_EPILOGUE_BIAS_GRAD : CLMLP_EPILOGUE_NONE;
+    clmlp_gemm_reference(&plain, abs_a, abs_b, abs_sums, NULL, scale);
 
     bool ok = true;
     clmlp_err err = {0};
-    if (run_gemm(dev, p, s, t, a, b, bias, c, &err) < 0) {
+    if (run_gemm(dev, p, s, t, a, b, bias, h, c, &err) < 0) {
         test_fail(__FILE__, __LINE__, "%s: %s", label, err.msg);
         ok = false;
     }
     int bad = 0;
     for (size_t idx = 0; ok && idx < nc; idx++) {
         size_t i = idx / (size_t)s->n, j = idx % (size_t)s->n;
-        double mag = scale[idx] + (s->accumulate ? fabs(old[idx]) : 0.0) + (bias ? fabs(bias[j]) : 0.0);
-        double tol = 1e-4 * mag + 1e-6;
+        double mag = scale[idx] + (s->accumulate ? fabs(old[idx]) : 0.0) +
+                     (clmlp_epilogue_adds_bias(s->epilogue) ? fabs(bias[j]) : 0.0);
+        double tol = (h ? 2e-4 : 1e-4) * mag + 1e-6; /* |act'| <= 2 on [-1, 1) */
         if (!(fabs((double)c[idx] - (double)want[idx]) <= tol) && bad++ < 3)
             test_fail(__FILE__, __LINE__, "%s: C[%zu][%zu] = %.9g, reference %.9g (tol %.3g)", label, i, j, c[idx],
                       want[idx], tol);
@@ -153,11 +166,20 @@ static bool check_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s,
             break;
         }
     }
+    for (int j = 0; ok && sums && j < s->n; j++) {
+        double tol = 1e-4 * abs_sums[j] + 1e-6;
+        if (!(fabs((double)bias[j] - (double)want_sums[j]) <= tol) && bad++ < 3)
+            test_fail(__FILE__, __LINE__, "%s: bias gradient [%d] = %.9g, reference %.9g", label, j, bias[j],
+                      want_sums[j]);
+    }
     if (bad > 3)
         test_fail(__FILE__, __LINE__, "%s: %d elements wrong in all", label, bad);
     free(a);
     free(b);
     free(bias);
+    free(h);
+    free(want_sums);
+    free(abs_sums);
     free(old);
     free(c);
     free(want);
@@ -180,31 +202,53 @@ static void test_reference_by_hand(void)
     for (int t = 0; t < 4; t++) {
         clmlp_gemm_shape s = shape(2, 3, 2, TRANS[t][0], TRANS[t][1], false, CLMLP_EPILOGUE_NONE);
         float c[6];
-        clmlp_gemm_reference(&s, s.trans_a ? at : a, s.trans_b ? bt : b, NULL, c);
+        clmlp_gemm_reference(&s, s.trans_a ? at : a, s.trans_b ? bt : b, NULL, NULL, c);
         for (int i = 0; i < 6; i++)
             CHECK_NEAR(c[i], want[i], 0);
     }
-    const float bias[] = {1, -100, 0};
+    float bias[] = {1, -100, 0};
     float c[6] = {1, 1, 1, 1, 1, 1};
     clmlp_gemm_shape s = shape(2, 3, 2, false, false, true, CLMLP_EPILOGUE_BIAS_RELU);
-    clmlp_gemm_reference(&s, a, b, bias, c);
+    clmlp_gemm_reference(&s, a, b, bias, NULL, c);
     const float relu[] = {23, 0, 28, 49, 0, 62}; /* A·B + 1 + bias, negatives clamped */
     for (int i = 0; i < 6; i++)
         CHECK_NEAR(c[i], relu[i], 0);
 
     /* 1×1×1: 0.5·(-1) + bias 0.5 = 0 -> sigmoid 0.5, tanh 0; bias only -> 0. */
-    const float x = 0.5f, y = -1.0f, half = 0.5f;
-    float out = 7;
+    const float x = 0.5f, y = -1.0f;
+    float half = 0.5f, out = 7;
     s = shape(1, 1, 1, false, false, false, CLMLP_EPILOGUE_BIAS_SIGMOID);
-    clmlp_gemm_reference(&s, &x, &y, &half, &out);
+    clmlp_gemm_reference(&s, &x, &y, &half, NULL, &out);
     CHECK_NEAR(out, 0.5, 1e-7);
     s.epilogue = CLMLP_EPILOGUE_BIAS_TANH;
-    clmlp_gemm_reference(&s, &x, &y, &half, &out);
+    clmlp_gemm_reference(&s, &x, &y, &half, NULL, &out);
     CHECK_NEAR(out, 0.0, 1e-7);
     s.epilogue = CLMLP_EPILOGUE_BIAS;
-    const float two = 2.0f;
-    clmlp_gemm_reference(&s, &x, &y, &two, &out);
+    float two = 2.0f;
+    clmlp_gemm_reference(&s, &x, &y, &two, NULL, &out);
     CHECK_NEAR(out, 1.5, 1e-7);
+
+    /* Backward epilogues on A·B = [21 24 27; 47 54 61], H the forward output:
+     * relu' = [H > 0], sigmoid' = H(1-H), tanh' = 1-H². */
+    const float h[] = {0.5f, 0.0f, -1.0f, 2.0f, 0.25f, 1.0f};
+    const float relu_grad[] = {21, 0, 0, 47, 54, 61}, sigmoid_grad[] = {5.25f, 0, -54, -94, 10.125f, 0},
+                tanh_grad[] = {15.75f, 24, 0, -141, 50.625f, 0};
+    const clmlp_epilogue grads[] = {CLMLP_EPILOGUE_RELU_GRAD, CLMLP_EPILOGUE_SIGMOID_GRAD, CLMLP_EPILOGUE_TANH_GRAD};
+    const float *wants[] = {relu_grad, sigmoid_grad, tanh_grad};
+    for (int e = 0; e < 3; e++) {
+        s = shape(2, 3, 2, false, false, false, grads[e]);
+        clmlp_gemm_reference(&s, a, b, NULL, h, c);
+        for (int i = 0; i < 6; i++)
+            CHECK_NEAR(c[i], wants[e][i], 1e-5);
+    }
+    /* BIAS_GRAD: C = A·B and the column sums of B: [13 15 17]. */
+    s = shape(2, 3, 2, false, false, false, CLMLP_EPILOGUE_BIAS_GRAD);
+    clmlp_gemm_reference(&s, a, b, bias, NULL, c);
+    for (int i = 0; i < 6; i++)
+        CHECK_NEAR(c[i], want[i], 0);
+    CHECK_NEAR(bias[0], 13, 0);
+    CHECK_NEAR(bias[1], 15, 0);
+    CHECK_NEAR(bias[2], 17, 0);
 }
 
 static void test_flops_and_names(void)
@@ -221,6 +265,14 @@ static void test_flops_and_names(void)
     CHECK_STR(clmlp_epilogue_name(CLMLP_EPILOGUE_NONE), "none");
     CHECK_STR(clmlp_epilogue_name(CLMLP_EPILOGUE_BIAS_SIGMOID), "bias_sigmoid");
     CHECK_STR(clmlp_epilogue_name(CLMLP_EPILOGUE_BIAS_TANH), "bias_tanh");
+    CHECK_STR(clmlp_epilogue_name(CLMLP_EPILOGUE_RELU_GRAD), "relu_grad");
+    CHECK_STR(clmlp_epilogue_name(CLMLP_EPILOGUE_BIAS_GRAD), "bias_grad");
+    CHECK(clmlp_epilogue_name(CLMLP_EPILOGUE_COUNT) == NULL);
+    /* The backward epilogues: M·N products, K·N sums. */
+    s = shape(100, 400, 500, false, true, false, CLMLP_EPILOGUE_RELU_GRAD);
+    CHECK_NEAR(clmlp_gemm_flops(&s), 2.0 * 100 * 400 * 500 + 100 * 400, 0);
+    s = shape(400, 500, 100, true, false, false, CLMLP_EPILOGUE_BIAS_GRAD);
+    CHECK_NEAR(clmlp_gemm_flops(&s), 2.0 * 400 * 500 * 100 + 100 * 500, 0);
 
     int lda, ldb, ldc;
     s = shape(3, 5, 7, true, false, false, CLMLP_EPILOGUE_NONE);
@@ -381,7 +433,7 @@ static void test_generated_epilogues_accumulate(void)
     for (int t = 0; t < 4; t++) {
         bool dot = TRANS[t][1] && !TRANS[t][0];
         clmlp_gemm_tunables tun = {.tile_m = 3, .tile_n = dot ? 2 : 8, .vector_width = 4, .local_m = 2, .local_n = 3};
-        for (int e = CLMLP_EPILOGUE_NONE; e <= CLMLP_EPILOGUE_BIAS_TANH; e++)
+        for (int e = CLMLP_EPILOGUE_NONE; e < CLMLP_EPILOGUE_COUNT; e++)
             for (int acc = 0; acc < 2; acc++)
                 for (size_t i = 0; i < CLMLP_ARRAY_LEN(shapes); i++) {
                     clmlp_gemm_shape s = shape(shapes[i][0], shapes[i][1], shapes[i][2], TRANS[t][0], TRANS[t][1],
@@ -475,12 +527,12 @@ static void test_generated_on_sub_buffers(void)
     float *got = malloc(sizes[2]), *want = malloc(sizes[2]);
     if (rc == CL_SUCCESS) {
         if (clmlp_gemm_generated_prepare(&dev, &s, NULL, &gk, &err) < 0 ||
-            clmlp_gemm_generated_bind(&gk, sub[0], sub[1], sub[2], sub[3], &err) < 0 ||
+            clmlp_gemm_generated_bind(&gk, sub[0], sub[1], sub[2], sub[3], NULL, &err) < 0 ||
             clmlp_gemm_generated_enqueue(&dev, &gk, NULL, &err) < 0)
             test_fail(__FILE__, __LINE__, "%s", err.msg);
         else {
             CHECK_INT(clEnqueueReadBuffer(dev.queue, sub[2], CL_TRUE, 0, sizes[2], got, 0, NULL, NULL), CL_SUCCESS);
-            clmlp_gemm_reference(&s, host + offs[0] / 4, host + offs[1] / 4, host + offs[3] / 4, want);
+            clmlp_gemm_reference(&s, host + offs[0] / 4, host + offs[1] / 4, host + offs[3] / 4, NULL, want);
             int bad = 0;
             for (size_t i = 0; i < nc; i++)
                 if (!(fabsf(got[i] - want[i]) <= 1e-5f))
@@ -511,7 +563,7 @@ static void test_generated_errors(void)
     cl_int rc;
     cl_mem big = clCreateBuffer(dev.context, CL_MEM_READ_WRITE, 4 * 30 * 20, NULL, &rc);
     cl_mem small = clCreateBuffer(dev.context, CL_MEM_READ_WRITE, 4 * 10, NULL, &rc);
-    CHECK_INT(clmlp_gemm_generated_bind(&gk, big, big, big, big, &err), -1);
+    CHECK_INT(clmlp_gemm_generated_bind(&gk, big, big, big, big, NULL, &err), -1);
     CHECK_CONTAINS(err.msg, "the kernel was not prepared");
 
     if (clmlp_gemm_generated_prepare(&dev, &s, NULL, &gk, &err) < 0) {
@@ -521,11 +573,11 @@ static void test_generated_errors(void)
         CHECK_INT(gk.tunables.tile_m, 8); /* the defaults it picked are recorded */
         CHECK_INT(gk.global[1] * (size_t)gk.tunables.tile_m >= 10, 1);
         CHECK_INT(gk.global[0] * (size_t)gk.tunables.tile_n >= 20, 1);
-        CHECK_INT(clmlp_gemm_generated_bind(&gk, big, big, big, NULL, &err), -1);
+        CHECK_INT(clmlp_gemm_generated_bind(&gk, big, big, big, NULL, NULL, &err), -1);
         CHECK_CONTAINS(err.msg, "gemm NN 10x20x30 (TM=8 TN=32 VW=16 WG=1x1): gemm: no buffer for bias");
-        CHECK_INT(clmlp_gemm_generated_bind(&gk, big, small, big, big, &err), -1);
+        CHECK_INT(clmlp_gemm_generated_bind(&gk, big, small, big, big, NULL, &err), -1);
         CHECK_CONTAINS(err.msg, "gemm: buffer for B holds 40 bytes, the shape needs 2400");
-        CHECK_INT(clmlp_gemm_generated_bind(&gk, big, big, big, big, &err), 0);
+        CHECK_INT(clmlp_gemm_generated_bind(&gk, big, big, big, big, NULL, &err), 0);
     }
     clmlp_gemm_generated_release(&gk);
     CHECK(gk.kernel == NULL && gk.program == NULL);

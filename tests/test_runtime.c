@@ -187,6 +187,8 @@ static void tanh_sgd_unfused_matches_reference(void)
 {
     one_step_matches_reference(CLMLP_ACT_TANH, CLMLP_OPT_SGD, false);
 }
+/* Every activation's gradient epilogue (relu_grad, sigmoid_grad, tanh_grad) in a real step. */
+static void tanh_adam_fused_matches_reference(void) { one_step_matches_reference(CLMLP_ACT_TANH, CLMLP_OPT_ADAM, true); }
 
 /* The reference's own gradient against central finite differences, so the
  * device is compared with something that is itself checked. */
@@ -398,6 +400,7 @@ const test_case runtime_tests[] = {
     {"relu_adam_unfused_matches_reference", relu_adam_unfused_matches_reference, true},
     {"sigmoid_sgd_fused_matches_reference", sigmoid_sgd_fused_matches_reference, true},
     {"tanh_sgd_unfused_matches_reference", tanh_sgd_unfused_matches_reference, true},
+    {"tanh_adam_fused_matches_reference", tanh_adam_fused_matches_reference, true},
     {"first_adam_step_is_lr_times_sign", first_adam_step_is_lr_times_sign, true},
     {"evaluation_matches_reference_predictions", evaluation_matches_reference_predictions, true},
     {"fused_equals_unfused_after_an_epoch", fused_equals_unfused_after_an_epoch, true},

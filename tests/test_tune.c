@@ -436,16 +436,16 @@ static void verification_refuses_wrong_results(void)
     float *copy = malloc(all * sizeof *copy);
     char why[256];
     memcpy(copy, w.got, all * sizeof *copy);
-    CHECK(clmlp_tune_verify(&w, copy, why, sizeof why));
+    CHECK(clmlp_tune_verify(&w, copy, NULL, why, sizeof why));
     copy[5 * s.n + 7] += 0.01f; /* one element off */
-    CHECK(!clmlp_tune_verify(&w, copy, why, sizeof why));
+    CHECK(!clmlp_tune_verify(&w, copy, NULL, why, sizeof why));
     CHECK_CONTAINS(why, "C[5][7]");
     memcpy(copy, w.got, all * sizeof *copy);
     copy[nc - 1] = NAN;
-    CHECK(!clmlp_tune_verify(&w, copy, why, sizeof why));
+    CHECK(!clmlp_tune_verify(&w, copy, NULL, why, sizeof why));
     memcpy(copy, w.got, all * sizeof *copy);
     copy[nc] = 0.0f; /* a write past C */
-    CHECK(!clmlp_tune_verify(&w, copy, why, sizeof why));
+    CHECK(!clmlp_tune_verify(&w, copy, NULL, why, sizeof why));
     CHECK_CONTAINS(why, "past the end of C");
     free(copy);
     clmlp_tune_workload_release(&w);

@@ -72,7 +72,8 @@ typedef struct clmlp_launch {
     clmlp_gemm_shape shape;
     clmlp_gemm_provider provider; /* CLBLAST or GENERATED, never AUTO */
     clmlp_gemm_choice choice;     /* its parameters (choice.provider == provider) */
-    int a, b, c, bias;            /* tensor ids; bias -1 */
+    int a, b, c, bias;            /* tensor ids; bias -1 when the epilogue has none (BIAS_GRAD: written) */
+    int h;                        /* <act>_GRAD epilogue: the forward output it reads; else -1 */
     /* kernel */
     const char *program; /* cl/ source stem */
     const char *kernel;

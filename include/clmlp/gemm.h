@@ -2,7 +2,7 @@
  * compiler use it; the providers that run it on a device are in
  * gemm_kernels.h). Row-major single-precision GEMM, from two providers:
  *   C[M,N] = op(A) · op(B) (+ C when accumulate), then an optional epilogue
- *   C = act(C + bias[N]) applied in the same pass (generated kernel only).
+ *   applied in the same pass (generated kernel only), see clmlp_epilogue.
  * op(X) is X or X^T. Buffers are plain cl_mem (the buffer plan hands out
  * sub-buffers), leading dimensions are the row-major row strides.
  *
@@ -20,16 +20,39 @@
 #include "clmlp/common.h"
 #include "clmlp/config.h"
 
+/* What the GEMM does besides C = op(A)·op(B), in the same pass:
+ *   BIAS[_act]   forward:  C = act(C + bias[N])
+ *   <act>_GRAD   backward: C = C ⊙ act'(H), H the M×N forward output (row
+ *                stride ldc): the activation's gradient, so dZ = dY·W^T ⊙
+ *                act'(Y) never goes through memory as dY
+ *   BIAS_GRAD    backward: also writes bias[n] = Σ_k op(B)[k, n], the bias
+ *                gradient, from the operand the weight gradient dW = X^T·dZ
+ *                reads anyway (no separate column reduction over dZ) */
 typedef enum {
     CLMLP_EPILOGUE_NONE,
     CLMLP_EPILOGUE_BIAS,
     CLMLP_EPILOGUE_BIAS_RELU,
     CLMLP_EPILOGUE_BIAS_SIGMOID,
     CLMLP_EPILOGUE_BIAS_TANH,
+    CLMLP_EPILOGUE_RELU_GRAD,
+    CLMLP_EPILOGUE_SIGMOID_GRAD,
+    CLMLP_EPILOGUE_TANH_GRAD,
+    CLMLP_EPILOGUE_BIAS_GRAD,
+    CLMLP_EPILOGUE_COUNT
 } clmlp_epilogue;
 
-/* "none", "bias", "bias_relu", "bias_sigmoid", "bias_tanh". */
+/* "none", "bias", "bias_relu", "bias_sigmoid", "bias_tanh", "relu_grad",
+ * "sigmoid_grad", "tanh_grad", "bias_grad"; NULL out of range. */
 const char *clmlp_epilogue_name(clmlp_epilogue epilogue);
+/* The epilogue's activation (forward or its gradient) as cl/'s ACT value:
+ * a clmlp_activation, or -1 for none. */
+int clmlp_epilogue_activation(clmlp_epilogue epilogue);
+/* True for BIAS..BIAS_TANH: bias[N] is read. */
+bool clmlp_epilogue_adds_bias(clmlp_epilogue epilogue);
+/* True for the <act>_GRAD epilogues: the M×N operand H is read. */
+bool clmlp_epilogue_act_grad(clmlp_epilogue epilogue);
+/* The operand bias[N] the epilogue reads (BIAS*) or writes (BIAS_GRAD). */
+bool clmlp_epilogue_uses_bias(clmlp_epilogue epilogue);
 
 typedef struct clmlp_gemm_shape {
     int m, n, k;
@@ -108,14 +131,16 @@ typedef struct clmlp_gemm_choice {
  * "clblast XgemmDirect KWID=2 MDIMAD=8 ...", "clblast defaults". */
 void clmlp_gemm_choice_describe(const clmlp_gemm_choice *c, char *buf, size_t cap);
 
-/* 2·M·N·K, plus M·N for the accumulate (C +=) and M·N for the bias add of
- * an epilogue; activations are not counted. */
+/* 2·M·N·K, plus M·N for the accumulate (C +=), M·N for an epilogue's bias
+ * add or gradient product, K·N for BIAS_GRAD's sums; activations are not
+ * counted. */
 double clmlp_gemm_flops(const clmlp_gemm_shape *shape);
 
 /* Host reference (double accumulation) used by tests and by the check that
  * any tuned kernel must pass before it is used. Same contract as the device:
- * c holds the old C when accumulating; bias[N] when the epilogue has one. */
-void clmlp_gemm_reference(const clmlp_gemm_shape *shape, const float *a, const float *b, const float *bias,
-                          float *c);
+ * c holds the old C when accumulating; bias[N] is read by BIAS* epilogues
+ * and written by BIAS_GRAD; h (M×N) is read by the <act>_GRAD ones. */
+void clmlp_gemm_reference(const clmlp_gemm_shape *shape, const float *a, const float *b, float *bias,
+                          const float *h, float *c);
 
 #endif

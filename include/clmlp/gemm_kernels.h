@@ -13,9 +13,10 @@
 /* The tunables' target of an OpenCL device (desc NULL = a CPU). */
 clmlp_gemm_target clmlp_gemm_target_of(const clmlp_device_desc *desc);
 
-/* a, b, c non-NULL and large enough (CL_MEM_SIZE), and bias too (N floats)
- * when the epilogue adds one. Error: CLMLP_EXIT_INTERNAL naming the operand. */
-int clmlp_gemm_check_buffers(const clmlp_gemm_shape *shape, cl_mem a, cl_mem b, cl_mem c, cl_mem bias,
+/* a, b, c non-NULL and large enough (CL_MEM_SIZE), and bias (N floats) and
+ * h (M×N) too when the epilogue uses them. Error: CLMLP_EXIT_INTERNAL naming
+ * the operand. */
+int clmlp_gemm_check_buffers(const clmlp_gemm_shape *shape, cl_mem a, cl_mem b, cl_mem c, cl_mem bias, cl_mem h,
                              clmlp_err *err);
 
 /* A ready-to-enqueue generated GEMM: program + kernel built for one shape. */
@@ -31,10 +32,11 @@ typedef struct clmlp_gemm_kernel {
  * tunables may be NULL (all defaults). out->tunables holds what was used. */
 int clmlp_gemm_generated_prepare(clmlp_device *dev, const clmlp_gemm_shape *shape,
                                  const clmlp_gemm_tunables *tunables, clmlp_gemm_kernel *out, clmlp_err *err);
-/* Binds the buffers (bias may be NULL unless the epilogue needs it). Done once
- * per launch in a plan; the enqueue below then only submits. Buffers smaller
- * than the shape needs are refused. */
-int clmlp_gemm_generated_bind(clmlp_gemm_kernel *gk, cl_mem a, cl_mem b, cl_mem c, cl_mem bias, clmlp_err *err);
+/* Binds the buffers (bias and h may be NULL unless the epilogue uses them).
+ * Done once per launch in a plan; the enqueue below then only submits.
+ * Buffers smaller than the shape needs are refused. */
+int clmlp_gemm_generated_bind(clmlp_gemm_kernel *gk, cl_mem a, cl_mem b, cl_mem c, cl_mem bias, cl_mem h,
+                              clmlp_err *err);
 /* One clEnqueueNDRangeKernel on dev->queue; no wait. event may be NULL. */
 int clmlp_gemm_generated_enqueue(clmlp_device *dev, clmlp_gemm_kernel *gk, cl_event *event, clmlp_err *err);
 /* Releases the kernel and program and zeroes *gk (safe on a zeroed struct). */

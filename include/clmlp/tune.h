@@ -95,20 +95,23 @@ int clmlp_tune_candidates(const clmlp_device_desc *desc, const clmlp_gemm_shape 
 typedef struct clmlp_tune_workload {
     clmlp_gemm_shape shape;
     float *a, *b, *bias, *c0;      /* host operands; c0 = C before an accumulating GEMM */
+    float *h;                      /* M×N: the forward output an <act>_GRAD epilogue reads */
     float *want;                   /* reference of the checked rows, n each */
+    float *want_bias;              /* BIAS_GRAD: the reference column sums, then their tolerances */
     int *rows;                     /* the checked rows */
     int n_rows;
     float *got;                    /* scratch: C read back, plus guard floats */
-    cl_mem da, db, dc, dbias;      /* device copies; dc has guard floats after C */
+    cl_mem da, db, dc, dbias, dh;  /* device copies; dc has guard floats after C */
 } clmlp_tune_workload;
 
 int clmlp_tune_workload_create(clmlp_device *dev, const clmlp_gemm_shape *s, clmlp_tune_workload *w, clmlp_err *err);
 void clmlp_tune_workload_release(clmlp_tune_workload *w);
 
 /* Pure: whether got (C as read back, M×N then guard floats) matches the
- * reference rows and left the guard floats after C untouched. On a
+ * reference rows and left the guard floats after C untouched, and, for
+ * BIAS_GRAD, whether got_bias (N floats) holds the column sums. On a
  * mismatch, why names the first bad element. */
-bool clmlp_tune_verify(const clmlp_tune_workload *w, const float *got, char *why, size_t cap);
+bool clmlp_tune_verify(const clmlp_tune_workload *w, const float *got, const float *got_bias, char *why, size_t cap);
 
 /* Sees (and may change) a candidate's output before verification: a test
  * seam for a candidate that computes wrong results. */

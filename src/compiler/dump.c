@@ -22,8 +22,15 @@ void clmlp_launch_describe(const clmlp_plan *plan, int launch, char *buf, size_t
         clmlp_gemm_choice_describe(&l->choice, choice, sizeof choice);
         if (l->choice.tuned)
             snprintf(gflops, sizeof gflops, ", tuned %.0f GFLOP/s", l->choice.gflops);
-        snprintf(buf, cap, "%s = %s%s . %s%s  (M=%d N=%d K=%d, %s%s)", g->tensors[l->c].name, g->tensors[l->a].name,
-                 l->shape.trans_a ? "^T" : "", g->tensors[l->b].name, l->shape.trans_b ? "^T" : "", l->shape.m,
+        /* What the epilogue adds: "* relu'(h2)" or ", db2 = colsum(da2)". */
+        char extra[96] = "";
+        if (l->h >= 0)
+            snprintf(extra, sizeof extra, " * %s'(%s)", clmlp_activation_name((clmlp_activation)clmlp_epilogue_activation(l->shape.epilogue)),
+                     g->tensors[l->h].name);
+        else if (l->shape.epilogue == CLMLP_EPILOGUE_BIAS_GRAD)
+            snprintf(extra, sizeof extra, ", %s = colsum(%s)", g->tensors[l->bias].name, g->tensors[l->b].name);
+        snprintf(buf, cap, "%s = %s%s . %s%s%s  (M=%d N=%d K=%d, %s%s)", g->tensors[l->c].name, g->tensors[l->a].name,
+                 l->shape.trans_a ? "^T" : "", g->tensors[l->b].name, l->shape.trans_b ? "^T" : "", extra, l->shape.m,
                  l->shape.n, l->shape.k, choice, gflops);
         return;
     }

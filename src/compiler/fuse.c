@@ -4,8 +4,14 @@
  * rounding. Patterns:
  *   matmul -> bias_add [-> activation]        => gemm_epilogue (bias [+ act] applied in the GEMM's epilogue)
  *   softmax -> {xent_loss, xent_grad}         => softmax_xent (llm.c's fused classifier)
- *   act_grad -> sum_rows                      => act_grad_sum_rows (dz and the bias gradient in one pass)
+ *   matmul(NT) -> act_grad                    => gemm_epilogue <act>_grad: dZ = dY·W^T ⊙ act'(Y), dY never stored
+ *   sum_rows(dZ) + matmul(X^T, dZ)            => gemm_epilogue bias_grad: dW and db from one read of dZ
+ *   act_grad -> sum_rows                      => act_grad_sum_rows (dz and the bias gradient in one pass),
+ *                                                where the two backward GEMM patterns above do not apply
  *   adam/sgd over every parameter             => adam_multi / sgd_multi (one launch, same-layout regions)
+ * Why the two backward GEMM patterns: they remove the three act_grad_sum_rows
+ * launches of the seed MLP's step and the gradient round trip through memory
+ * (see README, Performance, for what they measured).
  */
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +42,19 @@ static clmlp_epilogue epilogue_for(clmlp_activation act)
     case CLMLP_ACT_RELU:
     default:
         return CLMLP_EPILOGUE_BIAS_RELU;
+    }
+}
+
+static clmlp_epilogue grad_epilogue_for(clmlp_activation act)
+{
+    switch (act) {
+    case CLMLP_ACT_SIGMOID:
+        return CLMLP_EPILOGUE_SIGMOID_GRAD;
+    case CLMLP_ACT_TANH:
+        return CLMLP_EPILOGUE_TANH_GRAD;
+    case CLMLP_ACT_RELU:
+    default:
+        return CLMLP_EPILOGUE_RELU_GRAD;
     }
 }
 
@@ -79,6 +98,47 @@ int clmlp_pass_fuse(clmlp_graph *g, clmlp_err *err)
                     snprintf(f.fused, sizeof f.fused, "matmul+bias_add+%s", clmlp_activation_name(f.act));
                     removed[act_op] = true;
                 }
+                out[n_out++] = f;
+                continue;
+            }
+        }
+
+        /* dZ = dY·W^T ⊙ act'(Y): the activation's gradient in the NT GEMM's store. */
+        if (op.kind == CLMLP_OP_MATMUL && !op.trans_a && op.trans_b) {
+            int grad_op = sole_reader(uses, reader, op.out[0]);
+            if (grad_op > i && g->ops[grad_op].kind == CLMLP_OP_ACT_GRAD && g->ops[grad_op].in[0] == op.out[0]) {
+                const clmlp_op *ag = &g->ops[grad_op];
+                clmlp_op f = op;
+                f.kind = CLMLP_OP_GEMM_EPILOGUE;
+                f.in[2] = ag->in[1]; /* Y, the forward output */
+                f.n_in = 3;
+                f.out[0] = ag->out[0];
+                f.act = ag->act;
+                f.epilogue = grad_epilogue_for(ag->act);
+                snprintf(f.fused, sizeof f.fused, "matmul+act_grad(%s)", clmlp_activation_name(ag->act));
+                removed[grad_op] = true;
+                out[n_out++] = f;
+                continue;
+            }
+        }
+
+        /* db = Σ_rows dZ inside dW = X^T·dZ, which reads dZ row by row anyway;
+         * emitted here, at the reduction's place (its inputs are ready). */
+        if (op.kind == CLMLP_OP_SUM_ROWS) {
+            int mm = -1;
+            for (int j = i + 1; j < g->n_ops && mm < 0; j++) {
+                const clmlp_op *o = &g->ops[j];
+                if (!removed[j] && o->kind == CLMLP_OP_MATMUL && o->trans_a && !o->trans_b && o->in[1] == op.in[0])
+                    mm = j;
+            }
+            if (mm > 0) {
+                clmlp_op f = g->ops[mm];
+                f.kind = CLMLP_OP_GEMM_EPILOGUE;
+                f.out[1] = op.out[0];
+                f.n_out = 2;
+                f.epilogue = CLMLP_EPILOGUE_BIAS_GRAD;
+                snprintf(f.fused, sizeof f.fused, "matmul+sum_rows");
+                removed[mm] = true;
                 out[n_out++] = f;
                 continue;
             }

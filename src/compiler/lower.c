@@ -13,7 +13,8 @@
  * per launch (Adam over 680k floats: 743 µs per step; 16 per item: ~280). */
 #define OPT_VW 16
 #define GATHER_VW 16
-#define GATHER_LOCAL 64 /* a 784-pixel row is 49 work-items: one work-group per row */
+#define GATHER_LOCAL 64 /* a 784-pixel row is 49 work-items: one work-group per GATHER_ROWS rows */
+#define GATHER_ROWS 10  /* rows per work-item: PoCL pays per work-group (100 groups: 43 µs, 10: see README) */
 #define LOCAL_1D 64 /* fixed: PoCL compiles one work-group function per local size */
 
 static size_t round_up(size_t v, size_t m) { return (v + m - 1) / m * m; }
@@ -36,6 +37,7 @@ static clmlp_launch *new_launch(lowering *lw, int op, const char *program, const
     l->program = program;
     l->kernel = kernel;
     l->bias = -1;
+    l->h = -1;
     if (kernel)
         clmlp_strlcpy(l->name, kernel, sizeof l->name);
     return l;
@@ -67,11 +69,6 @@ static void size_1d(clmlp_launch *l, size_t n)
 static const clmlp_tensor *T(const lowering *lw, int id) { return &lw->plan->graph.tensors[id]; }
 static size_t elems(const lowering *lw, int id) { return (size_t)T(lw, id)->rows * (size_t)T(lw, id)->cols; }
 
-static const char *act_suffix(clmlp_epilogue e)
-{
-    static const char *const s[] = {"", "_bias", "_bias_relu", "_bias_sigmoid", "_bias_tanh"};
-    return s[e];
-}
 
 /* The key shape of a matmul op: its sizes and transposes, with the epilogue
  * the generated kernel would fuse (none when the plan is for clblast). */
@@ -113,7 +110,7 @@ static int lower_gemm(lowering *lw, int op_index, const clmlp_op *op)
         choice = *chosen;
     clmlp_gemm_provider provider = choice.provider;
     bool epilogue = op->kind == CLMLP_OP_GEMM_EPILOGUE;
-    /* CLBlast has no epilogue: the bias (+ activation) becomes a second launch. */
+    /* CLBlast has no epilogue: it becomes a second launch (below). */
     if (provider != CLMLP_GEMM_GENERATED)
         s.epilogue = CLMLP_EPILOGUE_NONE;
 
@@ -127,27 +124,59 @@ static int lower_gemm(lowering *lw, int op_index, const clmlp_op *op)
     l->a = op->in[0];
     l->b = op->in[1];
     l->c = op->out[0];
-    l->bias = s.epilogue != CLMLP_EPILOGUE_NONE ? op->in[2] : -1;
-    snprintf(l->name, sizeof l->name, "gemm_%c%c%s", s.trans_a ? 't' : 'n', s.trans_b ? 't' : 'n',
-             act_suffix(s.epilogue));
+    l->bias = clmlp_epilogue_adds_bias(s.epilogue) ? op->in[2] : s.epilogue == CLMLP_EPILOGUE_BIAS_GRAD ? op->out[1] : -1;
+    l->h = clmlp_epilogue_act_grad(s.epilogue) ? op->in[2] : -1;
+    snprintf(l->name, sizeof l->name, "gemm_%c%c%s%s", s.trans_a ? 't' : 'n', s.trans_b ? 't' : 'n',
+             s.epilogue != CLMLP_EPILOGUE_NONE ? "_" : "",
+             s.epilogue != CLMLP_EPILOGUE_NONE ? clmlp_epilogue_name(s.epilogue) : "");
     l->flops = clmlp_gemm_flops(&s);
-    l->bytes = 4.0 * ((double)s.m * s.k + (double)s.k * s.n + (double)s.m * s.n + (l->bias >= 0 ? s.n : 0));
+    double mn = (double)s.m * s.n;
+    l->bytes = 4.0 * ((double)s.m * s.k + (double)s.k * s.n + mn + (l->bias >= 0 ? s.n : 0) + (l->h >= 0 ? mn : 0));
 
-    if (epilogue && s.epilogue == CLMLP_EPILOGUE_NONE) {
-        clmlp_launch *ba = new_launch(lw, op_index, "elementwise", "bias_act");
-        if (!ba)
+    if (!epilogue || s.epilogue != CLMLP_EPILOGUE_NONE)
+        return 0;
+    if (clmlp_epilogue_act_grad(op->epilogue)) {
+        clmlp_launch *ag = new_launch(lw, op_index, "elementwise", "act_grad");
+        if (!ag)
             return -1;
-        bool has_act = op->epilogue != CLMLP_EPILOGUE_BIAS;
-        snprintf(ba->options, sizeof ba->options, "-DACT=%d", has_act ? (int)op->act : -1);
-        arg(ba, CLMLP_ARG_TENSOR, op->out[0]);
-        arg(ba, CLMLP_ARG_TENSOR, op->in[2]);
-        arg_int(ba, s.m);
-        arg_int(ba, s.n);
-        size_1d(ba, (size_t)s.m * s.n);
-        ba->flops = 2.0 * s.m * s.n;
-        ba->bytes = 4.0 * (2.0 * s.m * s.n + s.n);
-        ba->footprint = 4.0 * ((double)s.m * s.n + s.n); /* C in place */
+        snprintf(ag->options, sizeof ag->options, "-DACT=%d", (int)op->act);
+        arg(ag, CLMLP_ARG_TENSOR, op->out[0]); /* dY, in place */
+        arg(ag, CLMLP_ARG_TENSOR, op->in[2]);
+        arg(ag, CLMLP_ARG_TENSOR, op->out[0]);
+        arg_int(ag, (int)mn);
+        size_1d(ag, (size_t)mn);
+        ag->flops = 2.0 * mn;
+        ag->bytes = 4.0 * 3.0 * mn;
+        ag->footprint = 4.0 * 2.0 * mn;
+        return 0;
     }
+    if (op->epilogue == CLMLP_EPILOGUE_BIAS_GRAD) {
+        clmlp_launch *sr = new_launch(lw, op_index, "reduce", "sum_rows");
+        if (!sr)
+            return -1;
+        snprintf(sr->options, sizeof sr->options, "-DACT=-1");
+        arg(sr, CLMLP_ARG_TENSOR, op->in[1]);
+        arg(sr, CLMLP_ARG_TENSOR, op->out[1]);
+        arg_int(sr, s.k);
+        arg_int(sr, s.n);
+        size_1d(sr, (size_t)s.n);
+        sr->flops = (double)s.k * s.n;
+        sr->bytes = 4.0 * ((double)s.k * s.n + s.n);
+        return 0;
+    }
+    clmlp_launch *ba = new_launch(lw, op_index, "elementwise", "bias_act");
+    if (!ba)
+        return -1;
+    bool has_act = op->epilogue != CLMLP_EPILOGUE_BIAS;
+    snprintf(ba->options, sizeof ba->options, "-DACT=%d", has_act ? (int)op->act : -1);
+    arg(ba, CLMLP_ARG_TENSOR, op->out[0]);
+    arg(ba, CLMLP_ARG_TENSOR, op->in[2]);
+    arg_int(ba, s.m);
+    arg_int(ba, s.n);
+    size_1d(ba, (size_t)s.m * s.n);
+    ba->flops = 2.0 * s.m * s.n;
+    ba->bytes = 4.0 * (2.0 * s.m * s.n + s.n);
+    ba->footprint = 4.0 * ((double)s.m * s.n + s.n); /* C in place */
     return 0;
 }
 
@@ -164,8 +193,8 @@ static int lower_op(lowering *lw, int i)
     case CLMLP_OP_GATHER: {
         if (!(l = new_launch(lw, i, "gather", "gather_batch")))
             return -1;
-        snprintf(l->options, sizeof l->options, "-DSCALE=%d -DBINARIZE=%d -DGATHER_VW=%d", g->scale, g->binarize,
-                 GATHER_VW);
+        snprintf(l->options, sizeof l->options, "-DSCALE=%d -DBINARIZE=%d -DGATHER_VW=%d -DGATHER_ROWS=%d", g->scale,
+                 g->binarize, GATHER_VW, GATHER_ROWS);
         arg(l, CLMLP_ARG_EXTERNAL, CLMLP_EXT_PIXELS);
         arg(l, CLMLP_ARG_EXTERNAL, CLMLP_EXT_LABELS);
         arg(l, CLMLP_ARG_EXTERNAL, CLMLP_EXT_INDEX);
@@ -176,7 +205,7 @@ static int lower_op(lowering *lw, int i)
         arg(l, CLMLP_ARG_TENSOR, op->out[1]);
         l->dims = 2;
         l->global[0] = round_up(((size_t)g->input_dim + GATHER_VW - 1) / GATHER_VW, GATHER_LOCAL);
-        l->global[1] = (size_t)g->batch;
+        l->global[1] = ((size_t)g->batch + GATHER_ROWS - 1) / GATHER_ROWS;
         l->local[0] = GATHER_LOCAL;
         l->local[1] = 1;
         l->flops = (double)g->batch * g->input_dim;

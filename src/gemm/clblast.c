@@ -84,7 +84,7 @@ int clmlp_gemm_clblast_enqueue(clmlp_device *dev, const clmlp_gemm_shape *shape,
                           "gemm %dx%dx%d: the clblast provider cannot apply the %s epilogue; lower it as a separate "
                           "bias/activation launch or use the generated kernel",
                           s->m, s->n, s->k, clmlp_epilogue_name(s->epilogue));
-    if (clmlp_gemm_check_buffers(s, a, b, c, NULL, err) < 0)
+    if (clmlp_gemm_check_buffers(s, a, b, c, NULL, NULL, err) < 0)
         return -1;
     if (apply_params(dev, params ? params : &defaults, err) < 0)
         return -1;

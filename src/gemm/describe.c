@@ -7,20 +7,34 @@
 
 const char *clmlp_epilogue_name(clmlp_epilogue epilogue)
 {
-    switch (epilogue) {
-    case CLMLP_EPILOGUE_NONE:
-        return "none";
-    case CLMLP_EPILOGUE_BIAS:
-        return "bias";
-    case CLMLP_EPILOGUE_BIAS_RELU:
-        return "bias_relu";
-    case CLMLP_EPILOGUE_BIAS_SIGMOID:
-        return "bias_sigmoid";
-    case CLMLP_EPILOGUE_BIAS_TANH:
-        return "bias_tanh";
-    }
-    return "?";
+    static const char *const names[] = {"none",      "bias",         "bias_relu", "bias_sigmoid", "bias_tanh",
+                                        "relu_grad", "sigmoid_grad", "tanh_grad", "bias_grad"};
+    _Static_assert(CLMLP_ARRAY_LEN(names) == CLMLP_EPILOGUE_COUNT, "one name per epilogue");
+    return (int)epilogue >= 0 && epilogue < CLMLP_EPILOGUE_COUNT ? names[epilogue] : NULL;
 }
+
+int clmlp_epilogue_activation(clmlp_epilogue e)
+{
+    switch (e) {
+    case CLMLP_EPILOGUE_BIAS_RELU:
+    case CLMLP_EPILOGUE_RELU_GRAD:
+        return CLMLP_ACT_RELU;
+    case CLMLP_EPILOGUE_BIAS_SIGMOID:
+    case CLMLP_EPILOGUE_SIGMOID_GRAD:
+        return CLMLP_ACT_SIGMOID;
+    case CLMLP_EPILOGUE_BIAS_TANH:
+    case CLMLP_EPILOGUE_TANH_GRAD:
+        return CLMLP_ACT_TANH;
+    default:
+        return -1;
+    }
+}
+
+bool clmlp_epilogue_adds_bias(clmlp_epilogue e) { return e >= CLMLP_EPILOGUE_BIAS && e <= CLMLP_EPILOGUE_BIAS_TANH; }
+
+bool clmlp_epilogue_act_grad(clmlp_epilogue e) { return e >= CLMLP_EPILOGUE_RELU_GRAD && e <= CLMLP_EPILOGUE_TANH_GRAD; }
+
+bool clmlp_epilogue_uses_bias(clmlp_epilogue e) { return clmlp_epilogue_adds_bias(e) || e == CLMLP_EPILOGUE_BIAS_GRAD; }
 
 bool clmlp_gemm_shape_equal(const clmlp_gemm_shape *a, const clmlp_gemm_shape *b)
 {
@@ -38,7 +52,7 @@ int clmlp_gemm_check_shape(const clmlp_gemm_shape *s, clmlp_err *err)
     if ((long long)s->m * s->k > INT_MAX || (long long)s->k * s->n > INT_MAX || (long long)s->m * s->n > INT_MAX)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "gemm %dx%dx%d: an operand exceeds 2^31-1 elements", s->m, s->n,
                           s->k);
-    if ((int)s->epilogue < (int)CLMLP_EPILOGUE_NONE || (int)s->epilogue > (int)CLMLP_EPILOGUE_BIAS_TANH)
+    if ((int)s->epilogue < (int)CLMLP_EPILOGUE_NONE || s->epilogue >= CLMLP_EPILOGUE_COUNT)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "gemm %dx%dx%d: unknown epilogue %d", s->m, s->n, s->k,
                           (int)s->epilogue);
     return 0;
@@ -61,7 +75,9 @@ void clmlp_gemm_operand_elems(const clmlp_gemm_shape *s, size_t *a, size_t *b, s
 double clmlp_gemm_flops(const clmlp_gemm_shape *s)
 {
     double mn = (double)s->m * (double)s->n;
-    return 2.0 * mn * (double)s->k + (s->accumulate ? mn : 0.0) + (s->epilogue != CLMLP_EPILOGUE_NONE ? mn : 0.0);
+    bool per_output = clmlp_epilogue_adds_bias(s->epilogue) || clmlp_epilogue_act_grad(s->epilogue);
+    double sums = s->epilogue == CLMLP_EPILOGUE_BIAS_GRAD ? (double)s->k * (double)s->n : 0.0;
+    return 2.0 * mn * (double)s->k + (s->accumulate ? mn : 0.0) + (per_output ? mn : 0.0) + sums;
 }
 
 /* CLBlast 1.5's names, in its database order (src/database/kernels/). */

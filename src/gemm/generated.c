@@ -55,21 +55,26 @@ fail:
     return -1;
 }
 
-int clmlp_gemm_generated_bind(clmlp_gemm_kernel *gk, cl_mem a, cl_mem b, cl_mem c, cl_mem bias, clmlp_err *err)
+int clmlp_gemm_generated_bind(clmlp_gemm_kernel *gk, cl_mem a, cl_mem b, cl_mem c, cl_mem bias, cl_mem h,
+                              clmlp_err *err)
 {
     const clmlp_gemm_shape *s = &gk->shape;
     if (!gk->kernel)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "gemm bind: the kernel was not prepared");
-    if (clmlp_gemm_check_buffers(s, a, b, c, bias, err) < 0)
+    if (clmlp_gemm_check_buffers(s, a, b, c, bias, h, err) < 0)
         return fail_context(err, s, &gk->tunables);
     int lda, ldb, ldc;
     clmlp_gemm_leading_dims(s, &lda, &ldb, &ldc);
     cl_int m = s->m, n = s->n, k = s->k, la = lda, lb = ldb, lc = ldc;
-    cl_mem bias_arg = s->epilogue != CLMLP_EPILOGUE_NONE ? bias : NULL;
+    cl_mem bias_arg = clmlp_epilogue_uses_bias(s->epilogue) ? bias : NULL;
+    cl_mem h_arg = clmlp_epilogue_act_grad(s->epilogue) ? h : NULL;
     /* The `flags` bits of cl/gemm.cl: 1 accumulate, 2 bias, 4 activation,
-     * 8 and 16 the transposes of A and B (read by the outer-product form). */
-    cl_int flags = (s->accumulate ? 1 : 0) | (s->epilogue != CLMLP_EPILOGUE_NONE ? 2 : 0) |
-                   (s->epilogue >= CLMLP_EPILOGUE_BIAS_RELU ? 4 : 0) | (s->trans_a ? 8 : 0) | (s->trans_b ? 16 : 0);
+     * 8 and 16 the transposes of A and B (read by the outer-product form),
+     * 32 the activation's gradient from H, 64 the column sums of op(B). */
+    bool act = clmlp_epilogue_adds_bias(s->epilogue) && clmlp_epilogue_activation(s->epilogue) >= 0;
+    cl_int flags = (s->accumulate ? 1 : 0) | (clmlp_epilogue_adds_bias(s->epilogue) ? 2 : 0) | (act ? 4 : 0) |
+                   (s->trans_a ? 8 : 0) | (s->trans_b ? 16 : 0) | (clmlp_epilogue_act_grad(s->epilogue) ? 32 : 0) |
+                   (s->epilogue == CLMLP_EPILOGUE_BIAS_GRAD ? 64 : 0);
     /* Argument order of gemm() in cl/gemm.cl. */
     const struct {
         size_t size;
@@ -77,7 +82,7 @@ int clmlp_gemm_generated_bind(clmlp_gemm_kernel *gk, cl_mem a, cl_mem b, cl_mem 
     } args[] = {
         {sizeof m, &m}, {sizeof n, &n}, {sizeof k, &k},   {sizeof a, &a},        {sizeof la, &la},
         {sizeof b, &b}, {sizeof lb, &lb}, {sizeof c, &c}, {sizeof lc, &lc}, {sizeof bias_arg, &bias_arg},
-        {sizeof flags, &flags},
+        {sizeof h_arg, &h_arg}, {sizeof flags, &flags},
     };
     for (cl_uint i = 0; i < (cl_uint)CLMLP_ARRAY_LEN(args); i++) {
         if (clmlp_cl_check(clSetKernelArg(gk->kernel, i, args[i].size, args[i].value), "clSetKernelArg", err) < 0) {

@@ -15,13 +15,16 @@ static int check_buffer(cl_mem mem, const char *what, size_t elems, clmlp_err *e
     return 0;
 }
 
-int clmlp_gemm_check_buffers(const clmlp_gemm_shape *s, cl_mem a, cl_mem b, cl_mem c, cl_mem bias, clmlp_err *err)
+int clmlp_gemm_check_buffers(const clmlp_gemm_shape *s, cl_mem a, cl_mem b, cl_mem c, cl_mem bias, cl_mem h,
+                             clmlp_err *err)
 {
     size_t na, nb, nc;
     clmlp_gemm_operand_elems(s, &na, &nb, &nc);
     if (check_buffer(a, "A", na, err) < 0 || check_buffer(b, "B", nb, err) < 0 || check_buffer(c, "C", nc, err) < 0)
         return -1;
-    if (s->epilogue != CLMLP_EPILOGUE_NONE && check_buffer(bias, "bias", (size_t)s->n, err) < 0)
+    if (clmlp_epilogue_uses_bias(s->epilogue) && check_buffer(bias, "bias", (size_t)s->n, err) < 0)
+        return -1;
+    if (clmlp_epilogue_act_grad(s->epilogue) && check_buffer(h, "H", nc, err) < 0)
         return -1;
     return 0;
 }

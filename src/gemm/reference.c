@@ -4,10 +4,31 @@
 
 #include <math.h>
 
-void clmlp_gemm_reference(const clmlp_gemm_shape *s, const float *a, const float *b, const float *bias, float *c)
+/* d act / d x from the output y, as cl/activation.cl computes it. */
+static double act_derivative(int act, double y)
+{
+    switch (act) {
+    case CLMLP_ACT_RELU:
+        return y > 0.0 ? 1.0 : 0.0;
+    case CLMLP_ACT_SIGMOID:
+        return y * (1.0 - y);
+    default:
+        return 1.0 - y * y;
+    }
+}
+
+void clmlp_gemm_reference(const clmlp_gemm_shape *s, const float *a, const float *b, float *bias, const float *h,
+                          float *c)
 {
     int lda, ldb, ldc;
     clmlp_gemm_leading_dims(s, &lda, &ldb, &ldc);
+    if (s->epilogue == CLMLP_EPILOGUE_BIAS_GRAD)
+        for (int j = 0; j < s->n; j++) {
+            double sum = 0.0;
+            for (int p = 0; p < s->k; p++)
+                sum += s->trans_b ? b[(size_t)j * ldb + p] : b[(size_t)p * ldb + j];
+            bias[j] = (float)sum;
+        }
     for (int i = 0; i < s->m; i++) {
         for (int j = 0; j < s->n; j++) {
             double sum = 0.0;
@@ -19,8 +40,10 @@ void clmlp_gemm_reference(const clmlp_gemm_shape *s, const float *a, const float
             float *out = &c[(size_t)i * ldc + j];
             if (s->accumulate)
                 sum += *out;
-            if (s->epilogue != CLMLP_EPILOGUE_NONE)
+            if (clmlp_epilogue_adds_bias(s->epilogue))
                 sum += bias[j];
+            if (clmlp_epilogue_act_grad(s->epilogue))
+                sum *= act_derivative(clmlp_epilogue_activation(s->epilogue), h[(size_t)i * ldc + j]);
             switch (s->epilogue) {
             case CLMLP_EPILOGUE_BIAS_RELU:
                 sum = sum > 0.0 ? sum : 0.0;

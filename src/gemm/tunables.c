@@ -114,9 +114,9 @@ int clmlp_gemm_generated_options(const clmlp_gemm_target *target, const clmlp_ge
      * arguments (see cl/gemm.cl), so only sigmoid and tanh add a define:
      * ReLU, bias-only and plain GEMMs of the same form and tunables share
      * one program. */
-    int act = s->epilogue == CLMLP_EPILOGUE_BIAS_SIGMOID ? 1 : s->epilogue == CLMLP_EPILOGUE_BIAS_TANH ? 2 : 0;
-    char act_opt[16] = "";
-    if (act)
+    int act = clmlp_epilogue_activation(s->epilogue);
+    char act_opt[24] = "";
+    if (act > 0)
         snprintf(act_opt, sizeof act_opt, " -DACT=%d", act);
     int len = snprintf(opts, cap, "-DDOT_FORM=%d -DTM=%d -DTN=%d -DVW=%d -DWGM=%d -DWGN=%d%s", dot_form(s, t) ? 1 : 0,
                        t->tile_m, t->tile_n, vw, t->local_m, t->local_n, act_opt);

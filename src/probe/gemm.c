@@ -29,7 +29,7 @@ static int time_tile(clmlp_device *dev, const clmlp_gemm_shape *shape, const clm
     clmlp_gemm_kernel gk = {0};
     double secs[PROBE_REPEATS];
     int rc = clmlp_gemm_generated_prepare(dev, shape, t, &gk, err) == 0 &&
-                     clmlp_gemm_generated_bind(&gk, a, b, c, NULL, err) == 0 &&
+                     clmlp_gemm_generated_bind(&gk, a, b, c, NULL, NULL, err) == 0 &&
                      probe_time_events(dev, enqueue_gemm, &gk, secs, reps, err) == 0
                  ? 0
                  : -1;

@@ -181,7 +181,7 @@ static int build_launch(clmlp_executor *ex, int i, bool cached[CLMLP_MAX_PROGRAM
             (clmlp_gemm_generated_prepare(ex->dev, &l->shape, &l->choice.tunables, &ex->gemms[i], err) < 0 ||
              clmlp_gemm_generated_bind(&ex->gemms[i], ex->tensor_mem[l->a], ex->tensor_mem[l->b],
                                        ex->tensor_mem[l->c], l->bias >= 0 ? ex->tensor_mem[l->bias] : NULL,
-                                       err) < 0))
+                                       l->h >= 0 ? ex->tensor_mem[l->h] : NULL, err) < 0))
             return clmlp_fail_prefix(err, "launch %d (%s): ", i, l->name);
         return 0;
     }

@@ -31,6 +31,13 @@ static void pick_rows(clmlp_tune_workload *w)
             w->rows[w->n_rows++] = i;
 }
 
+/* BIAS_GRAD: where the sums of |op(B)| go, then their tolerances: after the
+ * reference sums in want_bias. NULL for other epilogues. */
+static float *sums_tol(const clmlp_tune_workload *w)
+{
+    return w->shape.epilogue == CLMLP_EPILOGUE_BIAS_GRAD ? w->want_bias + w->shape.n : NULL;
+}
+
 /* want = reference of the checked rows; tol = 1e-4 × the size of the terms
  * summed (|A|·|B| + |old C| + |bias|) + 1e-6, as tests/test_gemm.c uses. */
 static int reference_rows(clmlp_tune_workload *w, float **tol_out, clmlp_err *err)
@@ -41,13 +48,17 @@ static int reference_rows(clmlp_tune_workload *w, float **tol_out, clmlp_err *er
     clmlp_gemm_leading_dims(s, &lda, &ldb, &ldc);
     float *a_rows = clmlp_calloc(rows * k, sizeof *a_rows, err), *abs_a = clmlp_calloc(rows * k, sizeof *abs_a, err);
     float *abs_b = clmlp_calloc(k * n, sizeof *abs_b, err), *tol = clmlp_calloc(rows * n, sizeof *tol, err);
-    if (!a_rows || !abs_a || !abs_b || !tol) {
+    float *h_rows = w->h ? clmlp_calloc(rows * n, sizeof *h_rows, err) : NULL;
+    if (!a_rows || !abs_a || !abs_b || !tol || (w->h && !h_rows)) {
         free(a_rows);
         free(abs_a);
         free(abs_b);
         free(tol);
+        free(h_rows);
         return -1;
     }
+    for (size_t r = 0; r < rows && h_rows; r++)
+        memcpy(h_rows + r * n, w->h + (size_t)w->rows[r] * n, n * sizeof(float));
     for (size_t r = 0; r < rows; r++)
         for (size_t p = 0; p < k; p++) {
             size_t i = (size_t)w->rows[r];
@@ -63,16 +74,22 @@ static int reference_rows(clmlp_tune_workload *w, float **tol_out, clmlp_err *er
     sub.trans_a = false;
     for (size_t r = 0; r < rows; r++)
         memcpy(w->want + r * n, w->c0 + (size_t)w->rows[r] * n, n * sizeof(float));
-    clmlp_gemm_reference(&sub, a_rows, w->b, w->bias, w->want);
+    /* BIAS_GRAD writes its sums to want_bias, not over the operand. */
+    float *bias = s->epilogue == CLMLP_EPILOGUE_BIAS_GRAD ? w->want_bias : w->bias;
+    clmlp_gemm_reference(&sub, a_rows, w->b, bias, h_rows, w->want);
     sub.accumulate = false;
-    sub.epilogue = CLMLP_EPILOGUE_NONE;
-    clmlp_gemm_reference(&sub, abs_a, abs_b, NULL, tol);
+    sub.epilogue = s->epilogue == CLMLP_EPILOGUE_BIAS_GRAD ? CLMLP_EPILOGUE_BIAS_GRAD : CLMLP_EPILOGUE_NONE;
+    clmlp_gemm_reference(&sub, abs_a, abs_b, sums_tol(w), NULL, tol);
     for (size_t r = 0; r < rows; r++)
         for (size_t j = 0; j < n; j++) {
             double mag = tol[r * n + j] + (s->accumulate ? fabs(w->c0[(size_t)w->rows[r] * n + j]) : 0.0) +
-                         (w->bias ? fabs(w->bias[j]) : 0.0);
-            tol[r * n + j] = (float)(1e-4 * mag + 1e-6);
+                         (clmlp_epilogue_adds_bias(s->epilogue) ? fabs(w->bias[j]) : 0.0);
+            /* act' is at most 2 in magnitude over the operands' range [-1, 1) */
+            tol[r * n + j] = (float)((clmlp_epilogue_act_grad(s->epilogue) ? 2e-4 : 1e-4) * mag + 1e-6);
         }
+    for (size_t j = 0; j < n && s->epilogue == CLMLP_EPILOGUE_BIAS_GRAD; j++)
+        w->want_bias[n + j] = (float)(1e-4 * w->want_bias[n + j] + 1e-6);
+    free(h_rows);
     free(a_rows);
     free(abs_a);
     free(abs_b);
@@ -105,10 +122,14 @@ int clmlp_tune_workload_create(clmlp_device *dev, const clmlp_gemm_shape *s, clm
     w->a = clmlp_calloc(na, sizeof *w->a, err);
     w->b = w->a ? clmlp_calloc(nb, sizeof *w->b, err) : NULL;
     w->c0 = w->b ? clmlp_calloc(nc + GUARD, sizeof *w->c0, err) : NULL;
-    w->got = w->c0 ? clmlp_calloc(nc + GUARD, sizeof *w->got, err) : NULL;
+    w->got = w->c0 ? clmlp_calloc(nc + GUARD + n, sizeof *w->got, err) : NULL; /* C, guards, bias sums */
     w->rows = w->got ? clmlp_calloc((size_t)s->m, sizeof *w->rows, err) : NULL;
-    w->bias = w->rows && s->epilogue != CLMLP_EPILOGUE_NONE ? clmlp_calloc(n, sizeof *w->bias, err) : NULL;
-    if (!w->rows || (s->epilogue != CLMLP_EPILOGUE_NONE && !w->bias))
+    bool uses_bias = clmlp_epilogue_uses_bias(s->epilogue), act_grad = clmlp_epilogue_act_grad(s->epilogue);
+    bool sums = s->epilogue == CLMLP_EPILOGUE_BIAS_GRAD;
+    w->bias = w->rows && uses_bias ? clmlp_calloc(n, sizeof *w->bias, err) : NULL;
+    w->h = w->rows && act_grad ? clmlp_calloc(nc, sizeof *w->h, err) : NULL;
+    w->want_bias = w->rows && sums ? clmlp_calloc(2 * n, sizeof *w->want_bias, err) : NULL;
+    if (!w->rows || (uses_bias && !w->bias) || (act_grad && !w->h) || (sums && !w->want_bias))
         goto fail;
     uint64_t state = 0x9e3779b97f4a7c15ull ^ ((uint64_t)s->m << 40) ^ ((uint64_t)s->n << 20) ^ (uint64_t)s->k;
     fill_random(w->a, na, &state);
@@ -116,6 +137,8 @@ int clmlp_tune_workload_create(clmlp_device *dev, const clmlp_gemm_shape *s, clm
     fill_random(w->c0, nc, &state);
     if (w->bias)
         fill_random(w->bias, n, &state);
+    if (w->h)
+        fill_random(w->h, nc, &state);
     pick_rows(w);
     float *tol = NULL;
     w->want = clmlp_calloc(2 * (size_t)w->n_rows * n, sizeof *w->want, err);
@@ -127,8 +150,11 @@ int clmlp_tune_workload_create(clmlp_device *dev, const clmlp_gemm_shape *s, clm
      * and the guard floats after it must survive. */
     for (size_t i = 0; i < nc + GUARD; i++)
         w->c0[i] = i >= nc ? GUARD_VALUE : s->accumulate ? w->c0[i] : NAN;
+    for (size_t j = 0; j < n && sums; j++) /* the sums start as NaN too */
+        w->bias[j] = NAN;
     if (!(w->da = device_copy(dev, w->a, na, err)) || !(w->db = device_copy(dev, w->b, nb, err)) ||
-        !(w->dc = device_copy(dev, w->c0, nc + GUARD, err)) || (w->bias && !(w->dbias = device_copy(dev, w->bias, n, err))))
+        !(w->dc = device_copy(dev, w->c0, nc + GUARD, err)) || (w->bias && !(w->dbias = device_copy(dev, w->bias, n, err))) ||
+        (w->h && !(w->dh = device_copy(dev, w->h, nc, err))))
         goto fail;
     return 0;
 fail:
@@ -138,21 +164,23 @@ fail:
 
 void clmlp_tune_workload_release(clmlp_tune_workload *w)
 {
-    cl_mem mems[] = {w->da, w->db, w->dc, w->dbias};
+    cl_mem mems[] = {w->da, w->db, w->dc, w->dbias, w->dh};
     for (size_t i = 0; i < CLMLP_ARRAY_LEN(mems); i++)
         if (mems[i])
             clReleaseMemObject(mems[i]);
     free(w->a);
     free(w->b);
     free(w->bias);
+    free(w->h);
     free(w->c0);
     free(w->want);
+    free(w->want_bias);
     free(w->rows);
     free(w->got);
     memset(w, 0, sizeof *w);
 }
 
-bool clmlp_tune_verify(const clmlp_tune_workload *w, const float *got, char *why, size_t cap)
+bool clmlp_tune_verify(const clmlp_tune_workload *w, const float *got, const float *got_bias, char *why, size_t cap)
 {
     size_t n = (size_t)w->shape.n, nc = (size_t)w->shape.m * n;
     const float *tol = tolerances(w);
@@ -168,6 +196,11 @@ bool clmlp_tune_verify(const clmlp_tune_workload *w, const float *got, char *why
     for (size_t i = nc; i < nc + GUARD; i++)
         if (got[i] != GUARD_VALUE) {
             snprintf(why, cap, "wrote past the end of C (element %zu)", i);
+            return false;
+        }
+    for (size_t j = 0; j < n && w->shape.epilogue == CLMLP_EPILOGUE_BIAS_GRAD; j++)
+        if (!(fabs((double)got_bias[j] - w->want_bias[j]) <= w->want_bias[n + j])) {
+            snprintf(why, cap, "bias gradient [%zu] = %.9g, reference %.9g", j, got_bias[j], w->want_bias[j]);
             return false;
         }
     return true;
@@ -227,6 +260,11 @@ static void release_events(cl_event *a, cl_event *b)
 static int reset_c(clmlp_device *dev, clmlp_tune_workload *w, clmlp_err *err)
 {
     size_t nc = (size_t)w->shape.m * (size_t)w->shape.n;
+    if (w->shape.epilogue == CLMLP_EPILOGUE_BIAS_GRAD &&
+        clmlp_cl_check(clEnqueueWriteBuffer(dev->queue, w->dbias, CL_TRUE, 0, (size_t)w->shape.n * sizeof(float),
+                                            w->bias, 0, NULL, NULL),
+                       "clEnqueueWriteBuffer(tuning bias gradient)", err) < 0)
+        return -1;
     return clmlp_cl_check(clEnqueueWriteBuffer(dev->queue, w->dc, CL_TRUE, 0, (nc + GUARD) * sizeof(float), w->c0, 0,
                                                NULL, NULL),
                           "clEnqueueWriteBuffer(tuning C)", err);
@@ -253,7 +291,7 @@ int clmlp_tune_trial_check(clmlp_device *dev, clmlp_tune_workload *w, const clml
     cl_event t0 = NULL, t1 = NULL;
     if ((candidate->provider != CLMLP_GEMM_CLBLAST &&
          (clmlp_gemm_generated_prepare(dev, s, &candidate->tunables, &trial->kernel, &cand_err) < 0 ||
-          clmlp_gemm_generated_bind(&trial->kernel, w->da, w->db, w->dc, w->dbias, &cand_err) < 0)) ||
+          clmlp_gemm_generated_bind(&trial->kernel, w->da, w->db, w->dc, w->dbias, w->dh, &cand_err) < 0)) ||
         run_once(dev, w, candidate, &trial->kernel, &t0, &t1, &cand_err) < 0 ||
         clmlp_cl_check(clWaitForEvents(1, &t1), "clWaitForEvents", &cand_err) < 0 ||
         clmlp_cl_check(clEnqueueReadBuffer(dev->queue, w->dc, CL_TRUE, 0, (nc + GUARD) * sizeof(float), w->got, 0,
@@ -264,9 +302,18 @@ int clmlp_tune_trial_check(clmlp_device *dev, clmlp_tune_workload *w, const clml
         return 0;
     }
     release_events(&t0, &t1);
+    /* The sums go after C's guard floats in the scratch. */
+    float *got_bias = w->got + nc + GUARD;
+    if (s->epilogue == CLMLP_EPILOGUE_BIAS_GRAD &&
+        clmlp_cl_check(clEnqueueReadBuffer(dev->queue, w->dbias, CL_TRUE, 0, (size_t)s->n * sizeof(float), got_bias, 0,
+                                           NULL, NULL),
+                       "clEnqueueReadBuffer(tuning bias gradient)", &cand_err) < 0) {
+        reject(trial, &cand_err);
+        return 0;
+    }
     if (inspect)
         inspect(user, candidate, w->got, nc);
-    trial->ok = clmlp_tune_verify(w, w->got, trial->why, sizeof trial->why);
+    trial->ok = clmlp_tune_verify(w, w->got, got_bias, trial->why, sizeof trial->why);
     return 0;
 }
 

@@ -168,19 +168,21 @@ static bool parse_clblast(char *kernel, char *values, clmlp_clblast_params *p)
 /* One shape line; false when anything is off. */
 static bool parse_entry(char *line, clmlp_tune_entry *e)
 {
-    static const char *const epilogues[] = {"none", "bias", "bias_relu", "bias_sigmoid", "bias_tanh"};
     static const char *const modes[] = {"off", "quick", "full"};
     memset(e, 0, sizeof *e);
     char *save = NULL, *tok[20];
     int n = 0;
     for (char *t = strtok_r(line, " \t", &save); t && n < 20; t = strtok_r(NULL, " \t", &save))
         tok[n++] = t;
+    const char *epilogues[CLMLP_EPILOGUE_COUNT];
+    for (int i = 0; i < CLMLP_EPILOGUE_COUNT; i++)
+        epilogues[i] = clmlp_epilogue_name((clmlp_epilogue)i);
     int acc, epi, mode;
     clmlp_gemm_shape *s = &e->shape;
     if (n < 10 || strlen(tok[0]) != 2 || !strchr("NT", tok[0][0]) || !strchr("NT", tok[0][1]) ||
         !parse_int(tok[1], 1, 1 << 30, &s->m) || !parse_int(tok[2], 1, 1 << 30, &s->n) ||
         !parse_int(tok[3], 1, 1 << 30, &s->k) || !parse_int(tok[4], 0, 1, &acc) ||
-        !parse_name(tok[5], epilogues, 5, &epi) || !parse_name(tok[6], modes, 3, &mode) ||
+        !parse_name(tok[5], epilogues, CLMLP_EPILOGUE_COUNT, &epi) || !parse_name(tok[6], modes, 3, &mode) ||
         mode == CLMLP_AUTOTUNE_OFF)
         return false;
     s->trans_a = tok[0][0] == 'T';
