@@ -6,6 +6,10 @@
  *   C = op(A)·op(B) ⊙ act'(H)   H[M,N] the forward output (row stride ldc)
  *   C = op(A)·op(B),  bias[n] = Σ_k op(B)[k, n]   (the bias gradient)
  *
+ * k_begin: the GEMM covers rows k_begin .. k_begin+K-1 of op(B) (columns of
+ * op(A)), so a long K runs as chunks whose operands stay in cache, each
+ * accumulating into C (and into bias) after the first (split-K).
+ *
  * op(A) = A (stored M×K, row stride lda) or, transposed, A^T (A stored K×M);
  * op(B) = B (stored K×N, row stride ldb) or, transposed, B^T (B stored N×K).
  * C is M×N with row stride ldc. Every size is allowed (1×1×1 included).
@@ -64,7 +68,7 @@
 #endif
 
 /* Bits of the `flags` argument. */
-#define GEMM_ACCUMULATE 1 /* C += op(A)·op(B) (before the epilogue) instead of C = */
+#define GEMM_ACCUMULATE 1 /* C += op(A)·op(B) (before the epilogue) instead of C =; with GEMM_SUM_B, bias += too */
 #define GEMM_BIAS 2       /* + bias[N] */
 #define GEMM_ACT 4        /* then the activation */
 #define GEMM_TRANS_A 8    /* outer-product form: A is stored K×M and used transposed */
@@ -190,8 +194,11 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
                                                                      __global const float *B, const int ldb,
                                                                      __global float *C, const int ldc,
                                                                      __global float *bias, __global const float *H,
-                                                                     const int flags)
+                                                                     const int flags, const int k_begin)
 {
+    /* A chunk of K: op(A)'s columns and op(B)'s rows from k_begin on. */
+    A += (flags & GEMM_TRANS_A) ? k_begin * lda : k_begin;
+    B += (flags & GEMM_TRANS_B) || DOT_FORM ? k_begin : k_begin * ldb;
     const int m0 = (int)get_global_id(1) * TM;
     const int n0 = (int)get_global_id(0) * TN;
     if (m0 >= M || n0 >= N)
@@ -259,7 +266,7 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
             float s = 0.0f;
             for (int kk = 0; kk < K; kk++)
                 s += B[(n0 + j) * ldb + kk];
-            bias[n0 + j] = s;
+            bias[n0 + j] = (flags & GEMM_ACCUMULATE) ? bias[n0 + j] + s : s;
         }
 #else
     /* ---- outer-product form: op(B) rows are TN/VW vectors along N ---- */
@@ -388,7 +395,7 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
             const int own = n0 + j * VW, w = N >= VW ? min(own, N - VW) : 0;
             PRAGMA(STORE_LOOP)
             for (int l = own - w; l < VW && w + l < N; l++)
-                bias[w + l] = sums[j * VW + l];
+                bias[w + l] = (flags & GEMM_ACCUMULATE) ? bias[w + l] + sums[j * VW + l] : sums[j * VW + l];
         }
     }
 #endif

@@ -105,6 +105,51 @@ static void backward_epilogues_bind_the_right_tensors(void)
     free(plan);
 }
 
+/* Split K: at batch 1000 each weight gradient runs as chunks of K that
+ * cover the batch exactly once, in order, accumulating after the first;
+ * batch 100 is not split. */
+static void large_batch_weight_gradients_are_split_along_k(void)
+{
+    clmlp_config cfg;
+    seed_config(&cfg);
+    cfg.training.batch_size = 1000;
+    clmlp_err err = {0};
+    clmlp_graph *g = calloc(1, sizeof *g);
+    clmlp_plan *plan = calloc(1, sizeof *plan);
+    clmlp_compile_options opt;
+    clmlp_compile_options_from_config(&cfg, &opt);
+    CHECK_INT(clmlp_graph_build_training(&cfg, 784, g, &err), 0);
+    CHECK_INT(clmlp_compile(g, &opt, plan, &err), 0);
+    int chunks = 0, next = 0, op = -1;
+    for (int i = 0; i < plan->n_launches; i++) {
+        const clmlp_launch *l = &plan->launches[i];
+        if (!l->is_gemm || !l->shape.trans_a)
+            continue;
+        if (l->op != op) { /* a new weight gradient */
+            CHECK_INT(next, op < 0 ? 0 : 1000);
+            op = l->op;
+            next = 0;
+            CHECK(!l->shape.accumulate);
+        } else {
+            CHECK(l->shape.accumulate);
+        }
+        CHECK(l->split);
+        CHECK_INT(l->k_split.k_all, 1000);
+        CHECK_INT(l->k_split.k_begin, next);
+        CHECK(l->shape.k <= 256);
+        next += l->shape.k;
+        chunks++;
+    }
+    CHECK_INT(next, 1000);
+    CHECK_INT(chunks, 4 * 4);
+    free(plan);
+    free(g);
+    plan = compile_seed(true, false);
+    for (int i = 0; i < plan->n_launches; i++)
+        CHECK(!plan->launches[i].split);
+    free(plan);
+}
+
 /* CLBlast cannot run an epilogue: each becomes its own launch again. */
 static void clblast_plans_lower_epilogues_as_launches(void)
 {
@@ -254,6 +299,7 @@ static void dump_lists_launches_and_peak(void)
 const test_case compiler_tests[] = {
     {"backward_epilogues_bind_the_right_tensors", backward_epilogues_bind_the_right_tensors, false},
     {"clblast_plans_lower_epilogues_as_launches", clblast_plans_lower_epilogues_as_launches, false},
+    {"large_batch_weight_gradients_are_split_along_k", large_batch_weight_gradients_are_split_along_k, false},
     {"autodiff_gives_every_parameter_a_gradient_of_its_shape", autodiff_gives_every_parameter_a_gradient_of_its_shape,
      false},
     {"fusion_cuts_launches_per_step", fusion_cuts_launches_per_step, false},

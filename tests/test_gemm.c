@@ -76,7 +76,7 @@ static int run_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s, co
         goto done;
     cl_event ev = NULL;
     if (p == PROVIDER_CLBLAST) {
-        if (clmlp_gemm_clblast_enqueue(dev, s, NULL, ma, mb, mc, NULL, &ev, err) < 0)
+        if (clmlp_gemm_clblast_enqueue(dev, s, NULL, NULL, ma, mb, mc, NULL, &ev, err) < 0)
             goto done;
     } else if (clmlp_gemm_generated_prepare(dev, s, t, &gk, err) < 0 ||
                clmlp_gemm_generated_bind(&gk, ma, mb, mc, mbias, mh, err) < 0 ||
@@ -122,8 +122,11 @@ static bool check_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s,
     /* BIAS_GRAD: the reference sums and the sums of |op(B)| (their scale) */
     float *want_sums = sums ? calloc((size_t)s->n, sizeof *want_sums) : NULL;
     float *abs_sums = sums ? calloc((size_t)s->n, sizeof *abs_sums) : NULL;
-    for (int j = 0; sums && j < s->n; j++)
-        bias[j] = NAN; /* must be written */
+    for (int j = 0; sums && j < s->n; j++) { /* must be written, or added to when accumulating */
+        want_sums[j] = s->accumulate ? bias[j] : 0.0f;
+        if (!s->accumulate)
+            bias[j] = NAN;
+    }
     float *c = malloc((nc + GUARD) * sizeof *c), *want = malloc(nc * sizeof *want);
     float *scale = calloc(nc, sizeof *scale);
     for (size_t i = 0; i < nc; i++)
@@ -167,7 +170,7 @@ static bool check_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s,
         }
     }
     for (int j = 0; ok && sums && j < s->n; j++) {
-        double tol = 1e-4 * abs_sums[j] + 1e-6;
+        double tol = 1e-4 * (abs_sums[j] + fabs(want_sums[j])) + 1e-6;
         if (!(fabs((double)bias[j] - (double)want_sums[j]) <= tol) && bad++ < 3)
             test_fail(__FILE__, __LINE__, "%s: bias gradient [%d] = %.9g, reference %.9g", label, j, bias[j],
                       want_sums[j]);
@@ -397,7 +400,7 @@ static void test_clblast_refuses_epilogue(void)
     clmlp_device dev = {0};
     clmlp_err err = {0};
     clmlp_gemm_shape s = shape(4, 5, 6, false, false, false, CLMLP_EPILOGUE_BIAS_RELU);
-    CHECK_INT(clmlp_gemm_clblast_enqueue(&dev, &s, NULL, NULL, NULL, NULL, NULL, NULL, &err), -1);
+    CHECK_INT(clmlp_gemm_clblast_enqueue(&dev, &s, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &err), -1);
     CHECK_CONTAINS(err.msg, "gemm 4x5x6: the clblast provider cannot apply the bias_relu epilogue");
     CHECK_INT(err.code, CLMLP_EXIT_INTERNAL);
 }
@@ -440,6 +443,87 @@ static void test_generated_epilogues_accumulate(void)
                                                acc, (clmlp_epilogue)e);
                     check_gemm(&dev, PROVIDER_GENERATED, &s, &tun);
                 }
+    }
+    clmlp_device_close(&dev);
+}
+
+/* Split K: a GEMM run as three chunks of K (k_begin into the whole
+ * operands, accumulating after the first) equals the whole GEMM, for every
+ * transpose with the generated kernel (with the bias-gradient sums for TN,
+ * the form the compiler splits) and for CLBlast. */
+static void test_split_k_chunks_equal_the_whole(void)
+{
+    clmlp_device dev;
+    if (!test_open_device(&dev))
+        return;
+    const int m = 33, n = 65, k = 700, begin[] = {0, 300, 550, 700};
+    for (int t = 0; t < 4 * 2; t++) {
+        bool ta = TRANS[t % 4][0], tb = TRANS[t % 4][1], clblast = t >= 4;
+        bool sums = ta && !tb && !clblast;
+        clmlp_gemm_shape whole = shape(m, n, k, ta, tb, false, sums ? CLMLP_EPILOGUE_BIAS_GRAD : CLMLP_EPILOGUE_NONE);
+        char label[160];
+        shape_label(&whole, label, sizeof label);
+        size_t na, nb, nc;
+        clmlp_gemm_operand_elems(&whole, &na, &nb, &nc);
+        uint64_t state = 0x5eedull + (uint64_t)t;
+        float *a = random_floats(na, &state), *b = random_floats(nb, &state);
+        float *want = calloc(nc, sizeof *want), *got = calloc(nc, sizeof *got);
+        float want_sums[65], got_sums[65];
+        clmlp_gemm_reference(&whole, a, b, want_sums, NULL, want);
+        clmlp_err err = {0};
+        cl_mem ma = upload(&dev, a, na, &err), mb = upload(&dev, b, nb, &err), mc = upload(&dev, got, nc, &err);
+        cl_mem ms = upload(&dev, got_sums, (size_t)n, &err);
+        int rc = ma && mb && mc && ms ? 0 : -1;
+        for (int j = 0; j < 3 && rc == 0; j++) {
+            clmlp_gemm_shape chunk = whole;
+            chunk.k = begin[j + 1] - begin[j];
+            chunk.accumulate = j > 0;
+            const clmlp_gemm_split split = {.k_begin = begin[j], .k_all = k};
+            cl_event ev = NULL;
+            clmlp_gemm_kernel gk = {0};
+            if (clblast)
+                rc = clmlp_gemm_clblast_enqueue(&dev, &chunk, NULL, &split, ma, mb, mc, NULL, &ev, &err);
+            else
+                rc = clmlp_gemm_generated_prepare(&dev, &chunk, NULL, &gk, &err) < 0 ||
+                             clmlp_gemm_generated_bind_at(&gk, &split, ma, mb, mc, ms, NULL, &err) < 0 ||
+                             clmlp_gemm_generated_enqueue(&dev, &gk, &ev, &err) < 0
+                         ? -1
+                         : 0;
+            if (rc == 0)
+                rc = clmlp_cl_check(clWaitForEvents(1, &ev), "clWaitForEvents", &err);
+            if (ev)
+                clReleaseEvent(ev);
+            clmlp_gemm_generated_release(&gk);
+        }
+        if (rc == 0)
+            rc = clmlp_cl_check(clEnqueueReadBuffer(dev.queue, mc, CL_TRUE, 0, nc * sizeof(float), got, 0, NULL, NULL),
+                                "clEnqueueReadBuffer", &err) |
+                 clmlp_cl_check(clEnqueueReadBuffer(dev.queue, ms, CL_TRUE, 0, sizeof got_sums, got_sums, 0, NULL,
+                                                    NULL),
+                                "clEnqueueReadBuffer", &err);
+        if (rc != 0)
+            test_fail(__FILE__, __LINE__, "%s%s: %s", label, clblast ? " (clblast)" : "", err.msg);
+        /* |terms| <= 1, K of them: a tolerance of 1e-4·K covers float sums in any order. */
+        for (size_t i = 0; rc == 0 && i < nc; i++)
+            if (!(fabs((double)got[i] - want[i]) <= 1e-4 * k)) {
+                test_fail(__FILE__, __LINE__, "%s%s: C[%zu] = %.9g, whole-K reference %.9g", label,
+                          clblast ? " (clblast)" : "", i, got[i], want[i]);
+                break;
+            }
+        for (int j = 0; rc == 0 && sums && j < n; j++)
+            if (!(fabs((double)got_sums[j] - want_sums[j]) <= 1e-4 * k)) {
+                test_fail(__FILE__, __LINE__, "%s: bias gradient [%d] = %.9g, whole-K reference %.9g", label, j,
+                          got_sums[j], want_sums[j]);
+                break;
+            }
+        cl_mem all[] = {ma, mb, mc, ms};
+        for (size_t i = 0; i < CLMLP_ARRAY_LEN(all); i++)
+            if (all[i])
+                clReleaseMemObject(all[i]);
+        free(a);
+        free(b);
+        free(want);
+        free(got);
     }
     clmlp_device_close(&dev);
 }
@@ -624,5 +708,6 @@ const test_case gemm_tests[] = {
     {"generated_on_sub_buffers", test_generated_on_sub_buffers, true},
     {"generated_errors", test_generated_errors, true},
     {"clblast_matches_reference", test_clblast_matches_reference, true},
+    {"split_k_chunks_equal_the_whole", test_split_k_chunks_equal_the_whole, true},
     {NULL, NULL, false},
 };

@@ -74,6 +74,8 @@ typedef struct clmlp_launch {
     clmlp_gemm_choice choice;     /* its parameters (choice.provider == provider) */
     int a, b, c, bias;            /* tensor ids; bias -1 when the epilogue has none (BIAS_GRAD: written) */
     int h;                        /* <act>_GRAD epilogue: the forward output it reads; else -1 */
+    bool split;                   /* a chunk of a split K (shape.k rows of k_split.k_all) */
+    clmlp_gemm_split k_split;
     /* kernel */
     const char *program; /* cl/ source stem */
     const char *kernel;

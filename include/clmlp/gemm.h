@@ -27,7 +27,8 @@
  *                act'(Y) never goes through memory as dY
  *   BIAS_GRAD    backward: also writes bias[n] = Σ_k op(B)[k, n], the bias
  *                gradient, from the operand the weight gradient dW = X^T·dZ
- *                reads anyway (no separate column reduction over dZ) */
+ *                reads anyway (no separate column reduction over dZ); with
+ *                accumulate, bias[n] += the sums as C += the product */
 typedef enum {
     CLMLP_EPILOGUE_NONE,
     CLMLP_EPILOGUE_BIAS,
@@ -69,6 +70,18 @@ bool clmlp_gemm_shape_equal(const clmlp_gemm_shape *a, const clmlp_gemm_shape *b
 void clmlp_gemm_leading_dims(const clmlp_gemm_shape *shape, int *lda, int *ldb, int *ldc);
 /* Elements each operand buffer must hold: A, B, C. */
 void clmlp_gemm_operand_elems(const clmlp_gemm_shape *shape, size_t *a, size_t *b, size_t *c);
+/* Split K: one chunk of a GEMM whose K runs as several launches, each
+ * accumulating after the first. The chunk's shape has k = its rows; the
+ * operands hold all k_all rows, and the chunk reads rows k_begin ..
+ * k_begin+k-1 of op(B) (columns of op(A)). */
+typedef struct clmlp_gemm_split {
+    int k_begin, k_all;
+} clmlp_gemm_split;
+
+/* The shape of the whole operands a chunk reads (k = k_all); the shape
+ * itself when split is NULL. Leading dimensions and buffer sizes follow it. */
+clmlp_gemm_shape clmlp_gemm_split_whole(const clmlp_gemm_shape *chunk, const clmlp_gemm_split *split);
+
 /* Tunables of the generated kernel (cl/gemm.cl: TM, TN, WGM, WGN, VW).
  * Zero fields mean "the per-shape default" (clmlp_gemm_default_tunables). */
 typedef struct clmlp_gemm_tunables {

@@ -13,11 +13,12 @@
 /* The tunables' target of an OpenCL device (desc NULL = a CPU). */
 clmlp_gemm_target clmlp_gemm_target_of(const clmlp_device_desc *desc);
 
-/* a, b, c non-NULL and large enough (CL_MEM_SIZE), and bias (N floats) and
- * h (M×N) too when the epilogue uses them. Error: CLMLP_EXIT_INTERNAL naming
- * the operand. */
-int clmlp_gemm_check_buffers(const clmlp_gemm_shape *shape, cl_mem a, cl_mem b, cl_mem c, cl_mem bias, cl_mem h,
-                             clmlp_err *err);
+/* a, b, c non-NULL and large enough (CL_MEM_SIZE) for the shape (all of K
+ * when split, which must hold the chunk: 0 <= k_begin, k_begin + k <=
+ * k_all), and bias (N floats) and h (M×N) too when the epilogue uses them.
+ * Error: CLMLP_EXIT_INTERNAL naming the operand. */
+int clmlp_gemm_check_buffers(const clmlp_gemm_shape *shape, const clmlp_gemm_split *split, cl_mem a, cl_mem b,
+                             cl_mem c, cl_mem bias, cl_mem h, clmlp_err *err);
 
 /* A ready-to-enqueue generated GEMM: program + kernel built for one shape. */
 typedef struct clmlp_gemm_kernel {
@@ -37,6 +38,9 @@ int clmlp_gemm_generated_prepare(clmlp_device *dev, const clmlp_gemm_shape *shap
  * Buffers smaller than the shape needs are refused. */
 int clmlp_gemm_generated_bind(clmlp_gemm_kernel *gk, cl_mem a, cl_mem b, cl_mem c, cl_mem bias, cl_mem h,
                               clmlp_err *err);
+/* The same for one chunk of a split K (split NULL: the whole GEMM). */
+int clmlp_gemm_generated_bind_at(clmlp_gemm_kernel *gk, const clmlp_gemm_split *split, cl_mem a, cl_mem b, cl_mem c,
+                                 cl_mem bias, cl_mem h, clmlp_err *err);
 /* One clEnqueueNDRangeKernel on dev->queue; no wait. event may be NULL. */
 int clmlp_gemm_generated_enqueue(clmlp_device *dev, clmlp_gemm_kernel *gk, cl_event *event, clmlp_err *err);
 /* Releases the kernel and program and zeroes *gk (safe on a zeroed struct). */
@@ -51,8 +55,10 @@ void clmlp_gemm_generated_release(clmlp_gemm_kernel *gk);
  * (CLBlast offers no way back to its database). CLBlast may run helper
  * kernels (padding, transposes) before the GEMM; *event (may be NULL) is its
  * last kernel's, *first_event (may be NULL) a marker enqueued before the
- * call, so END(first) .. END(last) spans all of it. */
+ * call, so END(first) .. END(last) spans all of it. split: one chunk of a
+ * split K, or NULL. */
 int clmlp_gemm_clblast_enqueue(clmlp_device *dev, const clmlp_gemm_shape *shape, const clmlp_clblast_params *params,
-                               cl_mem a, cl_mem b, cl_mem c, cl_event *first_event, cl_event *event, clmlp_err *err);
+                               const clmlp_gemm_split *split, cl_mem a, cl_mem b, cl_mem c, cl_event *first_event,
+                               cl_event *event, clmlp_err *err);
 
 #endif

@@ -28,10 +28,19 @@ void clmlp_launch_describe(const clmlp_plan *plan, int launch, char *buf, size_t
             snprintf(extra, sizeof extra, " * %s'(%s)", clmlp_activation_name((clmlp_activation)clmlp_epilogue_activation(l->shape.epilogue)),
                      g->tensors[l->h].name);
         else if (l->shape.epilogue == CLMLP_EPILOGUE_BIAS_GRAD)
-            snprintf(extra, sizeof extra, ", %s = colsum(%s)", g->tensors[l->bias].name, g->tensors[l->b].name);
-        snprintf(buf, cap, "%s = %s%s . %s%s%s  (M=%d N=%d K=%d, %s%s)", g->tensors[l->c].name, g->tensors[l->a].name,
-                 l->shape.trans_a ? "^T" : "", g->tensors[l->b].name, l->shape.trans_b ? "^T" : "", extra, l->shape.m,
-                 l->shape.n, l->shape.k, choice, gflops);
+            snprintf(extra, sizeof extra, ", %s %s= colsum(%s)", g->tensors[l->bias].name,
+                     l->split && l->k_split.k_begin > 0 ? "+" : "",
+                     g->tensors[l->b].name);
+        /* A chunk of a split K: which rows of how many. */
+        const clmlp_tensor *a = &g->tensors[l->a];
+        char chunk[64] = "";
+        if (l->split)
+            snprintf(chunk, sizeof chunk, " rows %d-%d of %d", l->k_split.k_begin,
+                     l->k_split.k_begin + l->shape.k - 1, l->k_split.k_all);
+        bool adds = l->split && l->k_split.k_begin > 0;
+        snprintf(buf, cap, "%s %s= %s%s . %s%s%s  (M=%d N=%d K=%d%s, %s%s)", g->tensors[l->c].name,
+                 adds ? "+" : "", a->name, l->shape.trans_a ? "^T" : "", g->tensors[l->b].name,
+                 l->shape.trans_b ? "^T" : "", extra, l->shape.m, l->shape.n, l->shape.k, chunk, choice, gflops);
         return;
     }
     const clmlp_op *op = &g->ops[l->op];

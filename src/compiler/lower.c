@@ -90,6 +90,32 @@ static int gemm_key(const clmlp_plan *plan, const clmlp_op *op, clmlp_gemm_shape
     return 0;
 }
 
+/* Split K. A weight gradient dW = X^T·dZ sums over the batch: with K in the
+ * thousands, each work-item streams its A and B panels from DRAM (batch
+ * 10 000: 40-120 GFLOP/s against 400 at batch 100, see README, Performance).
+ * Chunks of about SPLIT_K_CHUNK rows, each accumulating into dW (and db),
+ * keep the panels a chunk shares in cache. Only TN: the other forms' K is a
+ * layer width, and their panels are reused across the batch rows. */
+#define SPLIT_K_ABOVE 512
+#define SPLIT_K_CHUNK 256
+
+static int k_chunks(const clmlp_gemm_shape *s)
+{
+    return s->trans_a && !s->trans_b && s->k > SPLIT_K_ABOVE ? (s->k + SPLIT_K_CHUNK - 1) / SPLIT_K_CHUNK : 1;
+}
+
+/* Chunk j of n: near-equal sizes (so at most two sizes, few distinct keys),
+ * accumulating after the first. */
+static clmlp_gemm_shape k_chunk(const clmlp_gemm_shape *s, int n, int j, int *k_begin)
+{
+    int base = s->k / n, extra = s->k % n;
+    *k_begin = j * base + (j < extra ? j : extra);
+    clmlp_gemm_shape c = *s;
+    c.k = base + (j < extra ? 1 : 0);
+    c.accumulate = s->accumulate || j > 0;
+    return c;
+}
+
 static const clmlp_gemm_choice *find_choice(const clmlp_plan *plan, const clmlp_gemm_shape *key)
 {
     for (int i = 0; i < plan->n_gemm_choices; i++)
@@ -98,29 +124,35 @@ static const clmlp_gemm_choice *find_choice(const clmlp_plan *plan, const clmlp_
     return NULL;
 }
 
-static int lower_gemm(lowering *lw, int op_index, const clmlp_op *op)
+/* One GEMM launch (a whole GEMM or a chunk of its K) with the choice for
+ * its shape; provider: the one every chunk of the GEMM must share. */
+static clmlp_launch *gemm_launch(lowering *lw, int op_index, const clmlp_op *op, clmlp_gemm_shape s, int k_begin,
+                                 int k_all, clmlp_gemm_provider *provider)
 {
-    clmlp_gemm_shape s;
-    if (gemm_key(lw->plan, op, &s, lw->err) < 0)
-        return -1;
     clmlp_gemm_choice choice = {
         .provider = lw->plan->options.gemm == CLMLP_GEMM_CLBLAST ? CLMLP_GEMM_CLBLAST : CLMLP_GEMM_GENERATED};
     const clmlp_gemm_choice *chosen = find_choice(lw->plan, &s);
     if (chosen)
         choice = *chosen;
-    clmlp_gemm_provider provider = choice.provider;
-    bool epilogue = op->kind == CLMLP_OP_GEMM_EPILOGUE;
-    /* CLBlast has no epilogue: it becomes a second launch (below). */
-    if (provider != CLMLP_GEMM_GENERATED)
+    /* A later chunk tuned for the other provider runs with the first's
+     * defaults: the epilogue's launches (below) depend on the provider. */
+    if (*provider == CLMLP_GEMM_AUTO)
+        *provider = choice.provider;
+    else if (choice.provider != *provider)
+        choice = (clmlp_gemm_choice){.provider = *provider};
+    /* CLBlast has no epilogue: it becomes a launch of its own (lower_gemm). */
+    if (choice.provider != CLMLP_GEMM_GENERATED)
         s.epilogue = CLMLP_EPILOGUE_NONE;
 
     clmlp_launch *l = new_launch(lw, op_index, NULL, NULL);
     if (!l)
-        return -1;
+        return NULL;
     l->is_gemm = true;
     l->shape = s;
-    l->provider = provider;
+    l->provider = choice.provider;
     l->choice = choice;
+    l->split = s.k != k_all;
+    l->k_split = (clmlp_gemm_split){.k_begin = k_begin, .k_all = k_all};
     l->a = op->in[0];
     l->b = op->in[1];
     l->c = op->out[0];
@@ -131,9 +163,27 @@ static int lower_gemm(lowering *lw, int op_index, const clmlp_op *op)
              s.epilogue != CLMLP_EPILOGUE_NONE ? clmlp_epilogue_name(s.epilogue) : "");
     l->flops = clmlp_gemm_flops(&s);
     double mn = (double)s.m * s.n;
-    l->bytes = 4.0 * ((double)s.m * s.k + (double)s.k * s.n + mn + (l->bias >= 0 ? s.n : 0) + (l->h >= 0 ? mn : 0));
+    l->bytes = 4.0 * ((double)s.m * s.k + (double)s.k * s.n + mn * (s.accumulate ? 2 : 1) + (l->bias >= 0 ? s.n : 0) +
+                      (l->h >= 0 ? mn : 0));
+    return l;
+}
 
-    if (!epilogue || s.epilogue != CLMLP_EPILOGUE_NONE)
+static int lower_gemm(lowering *lw, int op_index, const clmlp_op *op)
+{
+    clmlp_gemm_shape s;
+    if (gemm_key(lw->plan, op, &s, lw->err) < 0)
+        return -1;
+    clmlp_gemm_provider provider = CLMLP_GEMM_AUTO;
+    int n = k_chunks(&s);
+    for (int j = 0; j < n; j++) {
+        int k_begin;
+        clmlp_gemm_shape chunk = k_chunk(&s, n, j, &k_begin);
+        if (!gemm_launch(lw, op_index, op, chunk, k_begin, s.k, &provider))
+            return -1;
+    }
+    bool epilogue = op->kind == CLMLP_OP_GEMM_EPILOGUE;
+    double mn = (double)s.m * s.n;
+    if (!epilogue || provider == CLMLP_GEMM_GENERATED)
         return 0;
     if (clmlp_epilogue_act_grad(op->epilogue)) {
         clmlp_launch *ag = new_launch(lw, op_index, "elementwise", "act_grad");
@@ -340,14 +390,20 @@ int clmlp_plan_gemm_keys(const clmlp_plan *plan, clmlp_gemm_shape *keys, int cap
     int n = 0;
     for (int i = 0; i < plan->graph.n_ops; i++) {
         const clmlp_op *op = &plan->graph.ops[i];
-        clmlp_gemm_shape s;
-        if ((op->kind != CLMLP_OP_MATMUL && op->kind != CLMLP_OP_GEMM_EPILOGUE) || gemm_key(plan, op, &s, NULL) < 0)
+        clmlp_gemm_shape whole;
+        if ((op->kind != CLMLP_OP_MATMUL && op->kind != CLMLP_OP_GEMM_EPILOGUE) ||
+            gemm_key(plan, op, &whole, NULL) < 0)
             continue;
-        bool seen = false;
-        for (int k = 0; k < n && !seen; k++)
-            seen = clmlp_gemm_shape_equal(&keys[k], &s);
-        if (!seen && n < cap)
-            keys[n++] = s;
+        int chunks = k_chunks(&whole);
+        for (int j = 0; j < chunks; j++) {
+            int k_begin;
+            clmlp_gemm_shape s = k_chunk(&whole, chunks, j, &k_begin);
+            bool seen = false;
+            for (int k = 0; k < n && !seen; k++)
+                seen = clmlp_gemm_shape_equal(&keys[k], &s);
+            if (!seen && n < cap)
+                keys[n++] = s;
+        }
     }
     return n;
 }

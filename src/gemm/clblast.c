@@ -73,7 +73,8 @@ static int apply_params(clmlp_device *dev, const clmlp_clblast_params *params, c
 }
 
 int clmlp_gemm_clblast_enqueue(clmlp_device *dev, const clmlp_gemm_shape *shape, const clmlp_clblast_params *params,
-                               cl_mem a, cl_mem b, cl_mem c, cl_event *first_event, cl_event *event, clmlp_err *err)
+                               const clmlp_gemm_split *split, cl_mem a, cl_mem b, cl_mem c, cl_event *first_event,
+                               cl_event *event, clmlp_err *err)
 {
     static const clmlp_clblast_params defaults = {.kernel = CLMLP_CLBLAST_DEFAULT};
     const clmlp_gemm_shape *s = shape;
@@ -84,20 +85,25 @@ int clmlp_gemm_clblast_enqueue(clmlp_device *dev, const clmlp_gemm_shape *shape,
                           "gemm %dx%dx%d: the clblast provider cannot apply the %s epilogue; lower it as a separate "
                           "bias/activation launch or use the generated kernel",
                           s->m, s->n, s->k, clmlp_epilogue_name(s->epilogue));
-    if (clmlp_gemm_check_buffers(s, a, b, c, NULL, NULL, err) < 0)
+    if (clmlp_gemm_check_buffers(s, split, a, b, c, NULL, NULL, err) < 0)
         return -1;
     if (apply_params(dev, params ? params : &defaults, err) < 0)
         return -1;
     if (first_event && clmlp_cl_check(clEnqueueMarkerWithWaitList(dev->queue, 0, NULL, first_event),
                                       "clEnqueueMarkerWithWaitList", err) < 0)
         return -1;
+    /* Leading dimensions of the whole operands; a chunk of K starts k_begin
+     * columns into op(A) and rows into op(B). */
+    clmlp_gemm_shape whole = clmlp_gemm_split_whole(s, split);
+    int k_begin = split ? split->k_begin : 0;
     int lda, ldb, ldc;
-    clmlp_gemm_leading_dims(s, &lda, &ldb, &ldc);
+    clmlp_gemm_leading_dims(&whole, &lda, &ldb, &ldc);
+    size_t a_off = (size_t)k_begin * (s->trans_a ? (size_t)lda : 1), b_off = (size_t)k_begin * (s->trans_b ? 1 : (size_t)ldb);
     CLBlastStatusCode status =
         CLBlastSgemm(CLBlastLayoutRowMajor, s->trans_a ? CLBlastTransposeYes : CLBlastTransposeNo,
                      s->trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, (size_t)s->m, (size_t)s->n, (size_t)s->k,
-                     1.0f, a, 0, (size_t)lda, b, 0, (size_t)ldb, s->accumulate ? 1.0f : 0.0f, c, 0, (size_t)ldc,
-                     &dev->queue, event);
+                     1.0f, a, a_off, (size_t)lda, b, b_off, (size_t)ldb, s->accumulate ? 1.0f : 0.0f, c, 0,
+                     (size_t)ldc, &dev->queue, event);
     if (clmlp_clblast_check(status, "CLBlastSgemm", err) < 0) {
         if (first_event) {
             clReleaseEvent(*first_event);

@@ -65,6 +65,14 @@ void clmlp_gemm_leading_dims(const clmlp_gemm_shape *s, int *lda, int *ldb, int 
     *ldc = s->n;
 }
 
+clmlp_gemm_shape clmlp_gemm_split_whole(const clmlp_gemm_shape *chunk, const clmlp_gemm_split *split)
+{
+    clmlp_gemm_shape whole = *chunk;
+    if (split)
+        whole.k = split->k_all;
+    return whole;
+}
+
 void clmlp_gemm_operand_elems(const clmlp_gemm_shape *s, size_t *a, size_t *b, size_t *c)
 {
     *a = (size_t)s->m * (size_t)s->k;

@@ -58,14 +58,22 @@ fail:
 int clmlp_gemm_generated_bind(clmlp_gemm_kernel *gk, cl_mem a, cl_mem b, cl_mem c, cl_mem bias, cl_mem h,
                               clmlp_err *err)
 {
+    return clmlp_gemm_generated_bind_at(gk, NULL, a, b, c, bias, h, err);
+}
+
+int clmlp_gemm_generated_bind_at(clmlp_gemm_kernel *gk, const clmlp_gemm_split *split, cl_mem a, cl_mem b, cl_mem c,
+                                 cl_mem bias, cl_mem h, clmlp_err *err)
+{
     const clmlp_gemm_shape *s = &gk->shape;
     if (!gk->kernel)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "gemm bind: the kernel was not prepared");
-    if (clmlp_gemm_check_buffers(s, a, b, c, bias, h, err) < 0)
+    if (clmlp_gemm_check_buffers(s, split, a, b, c, bias, h, err) < 0)
         return fail_context(err, s, &gk->tunables);
+    /* The operands' leading dimensions are those of all of K. */
     int lda, ldb, ldc;
-    clmlp_gemm_leading_dims(s, &lda, &ldb, &ldc);
-    cl_int m = s->m, n = s->n, k = s->k, la = lda, lb = ldb, lc = ldc;
+    clmlp_gemm_shape whole = clmlp_gemm_split_whole(s, split);
+    clmlp_gemm_leading_dims(&whole, &lda, &ldb, &ldc);
+    cl_int m = s->m, n = s->n, k = s->k, la = lda, lb = ldb, lc = ldc, kb = split ? split->k_begin : 0;
     cl_mem bias_arg = clmlp_epilogue_uses_bias(s->epilogue) ? bias : NULL;
     cl_mem h_arg = clmlp_epilogue_act_grad(s->epilogue) ? h : NULL;
     /* The `flags` bits of cl/gemm.cl: 1 accumulate, 2 bias, 4 activation,
@@ -82,7 +90,7 @@ int clmlp_gemm_generated_bind(clmlp_gemm_kernel *gk, cl_mem a, cl_mem b, cl_mem 
     } args[] = {
         {sizeof m, &m}, {sizeof n, &n}, {sizeof k, &k},   {sizeof a, &a},        {sizeof la, &la},
         {sizeof b, &b}, {sizeof lb, &lb}, {sizeof c, &c}, {sizeof lc, &lc}, {sizeof bias_arg, &bias_arg},
-        {sizeof h_arg, &h_arg}, {sizeof flags, &flags},
+        {sizeof h_arg, &h_arg}, {sizeof flags, &flags}, {sizeof kb, &kb},
     };
     for (cl_uint i = 0; i < (cl_uint)CLMLP_ARRAY_LEN(args); i++) {
         if (clmlp_cl_check(clSetKernelArg(gk->kernel, i, args[i].size, args[i].value), "clSetKernelArg", err) < 0) {

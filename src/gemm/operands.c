@@ -15,11 +15,15 @@ static int check_buffer(cl_mem mem, const char *what, size_t elems, clmlp_err *e
     return 0;
 }
 
-int clmlp_gemm_check_buffers(const clmlp_gemm_shape *s, cl_mem a, cl_mem b, cl_mem c, cl_mem bias, cl_mem h,
-                             clmlp_err *err)
+int clmlp_gemm_check_buffers(const clmlp_gemm_shape *s, const clmlp_gemm_split *split, cl_mem a, cl_mem b,
+                             cl_mem c, cl_mem bias, cl_mem h, clmlp_err *err)
 {
+    if (split && (split->k_begin < 0 || split->k_begin + s->k > split->k_all))
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "gemm: K chunk %d..%d is outside 0..%d", split->k_begin,
+                          split->k_begin + s->k - 1, split->k_all - 1);
+    clmlp_gemm_shape whole = clmlp_gemm_split_whole(s, split);
     size_t na, nb, nc;
-    clmlp_gemm_operand_elems(s, &na, &nb, &nc);
+    clmlp_gemm_operand_elems(&whole, &na, &nb, &nc);
     if (check_buffer(a, "A", na, err) < 0 || check_buffer(b, "B", nb, err) < 0 || check_buffer(c, "C", nc, err) < 0)
         return -1;
     if (clmlp_epilogue_uses_bias(s->epilogue) && check_buffer(bias, "bias", (size_t)s->n, err) < 0)

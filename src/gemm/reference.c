@@ -27,7 +27,7 @@ void clmlp_gemm_reference(const clmlp_gemm_shape *s, const float *a, const float
             double sum = 0.0;
             for (int p = 0; p < s->k; p++)
                 sum += s->trans_b ? b[(size_t)j * ldb + p] : b[(size_t)p * ldb + j];
-            bias[j] = (float)sum;
+            bias[j] = (float)(s->accumulate ? bias[j] + sum : sum);
         }
     for (int i = 0; i < s->m; i++) {
         for (int j = 0; j < s->n; j++) {

@@ -179,7 +179,7 @@ static int build_launch(clmlp_executor *ex, int i, bool cached[CLMLP_MAX_PROGRAM
     if (l->is_gemm) {
         if (l->provider == CLMLP_GEMM_GENERATED &&
             (clmlp_gemm_generated_prepare(ex->dev, &l->shape, &l->choice.tunables, &ex->gemms[i], err) < 0 ||
-             clmlp_gemm_generated_bind(&ex->gemms[i], ex->tensor_mem[l->a], ex->tensor_mem[l->b],
+             clmlp_gemm_generated_bind_at(&ex->gemms[i], l->split ? &l->k_split : NULL, ex->tensor_mem[l->a], ex->tensor_mem[l->b],
                                        ex->tensor_mem[l->c], l->bias >= 0 ? ex->tensor_mem[l->bias] : NULL,
                                        l->h >= 0 ? ex->tensor_mem[l->h] : NULL, err) < 0))
             return clmlp_fail_prefix(err, "launch %d (%s): ", i, l->name);
@@ -248,7 +248,9 @@ int clmlp_executor_run(clmlp_executor *ex, const clmlp_step_args *step, cl_event
         if (l->is_gemm) {
             int rc = l->provider == CLMLP_GEMM_GENERATED
                          ? clmlp_gemm_generated_enqueue(ex->dev, &ex->gemms[i], ev, err)
-                         : clmlp_gemm_clblast_enqueue(ex->dev, &l->shape, &l->choice.clblast, ex->tensor_mem[l->a],
+                         : clmlp_gemm_clblast_enqueue(ex->dev, &l->shape, &l->choice.clblast,
+                                                      l->split ? &l->k_split : NULL,
+                                                      ex->tensor_mem[l->a],
                                                       ex->tensor_mem[l->b], ex->tensor_mem[l->c], NULL, ev, err);
             if (rc < 0)
                 return clmlp_fail_prefix(err, "launch %d (%s): ", i, l->name);

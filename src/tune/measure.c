@@ -88,7 +88,7 @@ static int reference_rows(clmlp_tune_workload *w, float **tol_out, clmlp_err *er
             tol[r * n + j] = (float)((clmlp_epilogue_act_grad(s->epilogue) ? 2e-4 : 1e-4) * mag + 1e-6);
         }
     for (size_t j = 0; j < n && s->epilogue == CLMLP_EPILOGUE_BIAS_GRAD; j++)
-        w->want_bias[n + j] = (float)(1e-4 * w->want_bias[n + j] + 1e-6);
+        w->want_bias[n + j] = (float)(1e-4 * (w->want_bias[n + j] + (s->accumulate ? fabs(w->bias[j]) : 0.0)) + 1e-6);
     free(h_rows);
     free(a_rows);
     free(abs_a);
@@ -139,6 +139,9 @@ int clmlp_tune_workload_create(clmlp_device *dev, const clmlp_gemm_shape *s, clm
         fill_random(w->bias, n, &state);
     if (w->h)
         fill_random(w->h, nc, &state);
+    if (sums) /* the reference sums start from the old bias when accumulating */
+        for (size_t j = 0; j < n; j++)
+            w->want_bias[j] = s->accumulate ? w->bias[j] : 0.0f;
     pick_rows(w);
     float *tol = NULL;
     w->want = clmlp_calloc(2 * (size_t)w->n_rows * n, sizeof *w->want, err);
@@ -150,7 +153,7 @@ int clmlp_tune_workload_create(clmlp_device *dev, const clmlp_gemm_shape *s, clm
      * and the guard floats after it must survive. */
     for (size_t i = 0; i < nc + GUARD; i++)
         w->c0[i] = i >= nc ? GUARD_VALUE : s->accumulate ? w->c0[i] : NAN;
-    for (size_t j = 0; j < n && sums; j++) /* the sums start as NaN too */
+    for (size_t j = 0; j < n && sums && !s->accumulate; j++) /* the sums start as NaN too */
         w->bias[j] = NAN;
     if (!(w->da = device_copy(dev, w->a, na, err)) || !(w->db = device_copy(dev, w->b, nb, err)) ||
         !(w->dc = device_copy(dev, w->c0, nc + GUARD, err)) || (w->bias && !(w->dbias = device_copy(dev, w->bias, n, err))) ||
@@ -214,7 +217,7 @@ static int run_once(clmlp_device *dev, clmlp_tune_workload *w, const clmlp_gemm_
 {
     *t0 = *t1 = NULL;
     if (c->provider == CLMLP_GEMM_CLBLAST)
-        return clmlp_gemm_clblast_enqueue(dev, &w->shape, &c->clblast, w->da, w->db, w->dc, t0, t1, err);
+        return clmlp_gemm_clblast_enqueue(dev, &w->shape, &c->clblast, NULL, w->da, w->db, w->dc, t0, t1, err);
     if (clmlp_gemm_generated_enqueue(dev, gk, t1, err) < 0)
         return -1;
     *t0 = *t1;
