@@ -55,11 +55,13 @@ int clmlp_data_source_detect(const char *path, const char *labels_path, clmlp_da
     if (labels_path)
         return clmlp_fail(err, CLMLP_EXIT_USAGE,
                           "%s: a CSV carries its labels in its first column; --labels is for IDX images", path);
+    /* A Kaggle header starts "label," (train.csv) or "pixel0" (test.csv), maybe after a UTF-8 byte order mark. */
+    const char *h = memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? head + 3 : head;
+    if (strncmp(h, "label,", 6) != 0 && strncmp(h, "pixel0", 6) != 0)
+        return clmlp_fail(err, CLMLP_EXIT_DATA,
+                          "%s: neither IDX images nor a Kaggle CSV (header 'label,pixel0,...' or 'pixel0,...')", path);
     src->format = CLMLP_FORMAT_CSV;
     strcpy(src->csv, path);
-    /* A header starting "label" (after a UTF-8 byte order mark) has the label column; else the
-     * CSV reader checks it as test.csv's pixel0,...,pixel783. */
-    const char *h = memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? head + 3 : head;
-    src->has_labels = strncmp(h, "label,", 6) == 0;
+    src->has_labels = h[0] == 'l';
     return 0;
 }
