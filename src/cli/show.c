@@ -3,9 +3,10 @@
  * with or without labels), the seed's two plots: prints it as Unicode blocks
  * with its label, and writes <stem>-<N>.png (the pixels as stored) and
  * <stem>-<N>-histogram.svg (its pixel values) into DIR (default: the current
- * folder). --binarize shows what data.binarize trains on. Only the images
- * up to N are read. */
+ * folder). --binarize shows what data.binarize trains on. Of an IDX file
+ * only the images up to N are decompressed. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,12 +37,12 @@ static int write_svg(FILE *out, const void *ctx)
 static int parse_number(const char *text, const char *option, long long lo, long long hi, long long *value,
                         clmlp_err *err)
 {
-    char *end;
+    char *end = NULL;
     errno = 0;
     long long v = text[0] >= '0' && text[0] <= '9' ? strtoll(text, &end, 10) : -1;
-    if (v < 0 || *end != '\0' || errno || v < lo || v > hi)
-        return clmlp_fail(err, CLMLP_EXIT_USAGE, "show: %s '%s' is not a whole number in [%lld, %lld]", option, text,
-                          lo, hi);
+    if (v < lo || v > hi || *end != '\0' || errno)
+        return clmlp_fail(err, CLMLP_EXIT_USAGE, "show: %s '%s': expected a whole number from %lld to %lld", option,
+                          text, lo, hi);
     *value = v;
     return 0;
 }
@@ -131,7 +132,7 @@ int clmlp_cmd_show(int argc, char **argv)
         return clmlp_cli_report_error(&err);
     }
     long long index = 0, bins = SHOW_DEFAULT_BINS;
-    if ((args.index && parse_number(args.index, "--index", 0, (1LL << 40), &index, &err) < 0) ||
+    if ((args.index && parse_number(args.index, "--index", 0, UINT32_MAX - 1, &index, &err) < 0) ||
         (args.bins && parse_number(args.bins, "--bins", 1, CLMLP_PLOT_MAX_BINS, &bins, &err) < 0))
         return clmlp_cli_report_error(&err);
 
