@@ -23,6 +23,10 @@ typedef struct clmlp_cli_args {
     bool force;          /* --force */
     const char *devices; /* --devices SPEC[,SPEC...] */
     const char *from;    /* --from FILE */
+    const char *labels;  /* --labels FILE */
+    const char *index;   /* --index N (checked by the command) */
+    const char *bins;    /* --bins N (checked by the command) */
+    bool binarize;       /* --binarize */
 } clmlp_cli_args;
 
 /* Parses argv after the subcommand name. `allowed` lists the flags the
@@ -63,5 +67,6 @@ int clmlp_cmd_compare(int argc, char **argv);
 int clmlp_cmd_extrapolate(int argc, char **argv);
 int clmlp_cmd_tune(int argc, char **argv);
 int clmlp_cmd_bench(int argc, char **argv);
+int clmlp_cmd_show(int argc, char **argv);
 
 #endif

@@ -48,6 +48,16 @@ int clmlp_csv_load(const char *path, bool has_labels, clmlp_dataset *ds, clmlp_e
  * empty labels path (IDX) means no labels. */
 int clmlp_data_load(const clmlp_data_source *src, clmlp_dataset *ds, clmlp_err *err);
 
+/* A source for one data file named on the command line (no config): IDX
+ * images when it starts like an IDX file (two zero bytes), a Kaggle CSV when
+ * its header starts "label," (labeled) or "pixel0" (unlabeled). IDX labels
+ * are labels_path, or when NULL the MNIST-named file beside the images if it
+ * exists (train-images-idx3-ubyte.gz -> train-labels-idx1-ubyte.gz), else
+ * none; labels_path with a CSV is a usage error. Reads only the first bytes;
+ * the readers check the rest. Errors: an unreadable, empty or unknown file
+ * (CLMLP_EXIT_DATA). */
+int clmlp_data_source_detect(const char *path, const char *labels_path, clmlp_data_source *src, clmlp_err *err);
+
 /* Keeps the first n examples (no-op when n <= 0 or n >= count). */
 void clmlp_dataset_limit(clmlp_dataset *ds, int64_t n);
 

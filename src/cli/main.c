@@ -25,6 +25,9 @@ static const command commands[] = {
      "                              per-image costs (measured now, or from a run) scaled to 60 B / 10 B images"},
     {"tune", clmlp_cmd_tune, "tune CONFIG [--set k=v] [--force] [--dump]   time GEMM candidates, cache the choices"},
     {"bench", clmlp_cmd_bench, "bench CONFIG [--set k=v]    GEMM GFLOP/s per provider, step times, images/s"},
+    {"show", clmlp_cmd_show,
+     "show DATA [--labels FILE] [--index N] [--binarize] [--bins N] [--out DIR] [--force]\n"
+     "                              draw image N (IDX or Kaggle CSV) with its label: terminal, PNG, histogram SVG"},
 };
 
 static void usage(FILE *out)
