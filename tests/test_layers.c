@@ -21,6 +21,7 @@ static const struct {
     {"session", "runtime"},   {"experiment", "runtime"},  {"profile", "profile"},   {"probe", "probe"},
     {"roofline", "roofline"}, {"tune", "tune"},           {"report", "report"},     {"compare", "compare"},
     {"devmodel", "model"},    {"extrapolate", "model"},   {"cli", "cli"},
+    {"safetensors", "modelfile"}, {"modelfile", "modelfile"},
 };
 
 enum { MAX_FOLDERS = 32, MAX_HEADERS = 64 };
