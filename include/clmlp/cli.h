@@ -23,6 +23,7 @@ typedef struct clmlp_cli_args {
     bool force;          /* --force */
     const char *devices; /* --devices SPEC[,SPEC...] */
     const char *from;    /* --from FILE */
+    const char *resume;  /* --resume RUN_DIR */
 } clmlp_cli_args;
 
 /* Parses argv after the subcommand name. `allowed` lists the flags the

@@ -28,7 +28,7 @@ int clmlp_cli_parse(int argc, char **argv, const char *command, const char *allo
             return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: unknown option '%s' (accepted: %s)", command, a,
                               allowed[0] ? allowed : "none");
         bool takes_value = strcmp(a, "--set") == 0 || strcmp(a, "--out") == 0 || strcmp(a, "--devices") == 0 ||
-                           strcmp(a, "--from") == 0;
+                           strcmp(a, "--from") == 0 || strcmp(a, "--resume") == 0;
         if (takes_value && i + 1 >= argc)
             return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: option '%s' needs a value", command, a);
         if (strcmp(a, "--set") == 0) {
@@ -49,6 +49,8 @@ int clmlp_cli_parse(int argc, char **argv, const char *command, const char *allo
             args->devices = argv[++i];
         } else if (strcmp(a, "--from") == 0) {
             args->from = argv[++i];
+        } else if (strcmp(a, "--resume") == 0) {
+            args->resume = argv[++i];
         }
     }
     if (needs_config && !args->config_path)
