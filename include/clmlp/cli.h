@@ -59,6 +59,8 @@ int clmlp_cmd_devices(int argc, char **argv);
 int clmlp_cmd_check(int argc, char **argv);
 int clmlp_cmd_compile(int argc, char **argv);
 int clmlp_cmd_train(int argc, char **argv);
+int clmlp_cmd_eval(int argc, char **argv);
+int clmlp_cmd_predict(int argc, char **argv);
 int clmlp_cmd_report(int argc, char **argv);
 int clmlp_cmd_compare(int argc, char **argv);
 int clmlp_cmd_extrapolate(int argc, char **argv);

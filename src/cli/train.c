@@ -30,10 +30,15 @@ static void on_start(void *user, const clmlp_config *cfg, const clmlp_session *s
     clmlp_config_layers(cfg, s->input_dim, model, sizeof model);
     printf("device:  %s (%s, %s)\n", s->dev->desc.name, clmlp_device_type_name(s->dev->desc.type),
            s->dev->desc.platform);
-    printf("model:   %s %s, %s lr %g, batch %d, %d epochs of %d steps (%lld training, %lld test images)\n", model,
+    char test[64];
+    if (s->test_count || s->eval_batches) /* an unlabeled test set is not uploaded */
+        snprintf(test, sizeof test, "%lld test images", (long long)s->test_count);
+    else
+        snprintf(test, sizeof test, "an unlabeled test set");
+    printf("model:   %s %s, %s lr %g, batch %d, %d epochs of %d steps (%lld training images, %s)\n", model,
            clmlp_activation_name(cfg->model.activation), clmlp_optimizer_name(cfg->training.optimizer),
            cfg->training.lr, cfg->training.batch_size, cfg->training.epochs, s->steps_per_epoch,
-           (long long)s->train_count, (long long)s->test_count);
+           (long long)s->train_count, test);
     printf("plan:    %d launches per step (%s, gemm %s), %.1f MFLOP per step, %.2f MiB device plan\n",
            s->train_plan->n_launches, cfg->compiler.fuse ? "fused" : "unfused",
            clmlp_gemm_provider_name(cfg->compiler.gemm), clmlp_plan_flops(s->train_plan) / 1e6,
