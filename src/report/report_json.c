@@ -218,7 +218,8 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     if (res->evaluated)
         clmlp_json_number(&j, "accuracy", res->accuracy);
     else
-        clmlp_json_null(&j, "accuracy"); /* the run ended before its evaluation */
+        clmlp_json_null(&j, "accuracy"); /* the run ended before its evaluation, or had no labels to score */
+    clmlp_json_bool(&j, "unlabeled", res->test_unlabeled);
     clmlp_json_int(&j, "examples", res->test_count);
     clmlp_json_number(&j, "seconds", res->eval_seconds);
     clmlp_json_number(&j, "images_per_second", res->eval_images_per_second);
