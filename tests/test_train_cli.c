@@ -560,8 +560,9 @@ static void killed_at_every_write_and_resumed_ends_bit_identical(void)
         resumed++;
         from_checkpoint += had_checkpoint;
     }
-    CHECK(at > 15 && at <= 60); /* 3 checkpoints, the model and the reports were all struck */
-    CHECK(from_checkpoint >= 6);
+    /* 21 points here: marker, config.yaml, 3 checkpoints, the model, the reports (2 calls each), the marker's unlink */
+    CHECK(at > 20 && at <= 60);
+    CHECK(from_checkpoint >= 13);
     CHECK_INT(resumed, at - 1 - 4); /* all but the marker's and config.yaml's fclose and rename */
     check_same_run(ref, dir); /* the run the shim let through is the same too */
 }
