@@ -144,10 +144,14 @@ void clmlp_checkpoint_free(clmlp_checkpoint *ck)
     ck->losses = ck->seconds = NULL;
 }
 
-static int bad(clmlp_err *err, const char *path, const char *fmt, const char *a, const char *b)
+static int bad(clmlp_err *err, const char *path, const char *fmt, ...) CLMLP_PRINTF(3, 4);
+static int bad(clmlp_err *err, const char *path, const char *fmt, ...)
 {
     char msg[600];
-    snprintf(msg, sizeof msg, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     return clmlp_fail(err, CLMLP_EXIT_DATA, "'%s': %s", path, msg);
 }
 
@@ -157,7 +161,7 @@ static const clmlp_st_tensor *need_tensor(const clmlp_st_file *f, const char *pa
 {
     const clmlp_st_tensor *t = clmlp_st_find(f, name);
     if (!t) {
-        bad(err, path, "the checkpoint has no tensor %s%s", name, "");
+        bad(err, path, "the checkpoint has no tensor %s", name);
         return NULL;
     }
     bool ok = strcmp(t->dtype, dtype) == 0 && t->ndim == ndim && t->shape[0] == (ndim == 2 ? rows : cols) &&
@@ -208,7 +212,7 @@ static int read_state(const clmlp_st_file *f, const char *path, clmlp_checkpoint
     }
     const clmlp_st_tensor *order = clmlp_st_find(f, "shuffle.order");
     if (!order || strcmp(order->dtype, "U32") != 0 || order->ndim != 1)
-        return bad(err, path, "the checkpoint needs a tensor shuffle.order, U32 of one dimension%s%s", "", "");
+        return bad(err, path, "the checkpoint needs a tensor shuffle.order, U32 of one dimension");
     if (!(t = need_tensor(f, path, "train.loss", "F64", 1, 0, (uint64_t)ck->epochs_done, err)) ||
         !need_tensor(f, path, "train.seconds", "F64", 1, 0, (uint64_t)ck->epochs_done, err))
         return -1;
@@ -217,15 +221,22 @@ static int read_state(const clmlp_st_file *f, const char *path, clmlp_checkpoint
     if (!ck->order)
         return -1;
     memcpy(ck->order, order->data, (size_t)(order->end - order->begin));
-    for (int64_t i = 0; i < ck->order_count; i++)
-        if (ck->order[i] >= (uint64_t)ck->order_count)
-            return bad(err, path, "shuffle.order is not a permutation (an entry is past its end)%s%s", "", "");
+    uint8_t *seen = clmlp_calloc(ck->order_count ? (size_t)ck->order_count : 1, 1, err);
+    if (!seen)
+        return -1;
+    int64_t i = 0;
+    for (; i < ck->order_count && ck->order[i] < (uint64_t)ck->order_count && !seen[ck->order[i]]; i++)
+        seen[ck->order[i]] = 1;
+    free(seen);
+    if (i < ck->order_count)
+        return bad(err, path, "shuffle.order is not a permutation of 0..%lld (entry %lld)",
+                   (long long)ck->order_count - 1, (long long)i);
     memcpy(ck->losses, t->data, (size_t)(t->end - t->begin));
     t = clmlp_st_find(f, "train.seconds");
     memcpy(ck->seconds, t->data, (size_t)(t->end - t->begin));
     if (f->n_tensors != expected)
         return bad(err, path, "the checkpoint has tensors other than the model's, its optimizer state, shuffle.order, "
-                              "train.loss and train.seconds%s%s", "", "");
+                              "train.loss and train.seconds");
     return 0;
 }
 
@@ -244,7 +255,7 @@ static int read_meta(const clmlp_st_file *f, const char *path, clmlp_checkpoint 
     else if (strcmp(opt, "sgd") == 0)
         ck->optimizer = CLMLP_OPT_SGD;
     else
-        return bad(err, path, "checkpoint.optimizer '%.40s' is not adam or sgd%s", opt, "");
+        return bad(err, path, "checkpoint.optimizer '%.40s' is not adam or sgd", opt);
     if (parse_int(path, "checkpoint.epochs_done", epochs, 1, 100000, &x, err) < 0)
         return -1;
     ck->epochs_done = (int)x;
@@ -255,7 +266,7 @@ static int read_meta(const clmlp_st_file *f, const char *path, clmlp_checkpoint 
     char hex[4][17];
     if (sscanf(rng, "%16[0-9a-f] %16[0-9a-f] %16[0-9a-f] %16[0-9a-f]%n", hex[0], hex[1], hex[2], hex[3], &used) != 4 ||
         used != (int)strlen(rng) || strlen(rng) != 67)
-        return bad(err, path, "checkpoint.shuffle_rng '%.80s' is not 4 words of 16 hex digits%s", rng, "");
+        return bad(err, path, "checkpoint.shuffle_rng '%.80s' is not 4 words of 16 hex digits", rng);
     for (int i = 0; i < 4; i++)
         ck->shuffle_rng[i] = strtoull(hex[i], NULL, 16);
     if (strcmp(status, "ok") == 0)
@@ -264,7 +275,7 @@ static int read_meta(const clmlp_st_file *f, const char *path, clmlp_checkpoint 
         ck->diverged = true;
         clmlp_strlcpy(ck->status_why, status + 10, sizeof ck->status_why);
     } else
-        return bad(err, path, "checkpoint.status '%.80s' is not ok or diverged: ...%s", status, "");
+        return bad(err, path, "checkpoint.status '%.80s' is not ok or diverged: ...", status);
     memset(&ck->recipe, 0, sizeof ck->recipe);
     for (size_t i = 0; i < f->metadata->count && ck->recipe.n < CLMLP_RECIPE_MAX; i++)
         if (strncmp(f->metadata->keys[i], "recipe.", 7) == 0) {

@@ -203,6 +203,7 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     clmlp_json_number(&j, "seconds", res->train_seconds);
     clmlp_json_number(&j, "images_per_second", res->train_images_per_second);
     clmlp_json_number(&j, "check_seconds", res->check_seconds);
+    clmlp_json_int(&j, "resumed_epochs", res->resumed_epochs);
     clmlp_json_begin_array(&j, "epochs");
     for (int e = 0; e < res->epochs_done; e++) {
         clmlp_json_begin_object(&j, NULL);

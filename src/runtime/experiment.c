@@ -466,7 +466,8 @@ done:
 
 void clmlp_run_result_rates(clmlp_run_result *res)
 {
-    double steps = (double)res->steps_per_epoch * res->epochs_done;
+    /* this process's epochs: a resumed run's train_seconds does not cover the checkpoint's */
+    double steps = (double)res->steps_per_epoch * (res->epochs_done - res->resumed_epochs);
     res->train_images = steps * res->batch_size;
     res->train_images_per_second = res->train_seconds > 0 ? res->train_images / res->train_seconds : 0;
     res->eval_images_per_second = res->eval_seconds > 0 ? (double)res->test_count / res->eval_seconds : 0;
