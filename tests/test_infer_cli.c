@@ -110,6 +110,14 @@ static void eval_scores_as_the_run_did(void)
     snprintf(labels, sizeof labels, "%s/t10k-labels-idx1-ubyte.gz", test_mnist_dir());
     CHECK_INT(run("eval '%s/model.safetensors' '%s' '%s' --set device.type=cpu", dir, images, labels), 0);
     CHECK_CONTAINS(got, "/10000)\n");
+    /* predict takes IDX images without labels too */
+    char results[900];
+    snprintf(results, sizeof results, "%s/idx.csv", test_tmpdir());
+    CHECK_INT(run("predict '%s' '%s' --out '%s'", dir, images, results), 0);
+    CHECK_CONTAINS(got, "data:    10000 images of 28x28, unlabeled");
+    char *text = test_read_file(results, NULL);
+    CHECK_CONTAINS(text, "\n10000,");
+    free(text);
     /* no labels: eval refuses in one line */
     CHECK_INT(run("eval '%s' '%s'", dir, mnist_csv("nolabels.csv", 10, false)), 3);
     CHECK(one_line(got));

@@ -613,6 +613,34 @@ static void sigkill_after_a_checkpoint_then_resume_ends_bit_identical(void)
     CHECK(!exists(dir, "INCOMPLETE"));
 }
 
+/* SGD with momentum keeps one state tensor per parameter (sgd.velocity.<p>): killed writing its last checkpoint. */
+static void sgd_run_resumes_bit_identical(void)
+{
+    char ref[1024], dir[1024];
+    const char *recipe = RESUME_RECIPE " --set training.optimizer=sgd --set training.momentum=0.9 --set training.lr=0.05";
+    test_mnist_dir();
+    snprintf(ref, sizeof ref, "%s/ref", test_tmpdir());
+    snprintf(dir, sizeof dir, "%s/killed", test_tmpdir());
+    CHECK_INT(run("train configs/tiny-mnist.yaml %s --out '%s'", recipe, ref), 0);
+    CHECK_INT(faulty_run_with(dir, "kill", 9, recipe), 128 + 9); /* the third checkpoint's fclose */
+    CHECK_INT(run("train --resume '%s'", dir), 0);
+    CHECK_CONTAINS(got, "resume:  ");
+    CHECK_CONTAINS(got, " after epoch 2 of 3\n");
+    size_t a_len = 0, b_len = 0;
+    char *a = run_file(ref, CLMLP_MODEL_FILE, &a_len), *b = run_file(dir, CLMLP_MODEL_FILE, &b_len);
+    CHECK(a && b && a_len == b_len && memcmp(a, b, a_len) == 0);
+    free(a);
+    free(b);
+    char path[1100];
+    snprintf(path, sizeof path, "%s/%s", dir, CLMLP_CHECKPOINT_FILE);
+    clmlp_st_file f;
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_st_load(path, 1u << 30, &f, &err), 0);
+    CHECK(clmlp_st_find(&f, "sgd.velocity.W0") && !clmlp_st_find(&f, "adam.m.W0"));
+    CHECK_STR(clmlp_st_meta(&f, "checkpoint.optimizer") ? clmlp_st_meta(&f, "checkpoint.optimizer") : "", "sgd");
+    clmlp_st_free(&f);
+}
+
 /* What --resume refuses, each in one line, leaving the folder as it was. */
 static void resume_refuses_what_it_cannot_continue(void)
 {
@@ -713,6 +741,7 @@ const test_case train_cli_tests[] = {
      true},
     {"sigkill_after_a_checkpoint_then_resume_ends_bit_identical",
      sigkill_after_a_checkpoint_then_resume_ends_bit_identical, true},
+    {"sgd_run_resumes_bit_identical", sgd_run_resumes_bit_identical, true},
     {"resume_refuses_what_it_cannot_continue", resume_refuses_what_it_cannot_continue, true},
     {NULL, NULL, false},
 };
