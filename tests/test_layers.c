@@ -18,9 +18,10 @@ static const struct {
     {"common", "common"},     {"json", "common"},         {"json_parse", "common"}, {"rng", "common"},
     {"config", "config"},     {"data", "data"},           {"device", "device"},     {"graph", "graph"},
     {"gemm", "gemm"},         {"gemm_kernels", "gemm"},   {"compiler", "compiler"}, {"runtime", "runtime"},
-    {"session", "runtime"},   {"experiment", "runtime"},  {"profile", "profile"},   {"probe", "probe"},
+    {"session", "runtime"},   {"experiment", "runtime"},  {"inference", "runtime"},  {"profile", "profile"},   {"probe", "probe"},
     {"roofline", "roofline"}, {"tune", "tune"},           {"report", "report"},     {"compare", "compare"},
     {"devmodel", "model"},    {"extrapolate", "model"},   {"cli", "cli"},           {"plot", "plot"},
+    {"safetensors", "modelfile"}, {"modelfile", "modelfile"},
 };
 
 enum { MAX_FOLDERS = 32, MAX_HEADERS = 64 };

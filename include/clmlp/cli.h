@@ -27,6 +27,7 @@ typedef struct clmlp_cli_args {
     const char *index;   /* --index N (checked by the command) */
     const char *bins;    /* --bins N (checked by the command) */
     bool binarize;       /* --binarize */
+    const char *resume;  /* --resume RUN_DIR */
 } clmlp_cli_args;
 
 /* Parses argv after the subcommand name. `allowed` lists the flags the
@@ -62,6 +63,8 @@ int clmlp_cmd_devices(int argc, char **argv);
 int clmlp_cmd_check(int argc, char **argv);
 int clmlp_cmd_compile(int argc, char **argv);
 int clmlp_cmd_train(int argc, char **argv);
+int clmlp_cmd_eval(int argc, char **argv);
+int clmlp_cmd_predict(int argc, char **argv);
 int clmlp_cmd_report(int argc, char **argv);
 int clmlp_cmd_compare(int argc, char **argv);
 int clmlp_cmd_extrapolate(int argc, char **argv);

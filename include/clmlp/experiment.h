@@ -77,6 +77,10 @@ typedef struct clmlp_run_result {
     clmlp_profiler profile;    /* per-launch device times, trace and memory samples */
     bool has_probe;
     clmlp_probe probe;         /* device peak (profile.probe) */
+    bool test_unlabeled;       /* the test set has no labels: no evaluation (predict it with `clmlp predict`) */
+    int resumed_epochs;        /* epochs a checkpoint brought (hooks.resume), 0 for a fresh run */
+    bool has_model;            /* model holds the trained parameters (read back after training) */
+    clmlp_model model;
 } clmlp_run_result;
 
 /* Hooks for user-facing output; any may be NULL. */
@@ -86,6 +90,13 @@ typedef struct clmlp_run_hooks {
     clmlp_progress_fn on_progress;
     void (*on_epoch)(void *user, int epoch, int epochs, const clmlp_epoch_stats *stats);
     double config_seconds; /* what loading the config took the caller, reported as its phase */
+    /* Checkpoints: after each epoch that does not stop the run, the whole
+     * training state (on_checkpoint, which writes it); a run given resume
+     * checks it against its config and data (resume_path names it in
+     * errors) and continues after its last epoch. */
+    int (*on_checkpoint)(void *user, const clmlp_checkpoint *ck, clmlp_err *err);
+    const clmlp_checkpoint *resume;
+    const char *resume_path;
 } clmlp_run_hooks;
 
 /* Everything a run does: config → data → device → plans (compile, then

@@ -73,7 +73,8 @@ typedef struct clmlp_report_md {
 int clmlp_report_write_md(FILE *out, const void *md /* const clmlp_report_md * */);
 
 /* All of a run's files, each written atomically, the most valuable first
- * in case the disk fills: config.yaml, report.json, trace.json, report.md
+ * in case the disk fills: config.yaml, model.safetensors (when the run
+ * has its trained parameters), report.json, trace.json, report.md
  * (rendered from report.json's text); then the folder is complete. The
  * report phase is timed into res before report.json is written. */
 int clmlp_report_write_run(const clmlp_run_dir *rd, const clmlp_config *cfg, clmlp_run_result *res,

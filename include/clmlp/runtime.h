@@ -55,6 +55,11 @@ int clmlp_executor_write_tensor(clmlp_executor *ex, int tensor, const void *host
 int clmlp_executor_read_tensor(clmlp_executor *ex, int tensor, void *host, clmlp_err *err);
 /* Sets a whole region to zero bytes (gradients, optimizer state). */
 int clmlp_executor_zero_region(clmlp_executor *ex, clmlp_region region, clmlp_err *err);
+/* The plan's parameters (graph params, by name and shape) to and from a
+ * host model (snapshot.c); m's parameters are allocated when missing. */
+struct clmlp_model;
+int clmlp_executor_read_model(clmlp_executor *ex, struct clmlp_model *m, clmlp_err *err);
+int clmlp_executor_write_model(clmlp_executor *ex, const struct clmlp_model *m, clmlp_err *err);
 void clmlp_executor_release(clmlp_executor *ex);
 
 #endif

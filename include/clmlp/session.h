@@ -9,6 +9,7 @@
 #define CLMLP_SESSION_H
 
 #include "clmlp/data.h"
+#include "clmlp/modelfile.h"
 #include "clmlp/profile.h"
 #include "clmlp/rng.h"
 #include "clmlp/runtime.h"
@@ -97,6 +98,13 @@ int clmlp_session_find_nonfinite(clmlp_session *s, double mean_loss, char *names
 int clmlp_session_evaluate(clmlp_session *s, int *pred, clmlp_err *err);
 /* Uploads an explicit epoch order (tests use the identity). */
 int clmlp_session_set_order(clmlp_session *s, const uint32_t *order, clmlp_err *err);
+/* The training state on the host (snapshot.c): parameters, optimizer
+ * state, step count, shuffle RNG and epoch order into ck (allocated with
+ * clmlp_checkpoint_alloc for this run), and back. Restore after
+ * clmlp_session_init_params; the next epoch then goes on exactly as it
+ * would have in the run that wrote ck. */
+int clmlp_session_snapshot(clmlp_session *s, clmlp_checkpoint *ck, clmlp_err *err);
+int clmlp_session_restore(clmlp_session *s, const clmlp_checkpoint *ck, clmlp_err *err);
 /* Device memory the session holds now: every buffer's CL_MEM_SIZE. */
 size_t clmlp_session_device_bytes(const clmlp_session *s);
 void clmlp_session_release(clmlp_session *s);

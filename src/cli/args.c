@@ -29,7 +29,7 @@ int clmlp_cli_parse(int argc, char **argv, const char *command, const char *allo
                               allowed[0] ? allowed : "none");
         bool takes_value = strcmp(a, "--set") == 0 || strcmp(a, "--out") == 0 || strcmp(a, "--devices") == 0 ||
                            strcmp(a, "--from") == 0 || strcmp(a, "--labels") == 0 || strcmp(a, "--index") == 0 ||
-                           strcmp(a, "--bins") == 0;
+                           strcmp(a, "--bins") == 0 || strcmp(a, "--resume") == 0;
         if (takes_value && i + 1 >= argc)
             return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: option '%s' needs a value", command, a);
         if (strcmp(a, "--set") == 0) {
@@ -58,6 +58,8 @@ int clmlp_cli_parse(int argc, char **argv, const char *command, const char *allo
             args->bins = argv[++i];
         } else if (strcmp(a, "--binarize") == 0) {
             args->binarize = true;
+        } else if (strcmp(a, "--resume") == 0) {
+            args->resume = argv[++i];
         }
     }
     if (needs_config && !args->config_path)

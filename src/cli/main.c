@@ -15,7 +15,15 @@ static const command commands[] = {
     {"devices", clmlp_cmd_devices, "devices [--json] [--probe]  list OpenCL devices; --probe measures their peaks"},
     {"check", clmlp_cmd_check, "check CONFIG [--set k=v]    validate a config and print it with defaults"},
     {"compile", clmlp_cmd_compile, "compile CONFIG [--set k=v] [--dump]   lower the model to a plan and print it"},
-    {"train", clmlp_cmd_train, "train CONFIG [--set k=v] [--out DIR]  train, evaluate, write the run report"},
+    {"train", clmlp_cmd_train,
+     "train CONFIG [--set k=v] [--out DIR]  train, evaluate, write the run report and model.safetensors\n"
+     "  clmlp train --resume RUN_DIR         continue a killed run from its last checkpoint"},
+    {"eval", clmlp_cmd_eval,
+     "eval MODEL|RUN_DIR DATA... [--config CONFIG] [--set k=v]\n"
+     "                              accuracy and confusion matrix on labeled CSV or IDX images [labels]"},
+    {"predict", clmlp_cmd_predict,
+     "predict MODEL|RUN_DIR DATA... [--out results.csv] [--force] [--probabilities] [--config CONFIG] [--set k=v]\n"
+     "                              Kaggle's ImageId,Label for unlabeled test.csv or IDX images"},
     {"report", clmlp_cmd_report, "report RUN_DIR               render RUN_DIR/report.md again from its report.json"},
     {"compare", clmlp_cmd_compare,
      "compare CONFIG --devices SPEC[,SPEC...] [--set k=v] [--out DIR]\n"

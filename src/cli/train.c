@@ -1,13 +1,16 @@
 /* clmlp train CONFIG [--set k=v ...] [--out DIR]
- * Makes the run directory ready, runs the experiment, prints progress,
- * accuracy and the confusion matrix, and writes config.yaml, report.json,
- * trace.json and report.md into the run directory: also for a run that
- * diverged or failed once training began, with its status. */
+ * clmlp train --resume RUN_DIR
+ * Makes the run directory ready (and writes config.yaml into it, which a
+ * resume reads), runs the experiment, prints progress, accuracy and the
+ * confusion matrix, writes checkpoint.safetensors after every epoch, and at
+ * the end model.safetensors, report.json, trace.json and report.md: also
+ * for a run that diverged or failed once training began, with its status. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "clmlp/cli.h"
+#include "clmlp/modelfile.h"
 #include "clmlp/report.h"
 
 typedef struct {
@@ -15,6 +18,7 @@ typedef struct {
     double start;
     int batch, epochs;
     long steps_per_epoch;
+    const clmlp_run_dir *rd;
 } progress_state;
 
 static void on_start(void *user, const clmlp_config *cfg, const clmlp_session *s)
@@ -26,10 +30,15 @@ static void on_start(void *user, const clmlp_config *cfg, const clmlp_session *s
     clmlp_config_layers(cfg, s->input_dim, model, sizeof model);
     printf("device:  %s (%s, %s)\n", s->dev->desc.name, clmlp_device_type_name(s->dev->desc.type),
            s->dev->desc.platform);
-    printf("model:   %s %s, %s lr %g, batch %d, %d epochs of %d steps (%lld training, %lld test images)\n", model,
+    char test[64];
+    if (s->test_count || s->eval_batches) /* an unlabeled test set is not uploaded */
+        snprintf(test, sizeof test, "%lld test images", (long long)s->test_count);
+    else
+        snprintf(test, sizeof test, "an unlabeled test set");
+    printf("model:   %s %s, %s lr %g, batch %d, %d epochs of %d steps (%lld training images, %s)\n", model,
            clmlp_activation_name(cfg->model.activation), clmlp_optimizer_name(cfg->training.optimizer),
            cfg->training.lr, cfg->training.batch_size, cfg->training.epochs, s->steps_per_epoch,
-           (long long)s->train_count, (long long)s->test_count);
+           (long long)s->train_count, test);
     printf("plan:    %d launches per step (%s, gemm %s), %.1f MFLOP per step, %.2f MiB device plan\n",
            s->train_plan->n_launches, cfg->compiler.fuse ? "fused" : "unfused",
            clmlp_gemm_provider_name(cfg->compiler.gemm), clmlp_plan_flops(s->train_plan) / 1e6,
@@ -80,6 +89,50 @@ static void on_epoch(void *user, int epoch, int epochs, const clmlp_epoch_stats 
     fflush(stdout);
 }
 
+static int write_config(FILE *out, const void *cfg) { return clmlp_config_write_yaml(cfg, out); }
+
+/* After each epoch: the whole training state, atomically (a kill at any
+ * moment leaves the previous checkpoint or this one, whole). */
+static int on_checkpoint(void *user, const clmlp_checkpoint *ck, clmlp_err *err)
+{
+    const progress_state *ps = user;
+    return clmlp_run_dir_write(ps->rd, CLMLP_CHECKPOINT_FILE, clmlp_checkpoint_write, ck, err);
+}
+
+/* --resume RUN_DIR: the run's own config.yaml, a folder whose run did not
+ * finish, and its checkpoint when one was written (none: the run starts
+ * over, which ends the same). */
+static int load_resume(const clmlp_cli_args *args, clmlp_config *cfg, clmlp_checkpoint *ck, bool *has_ck,
+                       clmlp_err *err)
+{
+    if (args->config_path || args->out_dir || args->n_overrides)
+        return clmlp_fail(err, CLMLP_EXIT_USAGE,
+                          "train --resume RUN_DIR takes no CONFIG, --set or --out: the run's own config.yaml is used");
+    char path[CLMLP_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", args->resume, CLMLP_RUN_MARKER);
+    if (access(path, F_OK) != 0) {
+        snprintf(path, sizeof path, "%s/report.json", args->resume);
+        return clmlp_fail(err, CLMLP_EXIT_USAGE, "'%s' %s: nothing to resume", args->resume,
+                          access(path, F_OK) == 0 ? "holds a finished run (no INCOMPLETE marker)"
+                                                  : "is not a run directory clmlp train made");
+    }
+    snprintf(path, sizeof path, "%s/config.yaml", args->resume);
+    if (access(path, F_OK) != 0)
+        return clmlp_fail(err, CLMLP_EXIT_USAGE, "'%s' has no config.yaml: it cannot be resumed", args->resume);
+    if (clmlp_config_load(path, NULL, 0, cfg, err) < 0)
+        return -1;
+    clmlp_remove_stale_temp_files(args->resume); /* a checkpoint's writer killed mid-write */
+    snprintf(path, sizeof path, "%s/%s", args->resume, CLMLP_CHECKPOINT_FILE);
+    *has_ck = access(path, F_OK) == 0;
+    if (*has_ck && clmlp_checkpoint_load(path, ck, err) < 0)
+        return -1;
+    if (*has_ck)
+        printf("resume:  %s after epoch %d of %d\n", args->resume, ck->epochs_done, cfg->training.epochs);
+    else
+        printf("resume:  %s has no checkpoint yet: the run starts again from its first epoch\n", args->resume);
+    return 0;
+}
+
 static void print_confusion(const clmlp_run_result *res)
 {
     printf("confusion matrix (rows: true class, columns: predicted)\n      ");
@@ -99,6 +152,9 @@ static void print_results(const clmlp_run_result *res)
 {
     printf("train:   %.2f s (%.2f s per epoch)\n", res->train_seconds,
            res->epochs_done ? res->train_seconds / res->epochs_done : 0.0);
+    if (res->test_unlabeled)
+        printf("eval:    skipped: the test set has no labels (data.test.has_labels: false); clmlp predict RUN_DIR DATA "
+               "predicts it\n");
     if (!res->evaluated)
         return;
     int64_t correct = 0;
@@ -114,24 +170,46 @@ int clmlp_cmd_train(int argc, char **argv)
     clmlp_err err = {0};
     clmlp_cli_args args;
     clmlp_config cfg;
+    clmlp_checkpoint ck = {0};
+    bool has_ck = false;
     double t0 = clmlp_now();
-    if (clmlp_cli_parse(argc, argv, "train", "--set --out", true, &args, &err) < 0 ||
-        clmlp_cli_load_config(&args, &cfg, &err) < 0)
+    if (clmlp_cli_parse(argc, argv, "train", "--set --out --resume", false, &args, &err) < 0)
         return clmlp_cli_report_error(&err);
+    if (!args.resume && !args.config_path)
+        return clmlp_fail(&err, CLMLP_EXIT_USAGE,
+                          "train: missing CONFIG (e.g. clmlp train configs/seed-mlp.yaml) or --resume RUN_DIR"),
+               clmlp_cli_report_error(&err);
+    if ((args.resume ? load_resume(&args, &cfg, &ck, &has_ck, &err) : clmlp_cli_load_config(&args, &cfg, &err)) < 0) {
+        clmlp_checkpoint_free(&ck);
+        return clmlp_cli_report_error(&err);
+    }
     double config_seconds = clmlp_now() - t0;
     /* Before any work: a folder that cannot take the outputs, or holds a run, costs nothing. */
     clmlp_run_dir rd;
-    if (clmlp_run_dir_prepare(&cfg, args.out_dir, CLMLP_RUN_DIR_NEW, &rd, &err) < 0)
+    if (clmlp_run_dir_prepare(&cfg, args.resume ? args.resume : args.out_dir,
+                              args.resume ? CLMLP_RUN_DIR_RESUME : CLMLP_RUN_DIR_NEW, &rd, &err) < 0 ||
+        (!args.resume && clmlp_run_dir_write(&rd, "config.yaml", write_config, &cfg, &err) < 0)) {
+        clmlp_checkpoint_free(&ck);
         return clmlp_cli_report_error(&err);
+    }
 
+    char ck_path[CLMLP_PATH_MAX + 64];
+    snprintf(ck_path, sizeof ck_path, "%s/%s", rd.path, CLMLP_CHECKPOINT_FILE);
     progress_state ps = {.tty = isatty(STDOUT_FILENO) != 0, .batch = cfg.training.batch_size,
-                         .epochs = cfg.training.epochs};
+                         .epochs = cfg.training.epochs, .rd = &rd};
     clmlp_run_hooks hooks = {.user = &ps, .on_start = on_start, .on_progress = on_progress, .on_epoch = on_epoch,
-                             .config_seconds = config_seconds};
+                             .config_seconds = config_seconds, .on_checkpoint = on_checkpoint,
+                             .resume = has_ck ? &ck : NULL, .resume_path = ck_path};
     clmlp_run_result res;
     int run_rc = clmlp_experiment_run(&cfg, &hooks, &res, &err);
+    clmlp_checkpoint_free(&ck);
     if (run_rc < 0 && !res.trained) { /* nothing measured worth a run directory */
-        clmlp_run_dir_abandon(&rd);
+        if (!args.resume) { /* a resumed folder keeps its marker, config and checkpoint for the next try */
+            char path[CLMLP_PATH_MAX + 32];
+            snprintf(path, sizeof path, "%s/config.yaml", rd.path);
+            unlink(path);
+            clmlp_run_dir_abandon(&rd);
+        }
         clmlp_run_result_free(&res);
         return clmlp_cli_report_error(&err);
     }
@@ -141,8 +219,8 @@ int clmlp_cmd_train(int argc, char **argv)
     clmlp_err write_err = {0};
     int write_rc = clmlp_report_write_run(&rd, &cfg, &res, &write_err);
     if (write_rc == 0)
-        printf("run:     %s/ (report.md, report.json%s, config.yaml)\n", rd.path,
-               res.profile.enabled ? ", trace.json" : "");
+        printf("run:     %s/ (%sreport.md, report.json%s, config.yaml)\n", rd.path,
+               res.has_model ? CLMLP_MODEL_FILE ", " : "", res.profile.enabled ? ", trace.json" : "");
     fflush(stdout); /* before the errors on stderr */
     int rc = write_rc < 0 ? clmlp_cli_report_error(&write_err) : 0;
     if (run_rc < 0) /* the run's own error last: it is why the exit code is not 0 */

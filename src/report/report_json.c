@@ -203,6 +203,7 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     clmlp_json_number(&j, "seconds", res->train_seconds);
     clmlp_json_number(&j, "images_per_second", res->train_images_per_second);
     clmlp_json_number(&j, "check_seconds", res->check_seconds);
+    clmlp_json_int(&j, "resumed_epochs", res->resumed_epochs);
     clmlp_json_begin_array(&j, "epochs");
     for (int e = 0; e < res->epochs_done; e++) {
         clmlp_json_begin_object(&j, NULL);
@@ -218,7 +219,8 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     if (res->evaluated)
         clmlp_json_number(&j, "accuracy", res->accuracy);
     else
-        clmlp_json_null(&j, "accuracy"); /* the run ended before its evaluation */
+        clmlp_json_null(&j, "accuracy"); /* the run ended before its evaluation, or had no labels to score */
+    clmlp_json_bool(&j, "unlabeled", res->test_unlabeled);
     clmlp_json_int(&j, "examples", res->test_count);
     clmlp_json_number(&j, "seconds", res->eval_seconds);
     clmlp_json_number(&j, "images_per_second", res->eval_images_per_second);

@@ -190,6 +190,9 @@ static void summary(FILE *out, const clmlp_jv *r)
     if (clmlp_jv_path(r, "eval.accuracy")->kind == CLMLP_JV_NUMBER)
         fprintf(out, "- **Accuracy**: %.2f %% on %.0f test images\n", 100.0 * num(r, "eval.accuracy"),
                 num(r, "eval.examples"));
+    else if (clmlp_jv_path(r, "eval.unlabeled") && clmlp_jv_path(r, "eval.unlabeled")->boolean)
+        fprintf(out, "- **Accuracy**: not evaluated: the test set has no labels (`clmlp predict RUN_DIR DATA` "
+                     "predicts it)\n");
     else
         fprintf(out, "- **Accuracy**: not evaluated (the run ended before its evaluation)\n");
     fprintf(out, "- **Train**: %.2f s (%.3f s per epoch), %.0f images/s\n", num(r, "train.seconds"),

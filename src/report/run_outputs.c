@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clmlp/modelfile.h"
 #include "clmlp/report.h"
 
 enum { REPORT_MAX_BYTES = 64u << 20 };
@@ -68,6 +69,7 @@ int clmlp_report_write_run(const clmlp_run_dir *rd, const clmlp_config *cfg, clm
                            clmlp_err *err)
 {
     if (clmlp_run_dir_write(rd, "config.yaml", write_config, cfg, err) < 0 ||
+        (res->has_model && clmlp_run_dir_write(rd, CLMLP_MODEL_FILE, clmlp_model_write, &res->model, err) < 0) ||
         clmlp_run_phase_end(res, CLMLP_PHASE_REPORT, err) < 0)
         return -1;
     size_t len = 0;

@@ -226,36 +226,94 @@ static void check_accuracy(const clmlp_config *cfg, clmlp_run_result *res, clmlp
     diverged(res, cfg->training.on_divergence, "on_divergence", why, stop);
 }
 
-/* The configured epochs, each checked (check_epoch) after its progress is
- * shown; a check that stops the run ends them early. */
+/* The checkpoint of the epochs done so far, handed to the hook. */
+static int checkpoint(const clmlp_config *cfg, clmlp_session *s, const clmlp_run_hooks *hooks, clmlp_run_result *res,
+                      clmlp_checkpoint *ck, clmlp_err *err)
+{
+    if (!hooks->on_checkpoint)
+        return 0;
+    if (!ck->order) {
+        clmlp_model_from_config(cfg, res->input_dim, &ck->model);
+        clmlp_recipe_from_config(cfg, res->input_dim, res->train_count, &ck->recipe);
+        if (clmlp_checkpoint_alloc(ck, cfg->training.optimizer, s->train_count, cfg->training.epochs, err) < 0)
+            return -1;
+    }
+    if (clmlp_session_snapshot(s, ck, err) < 0)
+        return -1;
+    ck->epochs_done = res->epochs_done;
+    for (int e = 0; e < res->epochs_done; e++) {
+        ck->losses[e] = res->epochs[e].loss;
+        ck->seconds[e] = res->epochs[e].seconds;
+    }
+    ck->diverged = res->status == CLMLP_RUN_DIVERGED;
+    clmlp_strlcpy(ck->status_why, ck->diverged ? res->status_why : "", sizeof ck->status_why);
+    return hooks->on_checkpoint(hooks->user, ck, err);
+}
+
+/* A checkpoint's state into the session and the result: the run goes on after its last epoch. */
+static int resume(const clmlp_config *cfg, clmlp_session *s, const clmlp_run_hooks *hooks, clmlp_run_result *res,
+                  clmlp_err *err)
+{
+    const clmlp_checkpoint *ck = hooks->resume;
+    clmlp_recipe now;
+    clmlp_recipe_from_config(cfg, res->input_dim, res->train_count, &now);
+    if (clmlp_checkpoint_matches(ck, hooks->resume_path, &now, cfg->training.epochs, err) < 0 ||
+        clmlp_session_restore(s, ck, err) < 0)
+        return -1;
+    for (int e = 0; e < ck->epochs_done; e++) {
+        res->epochs[e].loss = ck->losses[e];
+        res->epochs[e].seconds = ck->seconds[e];
+    }
+    res->epochs_done = res->resumed_epochs = ck->epochs_done;
+    if (ck->diverged) {
+        res->status = CLMLP_RUN_DIVERGED;
+        clmlp_strlcpy(res->status_why, ck->status_why, sizeof res->status_why);
+    }
+    return 0;
+}
+
+/* The configured epochs (after a checkpoint's, when resuming), each
+ * checked (check_epoch) after its progress is shown, then checkpointed; a
+ * check that stops the run ends them early. */
 static int train_epochs(const clmlp_config *cfg, clmlp_session *s, const clmlp_run_hooks *hooks,
                         clmlp_run_result *res, clmlp_err *stop, clmlp_err *err)
 {
     res->epochs = clmlp_calloc((size_t)(cfg->training.epochs > 0 ? cfg->training.epochs : 1), sizeof *res->epochs,
                                err);
-    if (!res->epochs)
+    if (!res->epochs || (hooks->resume && resume(cfg, s, hooks, res, err) < 0))
         return -1;
     res->trained = true;
+    clmlp_checkpoint ck = {0};
+    int rc = 0;
     clmlp_run_phase_begin(res, CLMLP_PHASE_TRAIN);
-    for (int e = 0; e < cfg->training.epochs; e++) {
+    for (int e = res->epochs_done; e < cfg->training.epochs && rc == 0; e++) {
         double t0 = clmlp_now();
         clmlp_epoch_stats *st = &res->epochs[e];
-        if (clmlp_session_train_epoch(s, e, hooks->on_progress, hooks->user, &st->loss, err) < 0)
-            return -1;
+        if (clmlp_session_train_epoch(s, e, hooks->on_progress, hooks->user, &st->loss, err) < 0) {
+            rc = -1;
+            break;
+        }
         double t1 = clmlp_now();
         st->seconds = t1 - t0;
         res->epochs_done = e + 1;
         char name[40];
         snprintf(name, sizeof name, "epoch %d", e + 1);
-        if (clmlp_profiler_span(&res->profile, name, t0, t1, err) < 0)
-            return -1;
+        if (clmlp_profiler_span(&res->profile, name, t0, t1, err) < 0) {
+            rc = -1;
+            break;
+        }
         if (hooks->on_epoch)
             hooks->on_epoch(hooks->user, e, cfg->training.epochs, st);
-        int rc = check_epoch(cfg, s, res, e, stop, err);
-        if (rc != 0)
-            return rc < 0 ? -1 : 0;
+        rc = check_epoch(cfg, s, res, e, stop, err);
+        if (rc == 0 && checkpoint(cfg, s, hooks, res, &ck, err) < 0)
+            rc = -1;
     }
-    return 0;
+    clmlp_checkpoint_free(&ck);
+    clmlp_model_from_config(cfg, res->input_dim, &res->model);
+    if (rc == 0 || rc == 1) /* the parameters as training left them, for model.safetensors */
+        rc = clmlp_executor_read_model(&s->train, &res->model, err) < 0 ? -1 : 0;
+    res->has_model = rc == 0;
+    return rc;
 }
 
 /* A run that an error ended: its status, and the training phase closed
@@ -313,6 +371,7 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     if (clmlp_data_load(&cfg->data.train, &train, err) < 0 || clmlp_data_load(&cfg->data.test, &test, err) < 0 ||
         check_whole_batches(cfg, &train, err) < 0)
         goto done;
+    res->test_unlabeled = !test.labels;
     int input_dim = (int)clmlp_dataset_features(&train);
     if (cfg->model.input && cfg->model.input != input_dim) {
         clmlp_fail(err, CLMLP_EXIT_USAGE, "model.input is %d but the training images have %d pixels",
@@ -349,7 +408,8 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         goto done;
 
     clmlp_run_phase_begin(res, CLMLP_PHASE_UPLOAD);
-    if (clmlp_session_upload_train(&s, &train, err) < 0 || clmlp_session_upload_test(&s, &test, err) < 0 ||
+    if (clmlp_session_upload_train(&s, &train, err) < 0 ||
+        (!res->test_unlabeled && clmlp_session_upload_test(&s, &test, err) < 0) ||
         clmlp_cl_check(clFinish(dev.queue), "clFinish", err) < 0 || clmlp_profiler_flush(&res->profile, err) < 0)
         goto done;
     res->steps_per_epoch = s.steps_per_epoch;
@@ -377,14 +437,17 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         goto done;
     res->train_seconds = res->phase_seconds[CLMLP_PHASE_TRAIN];
 
-    clmlp_run_phase_begin(res, CLMLP_PHASE_EVAL);
-    if (evaluate(&s, &test, res, err) < 0 ||
-        phase_end_with(res, CLMLP_PHASE_EVAL, clmlp_session_device_bytes(&s), err) < 0)
-        goto done;
-    res->evaluated = true;
-    res->eval_seconds = res->phase_seconds[CLMLP_PHASE_EVAL];
-    if (!stop.code)
-        check_accuracy(cfg, res, &stop);
+    /* An unlabeled test set (Kaggle's test.csv) has nothing to score: `clmlp predict` is for it. */
+    if (!res->test_unlabeled) {
+        clmlp_run_phase_begin(res, CLMLP_PHASE_EVAL);
+        if (evaluate(&s, &test, res, err) < 0 ||
+            phase_end_with(res, CLMLP_PHASE_EVAL, clmlp_session_device_bytes(&s), err) < 0)
+            goto done;
+        res->evaluated = true;
+        res->eval_seconds = res->phase_seconds[CLMLP_PHASE_EVAL];
+        if (!stop.code)
+            check_accuracy(cfg, res, &stop);
+    }
     clmlp_run_result_rates(res);
     clmlp_run_phase_begin(res, CLMLP_PHASE_PROBE);
     probe_device(cfg, &dev, &s, res);
@@ -403,7 +466,8 @@ done:
 
 void clmlp_run_result_rates(clmlp_run_result *res)
 {
-    double steps = (double)res->steps_per_epoch * res->epochs_done;
+    /* this process's epochs: a resumed run's train_seconds does not cover the checkpoint's */
+    double steps = (double)res->steps_per_epoch * (res->epochs_done - res->resumed_epochs);
     res->train_images = steps * res->batch_size;
     res->train_images_per_second = res->train_seconds > 0 ? res->train_images / res->train_seconds : 0;
     res->eval_images_per_second = res->eval_seconds > 0 ? (double)res->test_count / res->eval_seconds : 0;
@@ -422,6 +486,7 @@ size_t clmlp_run_host_peak(const clmlp_run_result *res)
 
 void clmlp_run_result_free(clmlp_run_result *res)
 {
+    clmlp_model_free(&res->model);
     free(res->epochs);
     free(res->confusion);
     res->epochs = NULL;

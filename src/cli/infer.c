@@ -1,0 +1,247 @@
+/* The parts of `clmlp eval` and `clmlp predict` they share; see infer.h. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "clmlp/tune.h"
+#include "infer.h"
+
+int infer_parse(int argc, char **argv, const char *command, const char *allowed, infer_args *a, clmlp_err *err)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        bool valued = strcmp(s, "--set") == 0 || strcmp(s, "--out") == 0 || strcmp(s, "--config") == 0;
+        if (s[0] != '-' || s[1] == '\0') {
+            if (!a->model)
+                a->model = s;
+            else if (a->n_data < CLMLP_INFER_MAX_DATA)
+                a->data[a->n_data++] = s;
+            else
+                return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: unexpected argument '%s' (MODEL, then a CSV or IDX "
+                                                         "images [labels])", command, s);
+            continue;
+        }
+        char flag[32];
+        snprintf(flag, sizeof flag, " %s ", s);
+        char list[160];
+        snprintf(list, sizeof list, " %s ", allowed);
+        if (!strstr(list, flag))
+            return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: unknown option '%s' (accepted: %s)", command, s, allowed);
+        if (valued && i + 1 >= argc)
+            return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: option '%s' needs a value", command, s);
+        if (strcmp(s, "--set") == 0) {
+            if (a->n_overrides >= CLMLP_MAX_OVERRIDES)
+                return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: at most %d --set options", command, CLMLP_MAX_OVERRIDES);
+            a->overrides[a->n_overrides++] = argv[++i];
+        } else if (strcmp(s, "--out") == 0) {
+            a->out = argv[++i];
+        } else if (strcmp(s, "--config") == 0) {
+            a->config = argv[++i];
+        } else if (strcmp(s, "--force") == 0) {
+            a->force = true;
+        } else if (strcmp(s, "--probabilities") == 0) {
+            a->probabilities = true;
+        }
+    }
+    if (!a->model || !a->n_data)
+        return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: needs MODEL|RUN_DIR and DATA (e.g. clmlp %s runs/x test.csv)",
+                          command, command);
+    return 0;
+}
+
+/* MODEL, or RUN_DIR/model.safetensors. */
+static int model_path(const char *arg, char *path, size_t cap, clmlp_err *err)
+{
+    struct stat st;
+    if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        clmlp_strlcpy(path, arg, cap);
+        return 0;
+    }
+    snprintf(path, cap, "%s/%s", arg, CLMLP_MODEL_FILE);
+    if (access(path, F_OK) == 0)
+        return 0;
+    char ck[CLMLP_PATH_MAX + 64];
+    snprintf(ck, sizeof ck, "%s/%s", arg, CLMLP_CHECKPOINT_FILE);
+    if (access(ck, F_OK) == 0)
+        return clmlp_fail(err, CLMLP_EXIT_DATA,
+                          "'%s' has no %s: its run has not finished (give '%s' for its last epoch's parameters)", arg,
+                          CLMLP_MODEL_FILE, ck);
+    return clmlp_fail(err, CLMLP_EXIT_DATA, "'%s' has no %s: not a run directory of clmlp train", arg,
+                      CLMLP_MODEL_FILE);
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+/* Whether a Kaggle CSV's header starts with a label column. */
+static int csv_has_labels(const char *path, bool *labels, clmlp_err *err)
+{
+    gzFile f = gzopen(path, "rb");
+    char line[16] = "";
+    if (!f)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "cannot read '%s'", path);
+    bool got = gzgets(f, line, sizeof line) != NULL;
+    gzclose(f);
+    if (!got)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: empty file, expected a header (label,pixel0,... or pixel0,...)",
+                          path);
+    *labels = strncmp(line, "label,", 6) == 0;
+    return 0;
+}
+
+static int load_data(const infer_args *a, const char *command, bool need_labels, clmlp_dataset *ds, clmlp_err *err)
+{
+    bool csv = ends_with(a->data[0], ".csv") || ends_with(a->data[0], ".csv.gz");
+    if (csv) {
+        bool labels = false;
+        if (a->n_data > 1)
+            return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: a CSV holds its labels: one DATA file, not '%s' too", command,
+                              a->data[1]);
+        if (csv_has_labels(a->data[0], &labels, err) < 0 || clmlp_csv_load(a->data[0], labels, ds, err) < 0)
+            return -1;
+    } else if (clmlp_idx_load(a->data[0], a->n_data > 1 ? a->data[1] : NULL, ds, err) < 0) {
+        return -1;
+    }
+    if (need_labels && !ds->labels)
+        return clmlp_fail(err, CLMLP_EXIT_DATA,
+                          "%s needs labels: %s has none (%s; clmlp predict writes predictions for unlabeled data)",
+                          command, a->data[0],
+                          csv ? "its header has no label column" : "give the IDX labels file after the images");
+    return 0;
+}
+
+/* The settings inference takes from a config: --config's, or the defaults
+ * with --set applied. The data section is required by the parser but not
+ * used here (the data come from the command line), hence the placeholders. */
+static int load_config(const infer_args *a, clmlp_config *cfg, clmlp_err *err)
+{
+    if (a->config)
+        return clmlp_config_load(a->config, a->overrides, a->n_overrides, cfg, err);
+    static const char yaml[] = "data:\n  train: {images: unused, labels: unused}\n"
+                               "  test: {images: unused, labels: unused}\n";
+    return clmlp_config_parse(yaml, sizeof yaml - 1, "<inference settings>", ".", a->overrides, a->n_overrides, cfg,
+                              err);
+}
+
+static int compile_plan(infer_job *job, clmlp_err *err)
+{
+    const clmlp_config *cfg = &job->cfg;
+    int batch = cfg->training.eval_batch_size;
+    if (job->data.count < batch)
+        batch = (int)job->data.count; /* no padding past a small set */
+    clmlp_graph *g = clmlp_calloc(1, sizeof *g, err);
+    job->plan = clmlp_calloc(1, sizeof *job->plan, err);
+    clmlp_compile_options opt;
+    clmlp_compile_options_from_config(cfg, &opt);
+    opt.align = clmlp_device_subbuffer_align(&job->dev);
+    clmlp_plan *const plans[] = {job->plan};
+    int rc = !g || !job->plan || clmlp_graph_build_eval(cfg, job->model.input, batch, g, err) < 0 ||
+                     clmlp_compile(g, &opt, job->plan, err) < 0 || clmlp_tune_plans(&job->dev, cfg, plans, 1, err) < 0
+                 ? -1
+                 : 0;
+    free(g);
+    return rc;
+}
+
+int infer_prepare(const infer_args *a, const char *command, bool need_labels, infer_job *job, clmlp_err *err)
+{
+    memset(job, 0, sizeof *job);
+    double t0 = clmlp_now();
+    if (model_path(a->model, job->model_path, sizeof job->model_path, err) < 0 ||
+        clmlp_model_load(job->model_path, &job->model, err) < 0 || load_config(a, &job->cfg, err) < 0)
+        return -1;
+    clmlp_model_to_config(&job->model, &job->cfg);
+    clmlp_profiler_init(&job->prof, job->cfg.profile.enabled, job->cfg.profile.trace_steps);
+    if (load_data(a, command, need_labels, &job->data, err) < 0)
+        return -1;
+    if (clmlp_dataset_features(&job->data) != job->model.input)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "%s has %dx%d images but model '%s' takes %d inputs", a->data[0],
+                          job->data.rows, job->data.cols, job->model_path, job->model.input);
+    double t1 = clmlp_now();
+    if (clmlp_device_open_spec(&job->cfg.device, &job->dev, err) < 0 ||
+        clmlp_profiler_calibrate(&job->prof, &job->dev, err) < 0)
+        return -1;
+    double t2 = clmlp_now();
+    if (compile_plan(job, err) < 0 || clmlp_inference_create(&job->dev, job->plan, &job->model, &job->prof, &job->inf,
+                                                             err) < 0)
+        return -1;
+    double t3 = clmlp_now();
+    job->seconds[0] = t1 - t0;
+    job->seconds[1] = t2 - t1;
+    job->seconds[2] = t3 - t2;
+    return 0;
+}
+
+int infer_run(infer_job *job, int *pred, float *probs, clmlp_err *err)
+{
+    double t0 = clmlp_now();
+    if (clmlp_inference_run(&job->inf, &job->data, pred, probs, err) < 0)
+        return -1;
+    job->seconds[4] = clmlp_now() - t0;
+    return 0;
+}
+
+void infer_print_setup(const infer_job *job)
+{
+    char layers[256];
+    clmlp_model_layers(&job->model, layers, sizeof layers);
+    printf("model:   %s (%s %s, input %s)\n", job->model_path, layers, clmlp_activation_name(job->model.activation),
+           job->model.binarize ? "binarized" : job->model.scale ? "scaled to [0, 1]" : "raw");
+    printf("device:  %s (%s, %s)\n", job->dev.desc.name, clmlp_device_type_name(job->dev.desc.type),
+           job->dev.desc.platform);
+    printf("data:    %lld images of %dx%d, %s, batches of %d (%d launches each)\n", (long long)job->data.count,
+           job->data.rows, job->data.cols, job->data.labels ? "labeled" : "unlabeled", job->plan->graph.batch,
+           job->plan->n_launches);
+    fflush(stdout);
+}
+
+static int by_device_time(const void *a, const void *b)
+{
+    double x = ((const clmlp_kernel_stats *)a)->device_seconds, y = ((const clmlp_kernel_stats *)b)->device_seconds;
+    return (x < y) - (x > y);
+}
+
+void infer_print_profile(const infer_job *job)
+{
+    double run = job->seconds[4];
+    printf("phases:  load %.3f s, device %.3f s, compile %.3f s, run %.3f s (%.0f images/s)\n", job->seconds[0],
+           job->seconds[1], job->seconds[2], run, run > 0 ? (double)job->data.count / run : 0.0);
+    const clmlp_profiler *p = &job->prof;
+    if (!p->enabled || p->n_stats == 0)
+        return;
+    clmlp_kernel_stats *s = malloc((size_t)p->n_stats * sizeof *s);
+    if (!s)
+        return;
+    memcpy(s, p->stats, (size_t)p->n_stats * sizeof *s);
+    qsort(s, (size_t)p->n_stats, sizeof *s, by_device_time);
+    double total = 0;
+    for (int i = 0; i < p->n_stats; i++)
+        total += s[i].device_seconds;
+    printf("profile: %.3f ms of device time; top launches:\n", total * 1e3);
+    for (int i = 0; i < p->n_stats && i < 4 && s[i].calls > 0; i++)
+    {
+        printf("  %-28s %5ld calls %9.3f ms %5.1f %%", s[i].name, s[i].calls, s[i].device_seconds * 1e3,
+               total > 0 ? 100 * s[i].device_seconds / total : 0.0);
+        if (s[i].flops > 0 && s[i].device_seconds > 0)
+            printf(" %8.1f GFLOP/s", s[i].flops / s[i].device_seconds / 1e9);
+        printf("\n");
+    }
+    free(s);
+}
+
+void infer_release(infer_job *job)
+{
+    clmlp_inference_release(&job->inf);
+    free(job->plan);
+    job->plan = NULL;
+    clmlp_device_close(&job->dev);
+    clmlp_dataset_free(&job->data);
+    clmlp_model_free(&job->model);
+    clmlp_profiler_release(&job->prof);
+}
