@@ -143,6 +143,12 @@ typedef CAT(float, VW) floatV;
 #else
 #define ACT_DERIV(y) ((y) > 0.0f ? 1.0f : 0.0f)
 #endif
+/* The same for a floatV (isgreater is false for NaN, as > is). */
+#if ACT == 1 || ACT == 2
+#define ACT_DERIV_V(y) ACT_DERIV(y)
+#else
+#define ACT_DERIV_V(y) select((floatV)0.0f, (floatV)1.0f, isgreater((y), (floatV)0.0f))
+#endif
 
 /* Element (row r, column c) of op(A) and of op(B) in the outer-product
  * form, through the strides set from the transpose flags. */
@@ -348,7 +354,7 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
         for (int j = 0; j < NV; j++) {
             const int own = n0 + j * VW;                   /* first column this vector owns */
             const int w = N >= VW ? min(own, N - VW) : 0; /* = win[j] */
-            if (w == own && own + VW <= N && !(flags & GEMM_ACT_GRAD)) {
+            if (w == own && own + VW <= N) {
                 floatV v = LOADV(&tile[i][j * VW]);
                 if (flags & GEMM_ACCUMULATE)
                     v += LOADV(c + own);
@@ -356,6 +362,8 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
                     v += LOADV(bias + own);
                 if (flags & GEMM_ACT)
                     v = ACTIVATE(v);
+                if (flags & GEMM_ACT_GRAD)
+                    v *= ACT_DERIV_V(LOADV(H + (m0 + i) * ldc + own));
                 STOREV(v, c + own);
             } else {
                 /* lane l holds column w + l */
