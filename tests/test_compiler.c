@@ -142,11 +142,25 @@ static void large_batch_weight_gradients_are_split_along_k(void)
     }
     CHECK_INT(next, 1000);
     CHECK_INT(chunks, 4 * 4);
+    /* dX = dZ·W^T of layers 1 and 2 reads W^T, copied just before it; the
+     * classifier's (K = 10) stays NT */
+    int transposes = 0, nt = 0;
+    for (int i = 0; i < plan->n_launches; i++) {
+        const clmlp_launch *l = &plan->launches[i];
+        if (l->kernel && !strcmp(l->kernel, "transpose")) {
+            transposes++;
+            CHECK(i + 1 < plan->n_launches && plan->launches[i + 1].is_gemm &&
+                  plan->launches[i + 1].b == l->args[1].index && !plan->launches[i + 1].shape.trans_b);
+        }
+        nt += l->is_gemm && l->shape.trans_b;
+    }
+    CHECK_INT(transposes, 2);
+    CHECK_INT(nt, 1);
     free(plan);
     free(g);
     plan = compile_seed(true, false);
     for (int i = 0; i < plan->n_launches; i++)
-        CHECK(!plan->launches[i].split);
+        CHECK(!plan->launches[i].split && (!plan->launches[i].kernel || strcmp(plan->launches[i].kernel, "transpose")));
     free(plan);
 }
 

@@ -293,19 +293,42 @@ static void fused_equals_unfused_after_an_epoch(void)
         CHECK_NEAR(params[0][i], params[1][i], 1e-5);
 }
 
-static clmlp_run_result tiny_mnist_run(const char *extra_set)
+static clmlp_run_result tiny_mnist_run_with(const char *const *sets, int n_sets)
 {
     clmlp_config cfg;
     clmlp_err err = {0};
     char path[1200];
     test_mnist_dir();
     snprintf(path, sizeof path, "%s/configs/tiny-mnist.yaml", test_source_root());
-    const char *sets[] = {extra_set};
     clmlp_run_result res = {0};
-    if (clmlp_config_load(path, sets, extra_set ? 1 : 0, &cfg, &err) < 0 ||
-        clmlp_experiment_run(&cfg, NULL, &res, &err) < 0)
+    if (clmlp_config_load(path, sets, n_sets, &cfg, &err) < 0 || clmlp_experiment_run(&cfg, NULL, &res, &err) < 0)
         test_fail(__FILE__, __LINE__, "tiny-mnist: %s", err.msg);
     return res;
+}
+
+static clmlp_run_result tiny_mnist_run(const char *extra_set)
+{
+    const char *sets[] = {extra_set};
+    return tiny_mnist_run_with(sets, extra_set ? 1 : 0);
+}
+
+/* Batch 1000: the weight gradients run split along K (chunks of 250
+ * accumulating into dW and db) and dX = dZ·W^T reads a transposed copy of W
+ * in the NN form (90x45: edge tiles too); the op-by-op plan does neither (split K aside). Both
+ * train the same network: losses agree to float rounding. */
+static void large_batch_plan_trains_as_the_unfused_one(void)
+{
+    const char *fused[] = {"training.batch_size=1000", "model.hidden=[90, 45]", "training.epochs=3"};
+    const char *unfused[] = {"training.batch_size=1000", "model.hidden=[90, 45]", "training.epochs=3",
+                             "compiler.fuse=false"};
+    clmlp_run_result a = tiny_mnist_run_with(fused, 3), b = tiny_mnist_run_with(unfused, 4);
+    CHECK_INT(a.epochs_done, 3);
+    CHECK_INT(b.epochs_done, 3);
+    for (int e = 0; e < 3 && a.epochs_done == 3 && b.epochs_done == 3; e++)
+        CHECK_NEAR(a.epochs[e].loss, b.epochs[e].loss, 1e-4 * fabs(b.epochs[e].loss));
+    CHECK_NEAR(a.accuracy, b.accuracy, 0.002);
+    clmlp_run_result_free(&a);
+    clmlp_run_result_free(&b);
 }
 
 /* configs/tiny-mnist.yaml: 2 000 training images, 1 000 test images, 784-64-10, 5 epochs. */
@@ -407,5 +430,6 @@ const test_case runtime_tests[] = {
     {"tiny_mnist_learns_and_is_deterministic", tiny_mnist_learns_and_is_deterministic, true},
     {"streamed_training_equals_device_resident", streamed_training_equals_device_resident, true},
     {"tiny_mnist_with_clblast_gemms_learns_too", tiny_mnist_with_clblast_gemms_learns_too, true},
+    {"large_batch_plan_trains_as_the_unfused_one", large_batch_plan_trains_as_the_unfused_one, true},
     {NULL, NULL, false},
 };

@@ -3,6 +3,7 @@
  * device buffers laid out by a static buffer plan.
  *
  *   fuse      -> pattern-rewrites primitive ops into fused ops (compiler.fuse)
+ *   layout    -> large-batch backward GEMMs on a weight's transpose read a transposed copy (compiler.fuse)
  *   schedule  -> checks the order is topological, computes each tensor's live range
  *   buffers   -> places every tensor: step-local tensors share one arena by
  *                live range; parameters, their gradients and optimizer state
@@ -135,6 +136,7 @@ int clmlp_compile_config(const clmlp_config *cfg, int input_dim, size_t align, c
 
 /* The passes, public for tests. */
 int clmlp_pass_fuse(clmlp_graph *g, clmlp_err *err);
+int clmlp_pass_layout(clmlp_graph *g, clmlp_err *err);
 int clmlp_pass_schedule(const clmlp_graph *g, int *first_def, int *last_use, clmlp_err *err);
 int clmlp_pass_buffers(const clmlp_graph *g, size_t align, clmlp_buffer_plan *bp, clmlp_err *err);
 int clmlp_pass_lower(clmlp_plan *plan, clmlp_err *err);

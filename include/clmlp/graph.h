@@ -55,6 +55,7 @@ typedef enum {
     CLMLP_OP_ADAM,       /* one parameter: p, m, v <- Adam(p, g, m, v) */
     CLMLP_OP_SGD,        /* one parameter: p, vel <- SGD(p, g, vel) */
     CLMLP_OP_ARGMAX,     /* pred = argmax per row */
+    CLMLP_OP_TRANSPOSE,  /* t = x^T (a weight matrix, for the backward GEMM; see compiler/layout.c) */
     /* fused ops (compiler.fuse) */
     CLMLP_OP_GEMM_EPILOGUE,     /* matmul + bias_add [+ activation] */
     CLMLP_OP_SOFTMAX_XENT,      /* softmax + xent_loss + xent_grad, probabilities never stored */

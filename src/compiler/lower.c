@@ -262,6 +262,19 @@ static int lower_op(lowering *lw, int i)
         l->bytes = (double)g->batch * g->input_dim * 5.0 + g->batch * 9.0;
         return 0;
     }
+    case CLMLP_OP_TRANSPOSE: {
+        if (!(l = new_launch(lw, i, "transpose", "transpose")))
+            return -1;
+        const clmlp_tensor *src = T(lw, op->in[0]);
+        arg(l, CLMLP_ARG_TENSOR, op->in[0]);
+        arg(l, CLMLP_ARG_TENSOR, op->out[0]);
+        arg_int(l, src->rows);
+        arg_int(l, src->cols);
+        size_1d(l, (size_t)((src->rows + 15) / 16) * (size_t)((src->cols + 15) / 16)); /* a 16×16 tile per work-item */
+        l->flops = 0;
+        l->bytes = 8.0 * src->rows * src->cols;
+        return 0;
+    }
     case CLMLP_OP_BIAS_ADD: {
         if (!(l = new_launch(lw, i, "elementwise", "bias_add")))
             return -1;
@@ -467,7 +480,7 @@ int clmlp_compile(const clmlp_graph *g, const clmlp_compile_options *opt, clmlp_
     memset(plan, 0, sizeof *plan);
     plan->graph = *g;
     plan->options = *opt;
-    if (opt->fuse && clmlp_pass_fuse(&plan->graph, err) < 0)
+    if (opt->fuse && (clmlp_pass_fuse(&plan->graph, err) < 0 || clmlp_pass_layout(&plan->graph, err) < 0))
         return -1;
     if (clmlp_pass_buffers(&plan->graph, opt->align, &plan->buffers, err) < 0)
         return -1;

@@ -235,6 +235,7 @@ const char *clmlp_op_kind_name(clmlp_op_kind kind)
         [CLMLP_OP_ADAM] = "adam",
         [CLMLP_OP_SGD] = "sgd",
         [CLMLP_OP_ARGMAX] = "argmax",
+        [CLMLP_OP_TRANSPOSE] = "transpose",
         [CLMLP_OP_GEMM_EPILOGUE] = "gemm_epilogue",
         [CLMLP_OP_SOFTMAX_XENT] = "softmax_xent",
         [CLMLP_OP_ACT_GRAD_SUM_ROWS] = "act_grad_sum_rows",
