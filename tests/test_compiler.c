@@ -164,6 +164,30 @@ static void large_batch_weight_gradients_are_split_along_k(void)
     free(plan);
 }
 
+/* The largest batch with the deepest model still fits a plan, fused or not. */
+static void deepest_model_at_the_largest_batch_compiles(void)
+{
+    clmlp_config cfg;
+    seed_config(&cfg);
+    cfg.training.batch_size = 65536;
+    cfg.model.n_hidden = CLMLP_MAX_HIDDEN;
+    for (int l = 0; l < CLMLP_MAX_HIDDEN; l++)
+        cfg.model.hidden[l] = 40;
+    for (int fuse = 0; fuse < 2; fuse++) {
+        cfg.compiler.fuse = fuse;
+        clmlp_err err = {0};
+        clmlp_graph *g = calloc(1, sizeof *g);
+        clmlp_plan *plan = calloc(1, sizeof *plan);
+        clmlp_compile_options opt;
+        clmlp_compile_options_from_config(&cfg, &opt);
+        CHECK_INT(clmlp_graph_build_training(&cfg, 784, g, &err), 0);
+        if (clmlp_compile(g, &opt, plan, &err) != 0)
+            test_fail(__FILE__, __LINE__, "fuse %d: %s", fuse, err.msg);
+        free(plan);
+        free(g);
+    }
+}
+
 /* CLBlast cannot run an epilogue: each becomes its own launch again. */
 static void clblast_plans_lower_epilogues_as_launches(void)
 {
@@ -314,6 +338,7 @@ const test_case compiler_tests[] = {
     {"backward_epilogues_bind_the_right_tensors", backward_epilogues_bind_the_right_tensors, false},
     {"clblast_plans_lower_epilogues_as_launches", clblast_plans_lower_epilogues_as_launches, false},
     {"large_batch_weight_gradients_are_split_along_k", large_batch_weight_gradients_are_split_along_k, false},
+    {"deepest_model_at_the_largest_batch_compiles", deepest_model_at_the_largest_batch_compiles, false},
     {"autodiff_gives_every_parameter_a_gradient_of_its_shape", autodiff_gives_every_parameter_a_gradient_of_its_shape,
      false},
     {"fusion_cuts_launches_per_step", fusion_cuts_launches_per_step, false},

@@ -98,10 +98,18 @@ static int gemm_key(const clmlp_plan *plan, const clmlp_op *op, clmlp_gemm_shape
  * layer width, and their panels are reused across the batch rows. */
 #define SPLIT_K_ABOVE 512
 #define SPLIT_K_CHUNK 256
+/* At most this many chunks (longer ones beyond K = 2048), so that the
+ * deepest model (17 weight gradients) at the largest batch stays within
+ * CLMLP_MAX_LAUNCHES; at batch 10 000, chunks of 256 and of 1 024 rows
+ * measured the same (278-302 GFLOP/s). */
+#define SPLIT_K_MAX_CHUNKS 8
 
 static int k_chunks(const clmlp_gemm_shape *s)
 {
-    return s->trans_a && !s->trans_b && s->k > SPLIT_K_ABOVE ? (s->k + SPLIT_K_CHUNK - 1) / SPLIT_K_CHUNK : 1;
+    if (!s->trans_a || s->trans_b || s->k <= SPLIT_K_ABOVE)
+        return 1;
+    int n = (s->k + SPLIT_K_CHUNK - 1) / SPLIT_K_CHUNK;
+    return n < SPLIT_K_MAX_CHUNKS ? n : SPLIT_K_MAX_CHUNKS;
 }
 
 /* Chunk j of n: near-equal sizes (so at most two sizes, few distinct keys),
