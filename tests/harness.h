@@ -58,6 +58,10 @@ char *test_read_file(const char *path, size_t *len);
 /* Runs the built clmlp binary with `args` (shell words) and captures its
  * stdout+stderr into out (NUL-terminated). Returns the exit status. */
 int test_run_clmlp(const char *args, char *out, size_t cap);
+/* The same with printf-formatted arguments. */
+int test_run_clmlpf(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* True when text is exactly one line (one newline, at its end): how every error is printed. */
+bool test_one_line(const char *text);
 /* The project's source root and build dir (compiled in). */
 const char *test_source_root(void);
 /* data/mnist in the source tree, or fails the test with a hint when absent. */

@@ -87,6 +87,18 @@ int test_run_clmlp(const char *args, char *out, size_t cap)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
+int test_run_clmlpf(char *out, size_t cap, const char *fmt, ...)
+{
+    char args[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    return test_run_clmlp(args, out, cap);
+}
+
+bool test_one_line(const char *text) { return strchr(text, '\n') == text + strlen(text) - 1; }
+
 const char *test_source_root(void) { return CLMLP_SOURCE_ROOT; }
 
 const char *test_mnist_dir(void)

@@ -10,24 +10,33 @@ static void seed_config(clmlp_config *cfg)
     clmlp_config_defaults(cfg); /* the defaults are the seed's MLP */
 }
 
+/* The training (or evaluation) plan of cfg; NULL (and a test failure) when it does not compile. */
+static clmlp_plan *compile_config(const clmlp_config *cfg, bool eval)
+{
+    clmlp_err err = {0};
+    clmlp_graph *g = calloc(1, sizeof *g);
+    clmlp_plan *plan = calloc(1, sizeof *plan);
+    clmlp_compile_options opt;
+    clmlp_compile_options_from_config(cfg, &opt);
+    int rc = eval ? clmlp_graph_build_eval(cfg, 784, 1000, g, &err) : clmlp_graph_build_training(cfg, 784, g, &err);
+    if (rc == 0)
+        rc = clmlp_compile(g, &opt, plan, &err);
+    free(g);
+    if (rc != 0) {
+        test_fail(__FILE__, __LINE__, "compile failed: %s", err.msg);
+        free(plan);
+        return NULL;
+    }
+    return plan;
+}
+
 static clmlp_plan *compile_seed_with(bool fuse, bool eval, clmlp_gemm_provider gemm)
 {
     clmlp_config cfg;
     seed_config(&cfg);
     cfg.compiler.fuse = fuse;
     cfg.compiler.gemm = gemm;
-    clmlp_err err = {0};
-    clmlp_graph *g = calloc(1, sizeof *g);
-    clmlp_plan *plan = calloc(1, sizeof *plan);
-    clmlp_compile_options opt;
-    clmlp_compile_options_from_config(&cfg, &opt);
-    int rc = eval ? clmlp_graph_build_eval(&cfg, 784, 1000, g, &err) : clmlp_graph_build_training(&cfg, 784, g, &err);
-    if (rc == 0)
-        rc = clmlp_compile(g, &opt, plan, &err);
-    if (rc != 0)
-        test_fail(__FILE__, __LINE__, "compile failed: %s", err.msg);
-    free(g);
-    return plan;
+    return compile_config(&cfg, eval);
 }
 
 static clmlp_plan *compile_seed(bool fuse, bool eval) { return compile_seed_with(fuse, eval, CLMLP_GEMM_AUTO); }
@@ -113,13 +122,9 @@ static void large_batch_weight_gradients_are_split_along_k(void)
     clmlp_config cfg;
     seed_config(&cfg);
     cfg.training.batch_size = 1000;
-    clmlp_err err = {0};
-    clmlp_graph *g = calloc(1, sizeof *g);
-    clmlp_plan *plan = calloc(1, sizeof *plan);
-    clmlp_compile_options opt;
-    clmlp_compile_options_from_config(&cfg, &opt);
-    CHECK_INT(clmlp_graph_build_training(&cfg, 784, g, &err), 0);
-    CHECK_INT(clmlp_compile(g, &opt, plan, &err), 0);
+    clmlp_plan *plan = compile_config(&cfg, false);
+    if (!plan)
+        return;
     int chunks = 0, next = 0, op = -1;
     for (int i = 0; i < plan->n_launches; i++) {
         const clmlp_launch *l = &plan->launches[i];
@@ -157,7 +162,6 @@ static void large_batch_weight_gradients_are_split_along_k(void)
     CHECK_INT(transposes, 2);
     CHECK_INT(nt, 1);
     free(plan);
-    free(g);
     plan = compile_seed(true, false);
     for (int i = 0; i < plan->n_launches; i++)
         CHECK(!plan->launches[i].split && (!plan->launches[i].kernel || strcmp(plan->launches[i].kernel, "transpose")));
@@ -175,16 +179,7 @@ static void deepest_model_at_the_largest_batch_compiles(void)
         cfg.model.hidden[l] = 40;
     for (int fuse = 0; fuse < 2; fuse++) {
         cfg.compiler.fuse = fuse;
-        clmlp_err err = {0};
-        clmlp_graph *g = calloc(1, sizeof *g);
-        clmlp_plan *plan = calloc(1, sizeof *plan);
-        clmlp_compile_options opt;
-        clmlp_compile_options_from_config(&cfg, &opt);
-        CHECK_INT(clmlp_graph_build_training(&cfg, 784, g, &err), 0);
-        if (clmlp_compile(g, &opt, plan, &err) != 0)
-            test_fail(__FILE__, __LINE__, "fuse %d: %s", fuse, err.msg);
-        free(plan);
-        free(g);
+        free(compile_config(&cfg, false)); /* a test failure when it does not compile */
     }
 }
 

@@ -1,7 +1,6 @@
 /* `clmlp eval` and `clmlp predict` as a user runs them, and the Kaggle
  * flow: train on a train.csv with an unlabeled test.csv, predict it into
  * results.csv. The CSVs are made here from MNIST's test images. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -13,18 +12,8 @@
 
 static char got[200000];
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    char args[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return test_run_clmlp(args, got, sizeof got);
-}
-
-static bool one_line(const char *text) { return strchr(text, '\n') == text + strlen(text) - 1; }
+/* Runs clmlp with printf-formatted arguments into `got`; returns its exit status. */
+#define run(...) test_run_clmlpf(got, sizeof got, __VA_ARGS__)
 
 /* MNIST's first n test images as a Kaggle CSV (with or without the label column); returns its path. */
 static const char *mnist_csv(const char *name, int n, bool labels)
@@ -120,7 +109,7 @@ static void eval_scores_as_the_run_did(void)
     free(text);
     /* no labels: eval refuses in one line */
     CHECK_INT(run("eval '%s' '%s'", dir, mnist_csv("nolabels.csv", 10, false)), 3);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     CHECK_CONTAINS(got, "eval needs labels: ");
     CHECK_INT(run("eval '%s' '%s'", dir, images), 3);
     CHECK_CONTAINS(got, "give the IDX labels file after the images");
@@ -193,7 +182,7 @@ static void predict_refuses_what_it_must(void)
     const char *test = mnist_csv("test.csv", 50, false);
     const char *existing = test_write_file("results.csv", "keep me\n", 8);
     CHECK_INT(run("predict '%s' '%s' --out '%s'", dir, test, existing), 2);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     CHECK_CONTAINS(got, "already exists: choose a new name, remove it, or --force to replace it");
     char *text = test_read_file(existing, NULL);
     CHECK_STR(text ? text : "", "keep me\n");
@@ -203,17 +192,17 @@ static void predict_refuses_what_it_must(void)
     CHECK(text && strncmp(text, "ImageId,Label\n", 14) == 0);
     free(text);
     CHECK_INT(run("predict '%s' '%s' --out '%s/nowhere/r.csv'", dir, test, test_tmpdir()), 1);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     CHECK_CONTAINS(got, "is not writable");
     CHECK_INT(run("predict '%s' '%s' --out '%s'", dir, test, test_tmpdir()), 2);
     CHECK_CONTAINS(got, "is a folder");
     /* a run directory without a model; a damaged model file */
     CHECK_INT(run("predict '%s' '%s' --out '%s/x.csv'", test_tmpdir(), test, test_tmpdir()), 3);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     CHECK_CONTAINS(got, "has no model.safetensors: not a run directory of clmlp train");
     const char *bad = test_write_file("bad.safetensors", "\x10\0\0\0\0\0\0\0{\"a\":1}         ", 24);
     CHECK_INT(run("predict '%s' '%s' --out '%s/y.csv'", bad, test, test_tmpdir()), 3);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     CHECK_CONTAINS(got, "bad.safetensors': tensor 'a' is not an object");
     char path[1000];
     snprintf(path, sizeof path, "%s/y.csv", test_tmpdir());

@@ -3,7 +3,6 @@
  * killed mid-write (tests/fault_shim.c), or its training diverges. */
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -19,19 +18,8 @@
 
 static char got[400000]; /* the last run's stdout and stderr */
 
-/* Runs clmlp with printf-formatted arguments into `out`; returns its exit status. */
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    char args[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return test_run_clmlp(args, got, sizeof got);
-}
-
-static bool one_line(const char *text) { return strchr(text, '\n') == text + strlen(text) - 1; }
+/* Runs clmlp with printf-formatted arguments into `got`; returns its exit status. */
+#define run(...) test_run_clmlpf(got, sizeof got, __VA_ARGS__)
 
 /* Lines that are errors ("clmlp: " but not a warning or the probe's progress). */
 static int error_lines(const char *text)
@@ -196,12 +184,12 @@ static void out_under_a_file_fails_before_training(void)
     const char *file = test_write_file("plain", "x", 1);
     CHECK_INT(run("train configs/tiny-mnist.yaml --set training.epochs=1 --out '%s/run'", file), 1);
     CHECK_CONTAINS(got, "Not a directory");
-    CHECK(one_line(got)); /* nothing loaded, nothing trained */
+    CHECK(test_one_line(got)); /* nothing loaded, nothing trained */
     CHECK(strstr(got, "device:") == NULL);
     CHECK_INT(run("compare configs/tiny-mnist.yaml --devices cpu --out '%s/run'", file), 1);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     CHECK_INT(run("extrapolate configs/tiny-mnist.yaml --out '%s/run'", file), 1);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     CHECK_INT(run("train configs/tiny-mnist.yaml --out '%s'", file), 2);
     CHECK_CONTAINS(got, "is a file, not a folder");
 }
@@ -216,11 +204,11 @@ static void out_on_a_read_only_mount_fails_before_training(void)
     /* a folder to create there, and the mount point itself (exists, cannot be written) */
     CHECK_INT(run("train configs/tiny-mnist.yaml --set training.epochs=1 --out '%s/run'", ro), 1);
     CHECK_CONTAINS(got, "Read-only file system");
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     CHECK_INT(run("train configs/tiny-mnist.yaml --set training.epochs=1 --out '%s'", ro), 1);
     CHECK_CONTAINS(got, "is not writable: ");
     CHECK_CONTAINS(got, "Read-only file system");
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     umount2(ro, MNT_DETACH);
 }
 
@@ -235,11 +223,11 @@ static void out_holding_a_run_is_refused(void)
     char *before = test_read_file(path, NULL);
     CHECK_INT(run("train configs/tiny-mnist.yaml --set training.epochs=1 --out '%s'", dir), 2);
     CHECK_CONTAINS(got, "already holds a run (report.json)");
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     CHECK_INT(run("compare configs/tiny-mnist.yaml --devices cpu --out '%s'", dir), 2);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     CHECK_INT(run("extrapolate --from '%s' --out '%s'", dir, dir), 2);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     char *after = test_read_file(path, NULL);
     CHECK(before && after && strcmp(before, after) == 0);
     free(before);
@@ -267,7 +255,7 @@ static void disk_full_leaves_a_folder_clmlp_report_explains(void)
     CHECK(exists(dir, "INCOMPLETE") && exists(dir, "report.json") && !exists(dir, "trace.json"));
     check_whole(dir);
     CHECK_INT(run("report '%s'", dir), 3);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     CHECK_CONTAINS(got, "is an incomplete run directory: writing trace.json failed: ");
     umount2(mnt, MNT_DETACH);
 }
@@ -317,7 +305,7 @@ static void check_killed(const char *dir, int at, int rc)
     bool has_run = exists(dir, "config.yaml") || exists(dir, "report.json");
     CHECK(!has_run || exists(dir, "INCOMPLETE"));
     CHECK_INT(run("report '%s'", dir), 3);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     if (exists(dir, "INCOMPLETE"))
         CHECK_CONTAINS(got, "is an incomplete run directory: the run (clmlp pid ");
     check_whole(dir);
@@ -347,7 +335,7 @@ static void check_out_of_disk(const char *dir, int at, int rc)
     CHECK_INT(error_lines(got), 1);
     if (at <= 2) { /* the marker: the folder is refused before any work and removed */
         CHECK_CONTAINS(got, "is not writable: ");
-        CHECK(one_line(got));
+        CHECK(test_one_line(got));
         CHECK(access(dir, F_OK) != 0);
         return;
     }
@@ -362,7 +350,7 @@ static void check_out_of_disk(const char *dir, int at, int rc)
         return;
     }
     CHECK_INT(run("report '%s'", dir), 3);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     CHECK_CONTAINS(got, "is an incomplete run directory: writing ");
 }
 
@@ -542,7 +530,7 @@ static void killed_at_every_write_and_resumed_ends_bit_identical(void)
         CHECK_INT(rc, 128 + 9);
         if (!exists(dir, "config.yaml")) {
             CHECK_INT(run("train --resume '%s'", dir), 2);
-            CHECK(one_line(got));
+            CHECK(test_one_line(got));
             CHECK(strstr(got, "has no config.yaml: it cannot be resumed") ||
                   strstr(got, "is not a run directory clmlp train made"));
             continue;
@@ -654,7 +642,7 @@ static void resume_refuses_what_it_cannot_continue(void)
     CHECK_INT(run("train configs/tiny-mnist.yaml --resume '%s'", dir), 2);
     CHECK_CONTAINS(got, "train --resume RUN_DIR takes no CONFIG, --set or --out");
     CHECK_INT(run("train --resume '%s/none'", test_tmpdir()), 2);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     /* an unfinished run whose config no longer matches its checkpoint */
     snprintf(path, sizeof path, "%s/INCOMPLETE", dir);
     FILE *f = fopen(path, "w");
@@ -686,7 +674,7 @@ static void resume_refuses_what_it_cannot_continue(void)
         fclose(f);
     }
     CHECK_INT(run("train --resume '%s'", dir), 3);
-    CHECK(one_line(got));
+    CHECK(test_one_line(got));
     CHECK_CONTAINS(got, "checkpoint.safetensors': header length ");
     CHECK_CONTAINS(got, "is over the 100 MiB limit (not a safetensors file?)\n");
 }

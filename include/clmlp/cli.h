@@ -10,10 +10,13 @@
 #include "clmlp/device.h"
 
 #define CLMLP_MAX_OVERRIDES 64
+#define CLMLP_CLI_MAX_POSITIONAL 4
 
-/* Options shared by subcommands that take a config. */
+/* The arguments of a subcommand: its positionals and every option's value. */
 typedef struct clmlp_cli_args {
-    const char *config_path;
+    const char *positional[CLMLP_CLI_MAX_POSITIONAL]; /* in order */
+    int n_positional;
+    const char *config_path; /* commands that take a CONFIG: positional[0] */
     const char *overrides[CLMLP_MAX_OVERRIDES];
     int n_overrides;
     const char *out_dir; /* --out DIR */
@@ -28,11 +31,17 @@ typedef struct clmlp_cli_args {
     const char *bins;    /* --bins N (checked by the command) */
     bool binarize;       /* --binarize */
     const char *resume;  /* --resume RUN_DIR */
+    const char *config_file; /* --config FILE (commands whose positionals are not a CONFIG) */
+    bool probabilities;  /* --probabilities */
 } clmlp_cli_args;
 
 /* Parses argv after the subcommand name. `allowed` lists the flags the
- * subcommand accepts (e.g. "--set --out"); needs_config makes the positional
- * CONFIG mandatory. Errors are usage errors (exit 2). */
+ * subcommand accepts (e.g. "--set --out"); at most max_positional
+ * positionals, a further one refused with "unexpected argument 'x' (<what>)".
+ * Errors are usage errors (exit 2). */
+int clmlp_cli_parse_args(int argc, char **argv, const char *command, const char *allowed, int max_positional,
+                         const char *positional_what, clmlp_cli_args *args, clmlp_err *err);
+/* For commands that take one CONFIG: needs_config makes it mandatory. */
 int clmlp_cli_parse(int argc, char **argv, const char *command, const char *allowed, bool needs_config,
                     clmlp_cli_args *args, clmlp_err *err);
 

@@ -12,16 +12,19 @@ static bool flag_allowed(const char *allowed, const char *flag)
     return false;
 }
 
-int clmlp_cli_parse(int argc, char **argv, const char *command, const char *allowed, bool needs_config,
-                    clmlp_cli_args *args, clmlp_err *err)
+int clmlp_cli_parse_args(int argc, char **argv, const char *command, const char *allowed, int max_positional,
+                         const char *positional_what, clmlp_cli_args *args, clmlp_err *err)
 {
     memset(args, 0, sizeof *args);
+    if (max_positional > CLMLP_CLI_MAX_POSITIONAL)
+        max_positional = CLMLP_CLI_MAX_POSITIONAL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-' || a[1] == '\0') {
-            if (args->config_path)
-                return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: unexpected argument '%s' (one CONFIG only)", command, a);
-            args->config_path = a;
+            if (args->n_positional >= max_positional)
+                return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: unexpected argument '%s' (%s)", command, a,
+                                  positional_what);
+            args->positional[args->n_positional++] = a;
             continue;
         }
         if (!flag_allowed(allowed, a))
@@ -29,7 +32,7 @@ int clmlp_cli_parse(int argc, char **argv, const char *command, const char *allo
                               allowed[0] ? allowed : "none");
         bool takes_value = strcmp(a, "--set") == 0 || strcmp(a, "--out") == 0 || strcmp(a, "--devices") == 0 ||
                            strcmp(a, "--from") == 0 || strcmp(a, "--labels") == 0 || strcmp(a, "--index") == 0 ||
-                           strcmp(a, "--bins") == 0 || strcmp(a, "--resume") == 0;
+                           strcmp(a, "--bins") == 0 || strcmp(a, "--resume") == 0 || strcmp(a, "--config") == 0;
         if (takes_value && i + 1 >= argc)
             return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: option '%s' needs a value", command, a);
         if (strcmp(a, "--set") == 0) {
@@ -60,8 +63,21 @@ int clmlp_cli_parse(int argc, char **argv, const char *command, const char *allo
             args->binarize = true;
         } else if (strcmp(a, "--resume") == 0) {
             args->resume = argv[++i];
+        } else if (strcmp(a, "--config") == 0) {
+            args->config_file = argv[++i];
+        } else if (strcmp(a, "--probabilities") == 0) {
+            args->probabilities = true;
         }
     }
+    return 0;
+}
+
+int clmlp_cli_parse(int argc, char **argv, const char *command, const char *allowed, bool needs_config,
+                    clmlp_cli_args *args, clmlp_err *err)
+{
+    if (clmlp_cli_parse_args(argc, argv, command, allowed, 1, "one CONFIG only", args, err) < 0)
+        return -1;
+    args->config_path = args->positional[0];
     if (needs_config && !args->config_path)
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: missing CONFIG (e.g. clmlp %s configs/seed-mlp.yaml)", command, command);
     return 0;

@@ -3,7 +3,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "clmlp/tune.h"
 #include "infer.h"
@@ -11,44 +10,22 @@
 int infer_parse(int argc, char **argv, const char *command, const char *allowed, infer_args *a, clmlp_err *err)
 {
     memset(a, 0, sizeof *a);
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        bool valued = strcmp(s, "--set") == 0 || strcmp(s, "--out") == 0 || strcmp(s, "--config") == 0;
-        if (s[0] != '-' || s[1] == '\0') {
-            if (!a->model)
-                a->model = s;
-            else if (a->n_data < CLMLP_INFER_MAX_DATA)
-                a->data[a->n_data++] = s;
-            else
-                return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: unexpected argument '%s' (MODEL, then a CSV or IDX "
-                                                         "images [labels])", command, s);
-            continue;
-        }
-        char flag[32];
-        snprintf(flag, sizeof flag, " %s ", s);
-        char list[160];
-        snprintf(list, sizeof list, " %s ", allowed);
-        if (!strstr(list, flag))
-            return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: unknown option '%s' (accepted: %s)", command, s, allowed);
-        if (valued && i + 1 >= argc)
-            return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: option '%s' needs a value", command, s);
-        if (strcmp(s, "--set") == 0) {
-            if (a->n_overrides >= CLMLP_MAX_OVERRIDES)
-                return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: at most %d --set options", command, CLMLP_MAX_OVERRIDES);
-            a->overrides[a->n_overrides++] = argv[++i];
-        } else if (strcmp(s, "--out") == 0) {
-            a->out = argv[++i];
-        } else if (strcmp(s, "--config") == 0) {
-            a->config = argv[++i];
-        } else if (strcmp(s, "--force") == 0) {
-            a->force = true;
-        } else if (strcmp(s, "--probabilities") == 0) {
-            a->probabilities = true;
-        }
-    }
-    if (!a->model || !a->n_data)
+    clmlp_cli_args cli;
+    if (clmlp_cli_parse_args(argc, argv, command, allowed, 1 + CLMLP_INFER_MAX_DATA,
+                             "MODEL, then a CSV or IDX images [labels]", &cli, err) < 0)
+        return -1;
+    if (cli.n_positional < 2)
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: needs MODEL|RUN_DIR and DATA (e.g. clmlp %s runs/x test.csv)",
                           command, command);
+    a->model = cli.positional[0];
+    for (int i = 1; i < cli.n_positional; i++)
+        a->data[a->n_data++] = cli.positional[i];
+    memcpy(a->overrides, cli.overrides, sizeof a->overrides);
+    a->n_overrides = cli.n_overrides;
+    a->config = cli.config_file;
+    a->out = cli.out_dir;
+    a->force = cli.force;
+    a->probabilities = cli.probabilities;
     return 0;
 }
 
@@ -73,41 +50,23 @@ static int model_path(const char *arg, char *path, size_t cap, clmlp_err *err)
                       CLMLP_MODEL_FILE);
 }
 
-static bool ends_with(const char *s, const char *tail)
-{
-    size_t n = strlen(s), t = strlen(tail);
-    return n >= t && strcmp(s + n - t, tail) == 0;
-}
-
-/* Whether a Kaggle CSV's header starts with a label column. */
-static int csv_has_labels(const char *path, bool *labels, clmlp_err *err)
-{
-    gzFile f = gzopen(path, "rb");
-    char line[16] = "";
-    if (!f)
-        return clmlp_fail(err, CLMLP_EXIT_DATA, "cannot read '%s'", path);
-    bool got = gzgets(f, line, sizeof line) != NULL;
-    gzclose(f);
-    if (!got)
-        return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: empty file, expected a header (label,pixel0,... or pixel0,...)",
-                          path);
-    *labels = strncmp(line, "label,", 6) == 0;
-    return 0;
-}
-
 static int load_data(const infer_args *a, const char *command, bool need_labels, clmlp_dataset *ds, clmlp_err *err)
 {
-    bool csv = ends_with(a->data[0], ".csv") || ends_with(a->data[0], ".csv.gz");
-    if (csv) {
-        bool labels = false;
-        if (a->n_data > 1)
-            return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: a CSV holds its labels: one DATA file, not '%s' too", command,
-                              a->data[1]);
-        if (csv_has_labels(a->data[0], &labels, err) < 0 || clmlp_csv_load(a->data[0], labels, ds, err) < 0)
-            return -1;
-    } else if (clmlp_idx_load(a->data[0], a->n_data > 1 ? a->data[1] : NULL, ds, err) < 0) {
+    clmlp_data_source src;
+    /* IDX or CSV by content. IDX labels are the second DATA only: none
+     * given means none, whatever lies beside the images. */
+    if (clmlp_data_source_detect(a->data[0], NULL, &src, err) < 0)
         return -1;
-    }
+    bool csv = src.format == CLMLP_FORMAT_CSV;
+    if (csv && a->n_data > 1)
+        return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: a CSV holds its labels: one DATA file, not '%s' too", command,
+                          a->data[1]);
+    if (!csv && a->n_data > 1 && clmlp_data_source_detect(a->data[0], a->data[1], &src, err) < 0)
+        return -1;
+    if (!csv && a->n_data == 1)
+        src.labels[0] = '\0';
+    if (clmlp_data_load(&src, ds, err) < 0)
+        return -1;
     if (need_labels && !ds->labels)
         return clmlp_fail(err, CLMLP_EXIT_DATA,
                           "%s needs labels: %s has none (%s; clmlp predict writes predictions for unlabeled data)",
