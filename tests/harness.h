@@ -58,6 +58,8 @@ char *test_read_file(const char *path, size_t *len);
 /* Runs the built clmlp binary with `args` (shell words) and captures its
  * stdout+stderr into out (NUL-terminated). Returns the exit status. */
 int test_run_clmlp(const char *args, char *out, size_t cap);
+/* The same under a wrapper command (shell words before the binary, e.g. "oclgrind --data-races"). */
+int test_run_clmlp_under(const char *wrapper, const char *args, char *out, size_t cap);
 /* The same with printf-formatted arguments. */
 int test_run_clmlpf(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* True when text is exactly one line (one newline, at its end): how every error is printed. */

@@ -64,10 +64,12 @@ char *test_read_file(const char *path, size_t *len)
     return buf;
 }
 
-int test_run_clmlp(const char *args, char *out, size_t cap)
+int test_run_clmlp(const char *args, char *out, size_t cap) { return test_run_clmlp_under("", args, out, cap); }
+
+int test_run_clmlp_under(const char *wrapper, const char *args, char *out, size_t cap)
 {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>&1", test_source_root(), CLMLP_BIN_PATH, args);
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s '%s' %s 2>&1", test_source_root(), wrapper, CLMLP_BIN_PATH, args);
     FILE *p = popen(cmd, "r");
     if (!p) {
         test_fail(__FILE__, __LINE__, "popen failed for: %s", cmd);
