@@ -10,6 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The alignment of the pixels of an IDX file that fits one allocation
+ * (every MNIST-sized set): a page, which lets host-memory devices use them in place. */
+#define CLMLP_DATA_ALIGN 4096
+
 typedef struct clmlp_dataset {
     int64_t count;    /* number of examples */
     int rows, cols;   /* 28 x 28 for MNIST */

@@ -32,6 +32,7 @@ typedef struct clmlp_device_desc {
     uint64_t local_mem;
     uint64_t max_alloc;
     size_t max_work_group;
+    bool host_unified;       /* CL_DEVICE_HOST_UNIFIED_MEMORY: device and host share memory (CPUs, integrated GPUs) */
     cl_platform_id platform_id; /* NULL for fake descriptors in tests */
     cl_device_id device_id;
 } clmlp_device_desc;

@@ -77,8 +77,9 @@ int clmlp_session_warm_up(clmlp_session *s, clmlp_err *err);
 /* Parameter initialisation as the plan's parameter tensors say (one stream
  * seeded by graph.init_seed); gradients and optimizer state are zeroed. */
 int clmlp_session_init_params(clmlp_session *s, clmlp_err *err);
-/* Keeps ds on the device, or (streaming) keeps a pointer to it: ds must
- * then outlive the session. */
+/* Keeps ds on the device: a copy, or on a device that shares host memory
+ * the images in place (page-aligned ones, as the IDX reader allocates), or
+ * (streaming) a pointer to it. ds must outlive the session. */
 int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err);
 int clmlp_session_upload_test(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err);
 /* Runs `steps` optimizer steps over the current epoch order starting at

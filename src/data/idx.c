@@ -82,7 +82,13 @@ static int read_payload(data_file *f, const idx_header *h, uint32_t count, uint8
 {
     size_t total = (size_t)(h->payload_bytes / (h->count ? h->count : 1) * count);
     size_t cap = total < IDX_FIRST_ALLOC ? total : IDX_FIRST_ALLOC, have = 0;
-    uint8_t *buf = malloc(cap);
+    /* Page-aligned, so that a device sharing host memory can use the images
+     * in place (CL_MEM_USE_HOST_PTR, see runtime/session.c) instead of a
+     * second copy; a payload over IDX_FIRST_ALLOC grows by realloc and loses
+     * that (it is then copied like any other). */
+    uint8_t *buf = NULL;
+    if (posix_memalign((void **)&buf, CLMLP_DATA_ALIGN, cap ? cap : 1) != 0)
+        buf = NULL;
     if (!buf)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "%s: out of memory for %zu bytes", f->path, cap);
     while (have < total) {

@@ -77,6 +77,7 @@ static int describe(cl_platform_id p, int platform_index, cl_device_id d, clmlp_
     cl_uint units = 0, clock = 0;
     cl_ulong global = 0, local = 0, max_alloc = 0;
     size_t max_wg = 0;
+    cl_bool unified = CL_FALSE;
     if (platform_string(p, CL_PLATFORM_NAME, "clGetPlatformInfo(CL_PLATFORM_NAME)", out->platform,
                         sizeof out->platform, err) < 0 ||
         device_string(d, CL_DEVICE_NAME, "clGetDeviceInfo(CL_DEVICE_NAME)", out->name, sizeof out->name, err) < 0 ||
@@ -100,8 +101,11 @@ static int describe(cl_platform_id p, int platform_index, cl_device_id d, clmlp_
         device_value(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE, "clGetDeviceInfo(CL_DEVICE_MAX_MEM_ALLOC_SIZE)", &max_alloc,
                      sizeof max_alloc, err) < 0 ||
         device_value(d, CL_DEVICE_MAX_WORK_GROUP_SIZE, "clGetDeviceInfo(CL_DEVICE_MAX_WORK_GROUP_SIZE)", &max_wg,
-                     sizeof max_wg, err) < 0)
+                     sizeof max_wg, err) < 0 ||
+        device_value(d, CL_DEVICE_HOST_UNIFIED_MEMORY, "clGetDeviceInfo(CL_DEVICE_HOST_UNIFIED_MEMORY)", &unified,
+                     sizeof unified, err) < 0)
         return -1;
+    out->host_unified = unified == CL_TRUE;
     out->compute_units = units;
     out->clock_mhz = clock;
     out->global_mem = global;
