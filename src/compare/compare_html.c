@@ -66,7 +66,7 @@ static void summary(FILE *out, const clmlp_jv *c)
         clmlp_svg_escape(out, str(&d->items[i], "name"));
         fputs(" (", out);
         clmlp_svg_escape(out, str(&d->items[i], "class"));
-        fprintf(out, ")%s</li>\n", i == (size_t)num(c, "baseline") ? ", the baseline" : "");
+        fprintf(out, ")%s</li>\n", (int)i == (int)num(c, "baseline") ? ", the baseline" : "");
     }
     fputs("</ul>\n", out);
 }

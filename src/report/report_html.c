@@ -10,7 +10,7 @@
 #include "clmlp/report.h"
 #include "clmlp/svg.h"
 
-enum { GANTT_STEPS = 3, MAX_STEP_KERNELS = 256, MAX_NAMES = 64 };
+enum { GANTT_STEPS = 3, MAX_STEP_KERNELS = 256, MAX_NAMES = 64, MAX_CLASSES = 100 };
 
 static double num(const clmlp_jv *r, const char *path) { return clmlp_jv_number(clmlp_jv_path(r, path), 0); }
 static const char *str(const clmlp_jv *r, const char *path) { return clmlp_jv_string(clmlp_jv_path(r, path), "?"); }
@@ -527,6 +527,13 @@ static void confusion(FILE *out, const clmlp_jv *r)
         return;
     }
     int n = (int)m->count;
+    if (n > MAX_CLASSES) { /* n² cells: a page no one could read */
+        fprintf(out, "<p class=\"src\">Accuracy %.2f %% on %.0f test images (<code>eval.accuracy</code>); the "
+                     "confusion matrix of %d classes is in report.json (<code>eval.confusion</code>), too large to "
+                     "draw.</p>\n",
+                100 * acc->number, num(r, "eval.examples"), n);
+        return;
+    }
     double cell = fmin(36, 520.0 / n);
     clmlp_svg_chart c;
     char title[96];
