@@ -1,7 +1,9 @@
 /* report.json as `clmlp report RUN_DIR` reads it: parsed
  * (clmlp_json_parse), its probe read back (clmlp_report_read_probe) and,
  * when clmlp_report_md_check accepts the tree, escaped
- * (clmlp_report_md_escape) and rendered as report.md. JSON text has no NUL
+ * (clmlp_report_md_escape) and rendered as report.md and report.html (the
+ * input itself standing in for trace.json when its size is odd, so the
+ * timeline reads arbitrary trees too). JSON text has no NUL
  * byte (not even in a string, where controls are escaped), so an input with
  * one must not parse; after escaping, no string holds a control character. */
 #include "helpers.h"
@@ -41,6 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         clmlp_report_md md = {report, size % 2 == 1};
         if (clmlp_report_write_md(devnull, &md) < 0)
             fuzz_fail("report.md could not be written");
+        clmlp_report_html html = {report, size % 2 == 1 ? report : NULL};
+        if (clmlp_report_write_html(devnull, &html) < 0)
+            fuzz_fail("report.html could not be written");
     }
     clmlp_jv_free(report);
     return 0;

@@ -66,6 +66,9 @@ int test_run_clmlpf(char *out, size_t cap, const char *fmt, ...) __attribute__((
 bool test_one_line(const char *text);
 /* The project's source root and build dir (compiled in). */
 const char *test_source_root(void);
+/* <dir>/<name> parsed by clmlp's JSON parser (free with clmlp_jv_free), or
+ * NULL after failing the test: missing, or where it does not parse. */
+struct clmlp_jv *test_parse_json_file(const char *dir, const char *name);
 /* data/mnist in the source tree, or fails the test with a hint when absent. */
 const char *test_mnist_dir(void);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clmlp/json_parse.h"
 #include "suites.h"
 
 static int failures_in_case;
@@ -102,6 +103,24 @@ int test_run_clmlpf(char *out, size_t cap, const char *fmt, ...)
 bool test_one_line(const char *text) { return strchr(text, '\n') == text + strlen(text) - 1; }
 
 const char *test_source_root(void) { return CLMLP_SOURCE_ROOT; }
+
+struct clmlp_jv *test_parse_json_file(const char *dir, const char *name)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    size_t len = 0;
+    char *text = test_read_file(path, &len);
+    if (!text) {
+        test_fail(__FILE__, __LINE__, "%s was not written", path);
+        return NULL;
+    }
+    clmlp_jv *v = NULL;
+    clmlp_err err = {0};
+    if (clmlp_json_parse(text, len, &v, &err) < 0)
+        test_fail(__FILE__, __LINE__, "%s does not parse: %s", path, err.msg);
+    free(text);
+    return v;
+}
 
 const char *test_mnist_dir(void)
 {

@@ -77,24 +77,6 @@ typedef struct run_files {
     clmlp_jv *report, *trace;
 } run_files;
 
-static clmlp_jv *parse_file(const char *dir, const char *name)
-{
-    char path[1200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    size_t len = 0;
-    char *text = test_read_file(path, &len);
-    if (!text) {
-        test_fail(__FILE__, __LINE__, "%s was not written", path);
-        return NULL;
-    }
-    clmlp_jv *v = NULL;
-    clmlp_err err = {0};
-    if (clmlp_json_parse(text, len, &v, &err) < 0)
-        test_fail(__FILE__, __LINE__, "%s does not parse: %s", path, err.msg);
-    free(text);
-    return v;
-}
-
 /* tiny-mnist (784-64-10, batch 100) for `epochs`, tracing 5 steps. */
 static bool profiled_run(run_files *rf, int epochs, const char *extra)
 {
@@ -111,8 +93,8 @@ static bool profiled_run(run_files *rf, int epochs, const char *extra)
         fprintf(stderr, "%s\n", out);
         return false;
     }
-    rf->report = parse_file(rf->dir, "report.json");
-    rf->trace = parse_file(rf->dir, "trace.json");
+    rf->report = test_parse_json_file(rf->dir, "report.json");
+    rf->trace = test_parse_json_file(rf->dir, "trace.json");
     return rf->report != NULL;
 }
 
@@ -303,7 +285,7 @@ static void profiling_off_writes_no_trace(void)
     snprintf(args, sizeof args, "train configs/tiny-mnist.yaml --set training.epochs=1 --set profile.enabled=false "
                                 "--out '%s'", dir);
     CHECK_INT(test_run_clmlp(args, out, sizeof out), 0);
-    rf.report = parse_file(dir, "report.json");
+    rf.report = test_parse_json_file(dir, "report.json");
     const clmlp_jv *ks = clmlp_jv_get(rf.report, "kernels");
     CHECK(ks && ks->count == 0);
     char path[1200];

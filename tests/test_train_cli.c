@@ -62,7 +62,8 @@ static clmlp_jv *report_of(const char *dir)
 }
 
 /* Nothing half-written: no temporary file, and every file whole (JSON
- * parses, config.yaml loads, report.md ends with its last line). */
+ * parses, config.yaml loads, report.md and report.html end with their last
+ * lines). */
 static void check_whole(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -96,6 +97,10 @@ static void check_whole(const char *dir)
             char *md = test_read_file(path, NULL);
             CHECK_CONTAINS(md, "config.yaml (the effective config).\n");
             free(md);
+        } else if (strcmp(e->d_name, "report.html") == 0) {
+            char *html = test_read_file(path, NULL);
+            CHECK(html && strlen(html) > 8 && strcmp(html + strlen(html) - 8, "</html>\n") == 0);
+            free(html);
         } else if (strcmp(e->d_name, "INCOMPLETE") != 0) {
             test_fail(__FILE__, __LINE__, "unexpected file %s", path);
         }
@@ -316,7 +321,7 @@ static void check_killed(const char *dir, int at, int rc)
 }
 
 /* Every fclose, rename and unlink that completes an output (the marker,
- * config.yaml, report.json, trace.json, report.md: 11 in all) is a point
+ * config.yaml, report.json, trace.json, report.md, report.html: 13 in all) is a point
  * where the run is killed once: what it leaves is whole or absent, and
  * `clmlp report` explains in one line, removing the dead run's temporary
  * files; the folder is not taken for a new run. */
@@ -324,7 +329,7 @@ static void killed_at_every_output_write_nothing_half_written_survives(void)
 {
     char dir[1024];
     test_mnist_dir();
-    CHECK(each_fault_point("kill", check_killed, dir, sizeof dir) >= 11);
+    CHECK(each_fault_point("kill", check_killed, dir, sizeof dir) >= 13);
     CHECK(!exists(dir, "INCOMPLETE"));
     CHECK_INT(run("report '%s'", dir), 0);
 }
@@ -360,7 +365,7 @@ static void out_of_disk_at_every_output_write_is_marked_and_explained(void)
 {
     char dir[1024];
     test_mnist_dir();
-    CHECK(each_fault_point("enospc", check_out_of_disk, dir, sizeof dir) >= 10);
+    CHECK(each_fault_point("enospc", check_out_of_disk, dir, sizeof dir) >= 12);
     CHECK(!exists(dir, "INCOMPLETE"));
 }
 

@@ -55,12 +55,13 @@ int clmlp_cli_report_error(const clmlp_err *err);
  * experiment on each device with progress on stdout, analyzes. */
 struct clmlp_compare;
 int clmlp_cli_compare_run(const clmlp_config *cfg, const char *devices, struct clmlp_compare *c, clmlp_err *err);
-/* Writes compare.json and md_name (rendered by md) into the output
- * directory made ready before the run (clmlp_run_dir_prepare), each
- * atomically, and marks it complete. */
+/* Writes compare.json, md_name (rendered by md) and, when html, compare.html
+ * (drawn from compare.json's text) into the output directory made ready
+ * before the run (clmlp_run_dir_prepare), each atomically, and marks it
+ * complete. */
 struct clmlp_run_dir;
 int clmlp_cli_write_compare(const struct clmlp_run_dir *rd, const struct clmlp_compare *c, const char *md_name,
-                            int (*md)(FILE *out, const void *c), clmlp_err *err);
+                            int (*md)(FILE *out, const void *c), bool html, clmlp_err *err);
 /* The model's input width: model.input, or the training images' (loaded). */
 int clmlp_cli_input_dim(const clmlp_config *cfg, int *dim, clmlp_err *err);
 /* The training and evaluation plans of cfg, compiled with its options

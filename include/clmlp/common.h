@@ -62,6 +62,15 @@ int clmlp_mkdir_p(const char *path, clmlp_err *err);
 int clmlp_write_file_atomic(const char *dir, const char *name, int (*write_fn)(FILE *out, const void *ctx),
                             const void *ctx, clmlp_err *err);
 
+/* Text held in memory, written as it is by clmlp_write_text: the write_fn
+ * of clmlp_write_file_atomic (and a run directory's writes) for a file
+ * rendered beforehand, e.g. report.json kept to render report.md from. */
+typedef struct clmlp_text {
+    const char *text;
+    size_t len;
+} clmlp_text;
+int clmlp_write_text(FILE *out, const void *text /* const clmlp_text * */);
+
 /* Removes dir's "*.tmp.<pid>" files whose process no longer exists; returns how many. */
 int clmlp_remove_stale_temp_files(const char *dir);
 

@@ -13,13 +13,15 @@
  *     measurement, so a reader sees how far to trust the modeled figures;
  *   - the extrapolation to N_train / N_test images (extrapolate.h).
  * The same device twice is refused unless compare.noise_check asks for it.
- * Writers put it into compare.json and compare.md. */
+ * Writers put it into compare.json and compare.md, and compare.html is drawn
+ * from compare.json. */
 #ifndef CLMLP_COMPARE_H
 #define CLMLP_COMPARE_H
 
 #include "clmlp/devmodel.h"
 #include "clmlp/experiment.h"
 #include "clmlp/extrapolate.h"
+#include "clmlp/json_parse.h"
 #include "clmlp/roofline.h"
 
 #define CLMLP_COMPARE_MAX_DEVICES 16
@@ -208,6 +210,11 @@ void clmlp_compare_free(clmlp_compare *c);
 /* compare.json and compare.md. */
 int clmlp_compare_write_json(FILE *out, const clmlp_compare *c);
 int clmlp_compare_write_md(FILE *out, const clmlp_compare *c);
+/* compare.html from compare.json's parsed tree (a const clmlp_jv *): train
+ * images/s per device with the rounds' range, the speedup chain on a log
+ * scale, predicted vs measured step time, the extrapolation's hours and
+ * dollars; one self-contained page (svg.h). */
+int clmlp_compare_write_html(FILE *out, const void *compare_json);
 /* The extrapolation section alone ("## <section>. Extrapolation ..."), for
  * compare.md and `clmlp extrapolate`. */
 int clmlp_compare_write_extrapolation_md(FILE *out, const clmlp_compare *c, int section);

@@ -72,15 +72,26 @@ typedef struct clmlp_report_md {
 } clmlp_report_md;
 int clmlp_report_write_md(FILE *out, const void *md /* const clmlp_report_md * */);
 
+/* report.html: the same report.json as pictures (svg.h), one
+ * self-contained page: the roofline of a training step's kernels, a step's
+ * time by kernel, the traced steps' timeline (from trace.json, when the
+ * folder has it), loss and epoch times, the confusion matrix, memory.
+ * report is checked as for report.md; trace may be NULL. */
+typedef struct clmlp_report_html {
+    const clmlp_jv *report;
+    const clmlp_jv *trace; /* trace.json parsed, or NULL */
+} clmlp_report_html;
+int clmlp_report_write_html(FILE *out, const void *html /* const clmlp_report_html * */);
+
 /* All of a run's files, each written atomically, the most valuable first
  * in case the disk fills: config.yaml, model.safetensors (when the run
  * has its trained parameters), report.json, trace.json, report.md
- * (rendered from report.json's text); then the folder is complete. The
+ * and report.html (rendered from report.json's text); then the folder is complete. The
  * report phase is timed into res before report.json is written. */
 int clmlp_report_write_run(const clmlp_run_dir *rd, const clmlp_config *cfg, clmlp_run_result *res,
                            clmlp_err *err);
 
-/* `clmlp report`: dir/report.md again from dir/report.json (an incomplete
+/* `clmlp report`: dir/report.md and report.html again from dir/report.json (an incomplete
  * folder is refused; temporary files of killed writers are removed). */
 int clmlp_report_rerender(const char *dir, clmlp_err *err);
 

@@ -1,8 +1,9 @@
 /* clmlp compare CONFIG --devices SPEC[,SPEC...] [--set k=v ...] [--out DIR]
  * Runs the experiment on each device in rounds (compare.rounds), then
- * writes compare.json and compare.md (speedups with their spread, the chain
+ * writes compare.json, compare.md (speedups with their spread, the chain
  * against the seed's factors, predicted vs measured, the extrapolation) and
- * prints compare.md. */
+ * compare.html (the same as pictures, from compare.json) and prints
+ * compare.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,16 +42,41 @@ int clmlp_cli_compare_run(const clmlp_config *cfg, const char *devices, clmlp_co
     return clmlp_compare_run_all(c, &hooks, on_run, err);
 }
 
-static int write_json(FILE *out, const void *ctx) { return clmlp_compare_write_json(out, ctx); }
 static int write_md(FILE *out, const void *ctx) { return clmlp_compare_write_md(out, ctx); }
 
-int clmlp_cli_write_compare(const clmlp_run_dir *rd, const clmlp_compare *c, const char *md_name,
-                            int (*md)(FILE *out, const void *c), clmlp_err *err)
+/* compare.html is drawn from compare.json's text, parsed as any reader
+ * would: the page shows what the file holds. */
+static int write_html(const clmlp_run_dir *rd, const clmlp_text *t, clmlp_err *err)
 {
-    if (clmlp_run_dir_write(rd, "compare.json", write_json, c, err) < 0 ||
-        clmlp_run_dir_write(rd, md_name, md, c, err) < 0)
-        return -1;
-    return clmlp_run_dir_complete(rd, err);
+    clmlp_jv *tree = NULL;
+    if (clmlp_json_parse(t->text, t->len, &tree, err) < 0)
+        return clmlp_fail_prefix(err, "compare.json: ");
+    int rc = clmlp_run_dir_write(rd, "compare.html", clmlp_compare_write_html, tree, err);
+    clmlp_jv_free(tree);
+    return rc;
+}
+
+int clmlp_cli_write_compare(const clmlp_run_dir *rd, const clmlp_compare *c, const char *md_name,
+                            int (*md)(FILE *out, const void *c), bool html, clmlp_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "out of memory writing compare.json");
+    int rc = clmlp_compare_write_json(mem, c);
+    if (fclose(mem) != 0 || rc != 0) {
+        free(text);
+        return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "out of memory writing compare.json");
+    }
+    clmlp_text t = {text, len};
+    rc = clmlp_run_dir_write(rd, "compare.json", clmlp_write_text, &t, err) < 0 ||
+                 clmlp_run_dir_write(rd, md_name, md, c, err) < 0 || (html && write_html(rd, &t, err) < 0) ||
+                 clmlp_run_dir_complete(rd, err) < 0
+             ? -1
+             : 0;
+    free(text);
+    return rc;
 }
 
 int clmlp_cmd_compare(int argc, char **argv)
@@ -74,12 +100,12 @@ int clmlp_cmd_compare(int argc, char **argv)
     if (!c || clmlp_cli_compare_run(&cfg, args.devices, c, &err) < 0) {
         clmlp_run_dir_abandon(&rd);
         rc = clmlp_cli_report_error(&err);
-    } else if (clmlp_cli_write_compare(&rd, c, "compare.md", write_md, &err) < 0) {
+    } else if (clmlp_cli_write_compare(&rd, c, "compare.md", write_md, true, &err) < 0) {
         rc = clmlp_cli_report_error(&err);
     } else {
         printf("\n");
         clmlp_compare_write_md(stdout, c);
-        printf("compare: %s/compare.md, %s/compare.json\n", rd.path, rd.path);
+        printf("compare: %s/compare.md, %s/compare.html, %s/compare.json\n", rd.path, rd.path, rd.path);
     }
     if (c)
         clmlp_compare_free(c);

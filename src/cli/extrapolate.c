@@ -93,7 +93,7 @@ int clmlp_cmd_extrapolate(int argc, char **argv)
         if (args.out_dir)
             clmlp_run_dir_abandon(&rd);
         rc = clmlp_cli_report_error(&err);
-    } else if (args.out_dir && clmlp_cli_write_compare(&rd, c, "extrapolate.md", write_md, &err) < 0) {
+    } else if (args.out_dir && clmlp_cli_write_compare(&rd, c, "extrapolate.md", write_md, false, &err) < 0) {
         rc = clmlp_cli_report_error(&err);
     } else {
         printf("\n");

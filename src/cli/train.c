@@ -3,7 +3,8 @@
  * Makes the run directory ready (and writes config.yaml into it, which a
  * resume reads), runs the experiment, prints progress, accuracy and the
  * confusion matrix, writes checkpoint.safetensors after every epoch, and at
- * the end model.safetensors, report.json, trace.json and report.md: also
+ * the end model.safetensors, report.json, trace.json, report.md and
+ * report.html: also
  * for a run that diverged or failed once training began, with its status. */
 #include <stdio.h>
 #include <string.h>
@@ -219,7 +220,7 @@ int clmlp_cmd_train(int argc, char **argv)
     clmlp_err write_err = {0};
     int write_rc = clmlp_report_write_run(&rd, &cfg, &res, &write_err);
     if (write_rc == 0)
-        printf("run:     %s/ (%sreport.md, report.json%s, config.yaml)\n", rd.path,
+        printf("run:     %s/ (%sreport.md, report.html, report.json%s, config.yaml)\n", rd.path,
                res.has_model ? CLMLP_MODEL_FILE ", " : "", res.profile.enabled ? ", trace.json" : "");
     fflush(stdout); /* before the errors on stderr */
     int rc = write_rc < 0 ? clmlp_cli_report_error(&write_err) : 0;

@@ -111,6 +111,12 @@ int clmlp_remove_stale_temp_files(const char *dir)
     return removed;
 }
 
+int clmlp_write_text(FILE *out, const void *text)
+{
+    const clmlp_text *t = text;
+    return fwrite(t->text, 1, t->len, out) == t->len ? 0 : -1;
+}
+
 int clmlp_write_file_atomic(const char *dir, const char *name, int (*write_fn)(FILE *out, const void *ctx),
                             const void *ctx, clmlp_err *err)
 {

@@ -2,27 +2,9 @@
  * fixed 640x420 canvas, x the pixel value 0-255, y the count on a linear
  * axis with 1-2-5 ticks. */
 #include "clmlp/plot.h"
+#include "clmlp/svg.h"
 
 enum { WIDTH = 640, HEIGHT = 420, LEFT = 72, RIGHT = 616, TOP = 48, BOTTOM = 364 };
-
-/* Text for XML content and attributes; control characters (not allowed in
- * XML 1.0) become '?'. */
-static void put_escaped(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '&')
-            fputs("&amp;", out);
-        else if (ch == '<')
-            fputs("&lt;", out);
-        else if (ch == '>')
-            fputs("&gt;", out);
-        else if (ch == '"')
-            fputs("&quot;", out);
-        else
-            fputc(ch < 0x20 ? '?' : ch, out);
-    }
-}
 
 /* The smallest 1, 2 or 5 x 10^k step that covers max in at most 5 ticks. */
 static int64_t tick_step(int64_t max)
@@ -52,11 +34,11 @@ int clmlp_plot_write_histogram_svg(FILE *out, const clmlp_plot_image *img, int b
                  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
                  "font-family=\"sans-serif\" font-size=\"12\">\n<title>",
             WIDTH, HEIGHT, WIDTH, HEIGHT);
-    put_escaped(out, img->title);
+    clmlp_svg_escape(out, img->title);
     fprintf(out, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n"
                  "<text x=\"%d\" y=\"26\" text-anchor=\"middle\" font-size=\"15\">",
             WIDTH, HEIGHT, (LEFT + RIGHT) / 2);
-    put_escaped(out, img->title);
+    clmlp_svg_escape(out, img->title);
     fputs("</text>\n<g class=\"grid\" stroke=\"#dddddd\">\n", out);
     for (int64_t c = step; c <= top; c += step)
         fprintf(out, "<line x1=\"%d\" y1=\"%.2f\" x2=\"%d\" y2=\"%.2f\"/>\n", LEFT, y_of(c, top), RIGHT, y_of(c, top));
