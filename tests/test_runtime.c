@@ -314,21 +314,31 @@ static clmlp_run_result tiny_mnist_run(const char *extra_set)
 
 /* Batch 1000: the weight gradients run split along K (chunks of 250
  * accumulating into dW and db) and dX = dZ·W^T reads a transposed copy of W
- * in the NN form (90x45: edge tiles too); the op-by-op plan does neither (split K aside). Both
- * train the same network: losses agree to float rounding. */
+ * in the NN form (90x45: edge tiles too); the op-by-op plan does neither (split K aside), and
+ * CLBlast runs the chunks through its offsets. All train the same network: losses agree to
+ * float rounding. */
 static void large_batch_plan_trains_as_the_unfused_one(void)
 {
     const char *fused[] = {"training.batch_size=1000", "model.hidden=[90, 45]", "training.epochs=3"};
     const char *unfused[] = {"training.batch_size=1000", "model.hidden=[90, 45]", "training.epochs=3",
                              "compiler.fuse=false"};
-    clmlp_run_result a = tiny_mnist_run_with(fused, 3), b = tiny_mnist_run_with(unfused, 4);
+    /* CLBlast: the chunks through its buffer offsets, each epilogue a launch of its own after the last chunk */
+    const char *clblast[] = {"training.batch_size=1000", "model.hidden=[90, 45]", "training.epochs=3",
+                             "compiler.gemm=clblast"};
+    clmlp_run_result a = tiny_mnist_run_with(fused, 3), b = tiny_mnist_run_with(unfused, 4),
+                     c = tiny_mnist_run_with(clblast, 4);
     CHECK_INT(a.epochs_done, 3);
     CHECK_INT(b.epochs_done, 3);
-    for (int e = 0; e < 3 && a.epochs_done == 3 && b.epochs_done == 3; e++)
+    CHECK_INT(c.epochs_done, 3);
+    for (int e = 0; e < 3 && a.epochs_done == 3 && b.epochs_done == 3 && c.epochs_done == 3; e++) {
         CHECK_NEAR(a.epochs[e].loss, b.epochs[e].loss, 1e-4 * fabs(b.epochs[e].loss));
+        CHECK_NEAR(c.epochs[e].loss, b.epochs[e].loss, 1e-4 * fabs(b.epochs[e].loss));
+    }
     CHECK_NEAR(a.accuracy, b.accuracy, 0.002);
+    CHECK_NEAR(c.accuracy, b.accuracy, 0.002);
     clmlp_run_result_free(&a);
     clmlp_run_result_free(&b);
+    clmlp_run_result_free(&c);
 }
 
 /* configs/tiny-mnist.yaml: 2 000 training images, 1 000 test images, 784-64-10, 5 epochs. */
