@@ -57,7 +57,20 @@
  * (still a full vload; see `win` below), so the edge work-item runs the same
  * loop as the others. When N < VW the vector reads on into the next row of
  * op(B) (those lanes are never stored); only the last rows, whose vector
- * would end past B, and a transposed B gather op(B) lane by lane. */
+ * would end past B, and a transposed B gather op(B) lane by lane.
+ *
+ * A third form for GPUs, LOCAL_FORM (every transpose, DOT_FORM 0): each
+ * work-group computes a BM×BN tile of C (BM = TM·WGM, BN = TN·WGN); per
+ * BK-deep step of K its work-items copy the op(A) and op(B) panels into
+ * local memory together (consecutive work-items read consecutive addresses
+ * for every transpose), wait at a barrier, and each accumulates its TM×TN
+ * register tile from the panels (op(B) read as vectors of VW), then wait
+ * again before the next panels overwrite them. Loads past M, N or K store
+ * zeros into the panels (adding +0 changes no sum), so every work-item of a
+ * group runs the same loop and reaches every barrier: none returns early.
+ * Stores are guarded; the epilogue is finish(), as in the other forms. The
+ * bias-gradient sums are added from the op(B) panels, in k order, by the
+ * first row of work-items of the first row of groups. */
 
 /* ---- shape (set by the host for each GEMM) ---------------------------- */
 #ifndef DOT_FORM
@@ -65,6 +78,9 @@
 #endif
 #ifndef ACT
 #define ACT 0 /* the activation of GEMM_ACT: 0 ReLU, 1 sigmoid, 2 tanh */
+#endif
+#ifndef LOCAL_FORM
+#define LOCAL_FORM 0 /* 1: the local-memory form (GPUs), every transpose */
 #endif
 
 /* Bits of the `flags` argument. */
@@ -92,6 +108,9 @@
 #ifndef WGN
 #define WGN 1 /* work-group size along N (NDRange dimension 0) */
 #endif
+#ifndef BK
+#define BK 16 /* local form: depth of the op(A)/op(B) panels staged in local memory */
+#endif
 #ifndef USE_FMA
 #define USE_FMA 1 /* 1: fma() (one instruction on AVX2/AVX-512 and GPUs); 0: a*b+c */
 #endif
@@ -99,6 +118,9 @@
 
 #if !DOT_FORM && (TN % VW) != 0
 #error "TN must be a multiple of VW in the outer-product form"
+#endif
+#if LOCAL_FORM && DOT_FORM
+#error "the local form serves every transpose: DOT_FORM must be 0"
 #endif
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -205,6 +227,107 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
     /* A chunk of K: op(A)'s columns and op(B)'s rows from k_begin on. */
     A += (flags & GEMM_TRANS_A) ? k_begin * lda : k_begin;
     B += (flags & GEMM_TRANS_B) || DOT_FORM ? k_begin : k_begin * ldb;
+#if LOCAL_FORM
+    /* ---- local-memory form: panels of op(A) and op(B) shared by the group ---- */
+#define BM (TM * WGM)
+#define BN (TN * WGN)
+#define NV (TN / VW)
+    __local float As[BK][BM]; /* op(A) panel, k-major: a work-item's TM rows are adjacent */
+    __local float Bs[BK][BN]; /* op(B) panel: a work-item's TN columns are adjacent (vector reads) */
+    const int lx = (int)get_local_id(0), ly = (int)get_local_id(1), tid = ly * WGN + lx;
+    const int gm = (int)get_group_id(1) * BM, gn = (int)get_group_id(0) * BN;
+    const bool ta = (flags & GEMM_TRANS_A) != 0, tb = (flags & GEMM_TRANS_B) != 0;
+    const int a_r = ta ? 1 : lda, a_c = ta ? lda : 1, b_r = tb ? 1 : ldb, b_c = tb ? ldb : 1;
+    /* The bias gradient's column sums: one work-item per TN columns of the group tile. */
+    const bool sum_b = (flags & GEMM_SUM_B) && gm == 0 && ly == 0;
+
+    floatV acc[TM][NV];
+    PRAGMA(unroll)
+    for (int i = 0; i < TM; i++)
+        PRAGMA(unroll)
+        for (int j = 0; j < NV; j++)
+            acc[i][j] = (floatV)0.0f;
+    float s[TN];
+    PRAGMA(unroll)
+    for (int j = 0; j < TN; j++)
+        s[j] = 0.0f;
+
+    for (int k0 = 0; k0 < K; k0 += BK) {
+        /* Element e of a panel: consecutive work-items take consecutive
+         * addresses, along K where the operand is stored K-contiguous (A
+         * untransposed, B transposed), else along M or N. */
+        for (int e = tid; e < BK * BM; e += WGM * WGN) {
+            const int kk = ta ? e / BM : e % BK, mm = ta ? e % BM : e / BK;
+            const int r = gm + mm, c = k0 + kk;
+            As[kk][mm] = r < M && c < K ? A_AT(r, c) : 0.0f;
+        }
+        for (int e = tid; e < BK * BN; e += WGM * WGN) {
+            const int kk = tb ? e % BK : e / BN, nn = tb ? e / BK : e % BN;
+            const int r = k0 + kk, c = gn + nn;
+            Bs[kk][nn] = r < K && c < N ? B_AT(r, c) : 0.0f;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE); /* the panels are complete */
+        PRAGMA(unroll)
+        for (int kk = 0; kk < BK; kk++) {
+            floatV b[NV];
+            PRAGMA(unroll)
+            for (int j = 0; j < NV; j++)
+                b[j] = LOADV(&Bs[kk][lx * TN + j * VW]);
+            PRAGMA(unroll)
+            for (int i = 0; i < TM; i++) {
+                const floatV a = (floatV)As[kk][ly * TM + i];
+                PRAGMA(unroll)
+                for (int j = 0; j < NV; j++)
+                    acc[i][j] = MADD(a, b[j], acc[i][j]);
+            }
+        }
+        if (sum_b)
+            for (int kk = 0; kk < BK; kk++)
+                PRAGMA(unroll)
+                for (int j = 0; j < TN; j++)
+                    s[j] += Bs[kk][lx * TN + j];
+        barrier(CLK_LOCAL_MEM_FENCE); /* every work-item is done with the panels */
+    }
+
+    /* Through private memory with constant indices, then stored by loops
+     * that are not unrolled (as STORE in the outer-product form). */
+    float tile[TM][TN];
+    PRAGMA(unroll)
+    for (int i = 0; i < TM; i++)
+        PRAGMA(unroll)
+        for (int j = 0; j < NV; j++)
+            STOREV(acc[i][j], &tile[i][j * VW]);
+    const int m0 = gm + ly * TM, n0 = gn + lx * TN;
+    const int rows = min(TM, M - m0), cols = min(TN, N - n0);
+    PRAGMA(STORE_LOOP)
+    for (int i = 0; i < rows; i++) {
+        __global float *c = C + (m0 + i) * ldc;
+        PRAGMA(STORE_LOOP)
+        for (int j = 0; j < NV; j++) {
+            const int own = n0 + j * VW; /* first column of this vector */
+            if (own + VW <= N) {
+                floatV v = LOADV(&tile[i][j * VW]);
+                if (flags & GEMM_ACCUMULATE)
+                    v += LOADV(c + own);
+                if (flags & GEMM_BIAS)
+                    v += LOADV(bias + own);
+                if (flags & GEMM_ACT)
+                    v = ACTIVATE(v);
+                if (flags & GEMM_ACT_GRAD)
+                    v *= ACT_DERIV_V(LOADV(H + (m0 + i) * ldc + own));
+                STOREV(v, c + own);
+            } else {
+                PRAGMA(STORE_LOOP)
+                for (int l = 0; l < VW && own + l < N; l++)
+                    c[own + l] = finish(tile[i][j * VW + l], C, (m0 + i) * ldc + own + l, bias, H, own + l, flags);
+            }
+        }
+    }
+    if (sum_b)
+        PRAGMA(STORE_LOOP)
+        for (int j = 0; j < cols; j++)
+            bias[n0 + j] = (flags & GEMM_ACCUMULATE) ? bias[n0 + j] + s[j] : s[j];
+#else
     const int m0 = (int)get_global_id(1) * TM;
     const int n0 = (int)get_global_id(0) * TN;
     if (m0 >= M || n0 >= N)
@@ -406,5 +529,6 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
                 bias[w + l] = (flags & GEMM_ACCUMULATE) ? bias[w + l] + sums[j * VW + l] : sums[j * VW + l];
         }
     }
+#endif
 #endif
 }

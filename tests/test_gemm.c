@@ -109,8 +109,8 @@ static bool check_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s,
     char label[160];
     shape_label(s, label, sizeof label);
     if (t)
-        snprintf(label + strlen(label), sizeof label - strlen(label), " (TM=%d TN=%d VW=%d WG=%dx%d)", t->tile_m,
-                 t->tile_n, t->vector_width, t->local_m, t->local_n);
+        snprintf(label + strlen(label), sizeof label - strlen(label), " (TM=%d TN=%d VW=%d WG=%dx%d BK=%d)", t->tile_m,
+                 t->tile_n, t->vector_width, t->local_m, t->local_n, t->local_k);
     size_t na, nb, nc;
     clmlp_gemm_operand_elems(s, &na, &nb, &nc);
     uint64_t state = 0x9e3779b97f4a7c15ull ^ ((uint64_t)s->m << 40) ^ ((uint64_t)s->n << 20) ^ (uint64_t)s->k;
@@ -298,16 +298,19 @@ static void test_flops_and_names(void)
     CHECK_CONTAINS(err.msg, "exceeds 2^31-1 elements");
 }
 
-static void expect_tunables(const clmlp_device_desc *d, clmlp_gemm_shape s, int tm, int tn, int vw, int lm, int ln)
+static void expect_tunables(const clmlp_device_desc *d, clmlp_gemm_shape s, int tm, int tn, int vw, int lm, int ln,
+                            int bk)
 {
     clmlp_gemm_tunables t;
     clmlp_gemm_target target = clmlp_gemm_target_of(d);
     clmlp_gemm_default_tunables(&target, &s, &t);
     char label[160];
     shape_label(&s, label, sizeof label);
-    if (t.tile_m != tm || t.tile_n != tn || t.vector_width != vw || t.local_m != lm || t.local_n != ln)
-        test_fail(__FILE__, __LINE__, "%s: defaults TM=%d TN=%d VW=%d WG=%dx%d, expected TM=%d TN=%d VW=%d WG=%dx%d",
-                  label, t.tile_m, t.tile_n, t.vector_width, t.local_m, t.local_n, tm, tn, vw, lm, ln);
+    if (t.tile_m != tm || t.tile_n != tn || t.vector_width != vw || t.local_m != lm || t.local_n != ln ||
+        t.local_k != bk)
+        test_fail(__FILE__, __LINE__,
+                  "%s: defaults TM=%d TN=%d VW=%d WG=%dx%d BK=%d, expected TM=%d TN=%d VW=%d WG=%dx%d BK=%d", label,
+                  t.tile_m, t.tile_n, t.vector_width, t.local_m, t.local_n, t.local_k, tm, tn, vw, lm, ln, bk);
     /* Whatever the defaults are, they must pass validation. */
     char opts[512];
     clmlp_err err = {0};
@@ -320,23 +323,30 @@ static void test_default_tunables(void)
     clmlp_device_desc cpu = {.type = CL_DEVICE_TYPE_CPU, .max_work_group = 4096};
     const clmlp_epilogue none = CLMLP_EPILOGUE_NONE;
     /* One set per form whatever the sizes, so the MLP's GEMMs share two programs (outer-product and dot form). */
-    expect_tunables(&cpu, shape(100, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU), 8, 32, 16, 1, 1);
-    expect_tunables(&cpu, shape(1000, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU), 8, 32, 16, 1, 1);
-    expect_tunables(&cpu, shape(100, 784, 400, false, true, false, none), 5, 5, 16, 1, 1);
-    expect_tunables(&cpu, shape(784, 400, 100, true, false, false, none), 8, 32, 16, 1, 1);
-    expect_tunables(&cpu, shape(500, 10, 100, true, false, false, none), 8, 32, 16, 1, 1);
-    expect_tunables(&cpu, shape(100, 10, 500, false, false, false, CLMLP_EPILOGUE_BIAS), 8, 32, 16, 1, 1);
-    expect_tunables(&cpu, shape(1, 1, 1, false, false, false, none), 8, 32, 16, 1, 1);
-    expect_tunables(&cpu, shape(3, 5, 2, false, true, false, none), 5, 5, 16, 1, 1);
-    expect_tunables(&cpu, shape(7, 13, 5, true, true, false, none), 8, 32, 16, 1, 1);
+    expect_tunables(&cpu, shape(100, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU), 8, 32, 16, 1, 1, -1);
+    expect_tunables(&cpu, shape(1000, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU), 8, 32, 16, 1, 1, -1);
+    expect_tunables(&cpu, shape(100, 784, 400, false, true, false, none), 5, 5, 16, 1, 1, -1);
+    expect_tunables(&cpu, shape(784, 400, 100, true, false, false, none), 8, 32, 16, 1, 1, -1);
+    expect_tunables(&cpu, shape(500, 10, 100, true, false, false, none), 8, 32, 16, 1, 1, -1);
+    expect_tunables(&cpu, shape(100, 10, 500, false, false, false, CLMLP_EPILOGUE_BIAS), 8, 32, 16, 1, 1, -1);
+    expect_tunables(&cpu, shape(1, 1, 1, false, false, false, none), 8, 32, 16, 1, 1, -1);
+    expect_tunables(&cpu, shape(3, 5, 2, false, true, false, none), 5, 5, 16, 1, 1, -1);
+    expect_tunables(&cpu, shape(7, 13, 5, true, true, false, none), 8, 32, 16, 1, 1, -1);
     /* No descriptor = a CPU. */
-    expect_tunables(NULL, shape(100, 400, 784, false, false, false, none), 8, 32, 16, 1, 1);
-    /* GPUs: small tiles, 16×8 work-groups, shrunk to the device's limit. */
-    clmlp_device_desc gpu = {.type = CL_DEVICE_TYPE_GPU, .max_work_group = 1024};
-    expect_tunables(&gpu, shape(100, 400, 784, false, false, false, none), 4, 4, 4, 8, 16);
-    expect_tunables(&gpu, shape(100, 784, 400, false, true, false, none), 2, 2, 4, 8, 16);
+    expect_tunables(NULL, shape(100, 400, 784, false, false, false, none), 8, 32, 16, 1, 1, -1);
+    /* GPUs: the local form for every transpose, 16×16 work-groups of 4×4
+     * tiles, BK=16, shrunk to the device's work-group and local memory. */
+    clmlp_device_desc gpu = {.type = CL_DEVICE_TYPE_GPU, .max_work_group = 1024, .local_mem = 48 << 10};
+    expect_tunables(&gpu, shape(100, 400, 784, false, false, false, none), 4, 4, 4, 16, 16, 16);
+    expect_tunables(&gpu, shape(100, 784, 400, false, true, false, none), 4, 4, 4, 16, 16, 16);
+    expect_tunables(&gpu, shape(7, 13, 5, true, true, false, none), 4, 4, 4, 16, 16, 16);
     gpu.max_work_group = 64;
-    expect_tunables(&gpu, shape(100, 400, 784, false, false, false, none), 4, 4, 4, 4, 16);
+    expect_tunables(&gpu, shape(100, 400, 784, false, false, false, none), 4, 4, 4, 4, 16, 16);
+    gpu.local_mem = 1024; /* 16×64 tile: BK=2 panels take 640 bytes */
+    expect_tunables(&gpu, shape(100, 400, 784, false, false, false, none), 4, 4, 4, 4, 16, 2);
+    gpu.local_mem = 100; /* not even BK=1: the register forms, 16×8 work-groups shrunk to 64 */
+    expect_tunables(&gpu, shape(100, 400, 784, false, false, false, none), 4, 4, 4, 4, 16, -1);
+    expect_tunables(&gpu, shape(100, 784, 400, false, true, false, none), 2, 2, 4, 4, 16, -1);
 }
 
 static void test_options_validation(void)
@@ -386,6 +396,24 @@ static void test_options_validation(void)
     t = (clmlp_gemm_tunables){.local_m = 16, .local_n = 32};
     CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), -1);
     CHECK_CONTAINS(err.msg, "work-group size 16x32 = 512 exceeds the device's maximum 256");
+    /* The local form: every transpose (NT too: no dot form), its defines last. */
+    t = (clmlp_gemm_tunables){.tile_m = 4, .tile_n = 4, .vector_width = 4, .local_m = 4, .local_n = 4, .local_k = 8};
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), 0);
+    CHECK_STR(opts, "-DDOT_FORM=0 -DTM=4 -DTN=4 -DVW=4 -DWGM=4 -DWGN=4 -DLOCAL_FORM=1 -DBK=8");
+    t.local_k = 0; /* a CPU's default: the register forms */
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), 0);
+    CHECK_INT(t.local_k, -1);
+    CHECK_STR(opts, "-DDOT_FORM=1 -DTM=4 -DTN=4 -DVW=4 -DWGM=4 -DWGN=4");
+    t = (clmlp_gemm_tunables){.local_k = 65};
+    CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, sizeof opts, &err), -1);
+    CHECK_CONTAINS(err.msg, "local_k 65 is not -1 (no local memory) or 1..64");
+    t = (clmlp_gemm_tunables){.tile_m = 8, .tile_n = 8, .local_m = 16, .local_n = 16, .local_k = 16};
+    clmlp_gemm_target small = {.gpu = true, .max_work_group = 256, .local_mem = 16000};
+    CHECK_INT(clmlp_gemm_generated_options(&small, &s, &t, opts, sizeof opts, &err), -1);
+    CHECK_CONTAINS(err.msg, "local-memory panels of 16384 bytes (BK=16, 128x128 tile) exceed the device's 16000");
+    t.local_k = 8;
+    CHECK_INT(clmlp_gemm_generated_options(&small, &s, &t, opts, sizeof opts, &err), 0);
+
     t = (clmlp_gemm_tunables){0};
     CHECK_INT(clmlp_gemm_generated_options(&cpu, &s, &t, opts, 20, &err), -1);
     CHECK_CONTAINS(err.msg, "do not fit");
@@ -447,6 +475,63 @@ static void test_generated_epilogues_accumulate(void)
     clmlp_device_close(&dev);
 }
 
+/* The local-memory form (the GPU default) against the host reference:
+ * every transpose × epilogue × accumulate on odd shapes, with 16×16 tiles
+ * of C per 4×4 work-group and BK=8 panels, so partial tiles and partial
+ * panels (M, N, K not multiples) occur; then a 6×24 tile of a 2×3 group
+ * with BK=5 (sizes no power of two) on the plain and the bias-gradient
+ * GEMMs. */
+static void test_generated_local_form(void)
+{
+    clmlp_device dev;
+    if (!test_open_device(&dev))
+        return;
+    static const int shapes[][3] = {{1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {100, 10, 500}};
+    const clmlp_gemm_tunables tun = {.tile_m = 4, .tile_n = 4, .vector_width = 4, .local_m = 4, .local_n = 4,
+                                     .local_k = 8};
+    const clmlp_gemm_tunables odd = {.tile_m = 3, .tile_n = 8, .vector_width = 4, .local_m = 2, .local_n = 3,
+                                     .local_k = 5};
+    for (int t = 0; t < 4; t++)
+        for (int e = CLMLP_EPILOGUE_NONE; e < CLMLP_EPILOGUE_COUNT; e++)
+            for (int acc = 0; acc < 2; acc++)
+                for (size_t i = 0; i < CLMLP_ARRAY_LEN(shapes); i++) {
+                    clmlp_gemm_shape s = shape(shapes[i][0], shapes[i][1], shapes[i][2], TRANS[t][0], TRANS[t][1],
+                                               acc, (clmlp_epilogue)e);
+                    check_gemm(&dev, PROVIDER_GENERATED, &s, &tun);
+                    if (e == CLMLP_EPILOGUE_NONE || e == CLMLP_EPILOGUE_BIAS_GRAD)
+                        check_gemm(&dev, PROVIDER_GENERATED, &s, &odd);
+                }
+    clmlp_device_close(&dev);
+}
+
+/* The same form on two small odd shapes, every transpose, the forward and
+ * backward epilogues: small enough for Oclgrind, which runs this test under
+ * its race and bounds checks (tests/test_oclgrind.c). */
+static void test_local_form_small_shapes(void)
+{
+    clmlp_device dev;
+    if (!test_open_device(&dev))
+        return;
+    static const int shapes[][3] = {{7, 13, 5}, {19, 33, 20}};
+    static const struct {
+        clmlp_epilogue e;
+        bool acc;
+    } cases[] = {{CLMLP_EPILOGUE_NONE, true},       {CLMLP_EPILOGUE_BIAS_RELU, false},
+                 {CLMLP_EPILOGUE_RELU_GRAD, false}, {CLMLP_EPILOGUE_BIAS_GRAD, false},
+                 {CLMLP_EPILOGUE_BIAS_GRAD, true}};
+    const clmlp_gemm_tunables tun = {.tile_m = 2, .tile_n = 4, .vector_width = 2, .local_m = 4, .local_n = 2,
+                                     .local_k = 8};
+    printf("        device: %s\n", dev.desc.name); /* the Oclgrind test checks it ran there */
+    for (int t = 0; t < 4; t++)
+        for (size_t c = 0; c < CLMLP_ARRAY_LEN(cases); c++)
+            for (size_t i = 0; i < CLMLP_ARRAY_LEN(shapes); i++) {
+                clmlp_gemm_shape s = shape(shapes[i][0], shapes[i][1], shapes[i][2], TRANS[t][0], TRANS[t][1],
+                                           cases[c].acc, cases[c].e);
+                check_gemm(&dev, PROVIDER_GENERATED, &s, &tun);
+            }
+    clmlp_device_close(&dev);
+}
+
 /* Split K: a GEMM run as three chunks of K (k_begin into the whole
  * operands, accumulating after the first) equals the whole GEMM, for every
  * transpose with the generated kernel (with the bias-gradient sums for TN,
@@ -457,9 +542,13 @@ static void test_split_k_chunks_equal_the_whole(void)
     if (!test_open_device(&dev))
         return;
     const int m = 33, n = 65, k = 700, begin[] = {0, 300, 550, 700};
-    for (int t = 0; t < 4 * 2; t++) {
-        bool ta = TRANS[t % 4][0], tb = TRANS[t % 4][1], clblast = t >= 4;
-        bool sums = ta && !tb && !clblast;
+    /* 0-3 the generated defaults, 4-7 CLBlast, 8-11 the local form (with the
+     * bias-gradient sums for every transpose). */
+    const clmlp_gemm_tunables local = {.tile_m = 4, .tile_n = 4, .vector_width = 4, .local_m = 4, .local_n = 4,
+                                       .local_k = 16};
+    for (int t = 0; t < 4 * 3; t++) {
+        bool ta = TRANS[t % 4][0], tb = TRANS[t % 4][1], clblast = t >= 4 && t < 8, lf = t >= 8;
+        bool sums = (ta && !tb && !clblast) || lf;
         clmlp_gemm_shape whole = shape(m, n, k, ta, tb, false, sums ? CLMLP_EPILOGUE_BIAS_GRAD : CLMLP_EPILOGUE_NONE);
         char label[160];
         shape_label(&whole, label, sizeof label);
@@ -484,7 +573,7 @@ static void test_split_k_chunks_equal_the_whole(void)
             if (clblast)
                 rc = clmlp_gemm_clblast_enqueue(&dev, &chunk, NULL, &split, ma, mb, mc, NULL, &ev, &err);
             else
-                rc = clmlp_gemm_generated_prepare(&dev, &chunk, NULL, &gk, &err) < 0 ||
+                rc = clmlp_gemm_generated_prepare(&dev, &chunk, lf ? &local : NULL, &gk, &err) < 0 ||
                              clmlp_gemm_generated_bind_at(&gk, &split, ma, mb, mc, ms, NULL, &err) < 0 ||
                              clmlp_gemm_generated_enqueue(&dev, &gk, &ev, &err) < 0
                          ? -1
@@ -502,12 +591,13 @@ static void test_split_k_chunks_equal_the_whole(void)
                                                     NULL),
                                 "clEnqueueReadBuffer", &err);
         if (rc != 0)
-            test_fail(__FILE__, __LINE__, "%s%s: %s", label, clblast ? " (clblast)" : "", err.msg);
+            test_fail(__FILE__, __LINE__, "%s%s: %s", label, clblast ? " (clblast)" : lf ? " (local form)" : "",
+                      err.msg);
         /* |terms| <= 1, K of them: a tolerance of 1e-4·K covers float sums in any order. */
         for (size_t i = 0; rc == 0 && i < nc; i++)
             if (!(fabs((double)got[i] - want[i]) <= 1e-4 * k)) {
                 test_fail(__FILE__, __LINE__, "%s%s: C[%zu] = %.9g, whole-K reference %.9g", label,
-                          clblast ? " (clblast)" : "", i, got[i], want[i]);
+                          clblast ? " (clblast)" : lf ? " (local form)" : "", i, got[i], want[i]);
                 break;
             }
         for (int j = 0; rc == 0 && sums && j < n; j++)
@@ -709,5 +799,7 @@ const test_case gemm_tests[] = {
     {"generated_errors", test_generated_errors, true},
     {"clblast_matches_reference", test_clblast_matches_reference, true},
     {"split_k_chunks_equal_the_whole", test_split_k_chunks_equal_the_whole, true},
+    {"generated_local_form", test_generated_local_form, true},
+    {"local_form_small_shapes", test_local_form_small_shapes, true},
     {NULL, NULL, false},
 };

@@ -51,6 +51,7 @@ static void cache_round_trips(void)
     clmlp_tune_entry a = generated_entry(shape(100, 400, 784, false, false, false, CLMLP_EPILOGUE_BIAS_RELU), 8, 32,
                                          231.5);
     a.choice.tunables.outer = 0;
+    a.choice.tunables.local_k = 16; /* the local form's BK */
     clmlp_tune_entry b = {.shape = shape(784, 400, 100, true, false, true, CLMLP_EPILOGUE_NONE),
                           .mode = CLMLP_AUTOTUNE_FULL};
     b.choice = (clmlp_gemm_choice){.provider = CLMLP_GEMM_CLBLAST,
@@ -59,6 +60,7 @@ static void cache_round_trips(void)
                                    .tuned = true};
     clmlp_tune_entry nt = generated_entry(shape(100, 500, 10, false, true, false, CLMLP_EPILOGUE_NONE), 10, 16, 9.5);
     nt.choice.tunables.outer = 1;
+    nt.choice.tunables.local_k = -1;
     CHECK_INT(clmlp_tune_cache_put(&c, &a, &err), 0);
     CHECK_INT(clmlp_tune_cache_put(&c, &b, &err), 0);
     CHECK_INT(clmlp_tune_cache_put(&c, &nt, &err), 0);
@@ -108,6 +110,8 @@ static void cache_rejects_corrupt_files(void)
         "device Fake CPU\ndriver 1.0\nNN 1 1 1 0 none quick clblast Xgemm 1,2,3 1.0\n",              /* 3 of 16 */
         "device Other GPU\ndriver 1.0\nNN 1 1 1 0 none quick generated 8 32 16 1 1 0 1.0\n",         /* not ours */
         "NN 1 1 1 0 none quick generated 8 32 16 1 1 0 1.0\n",                                       /* no header */
+        "device Fake CPU\ndriver 1.0\nNN 1 1 1 0 none quick generated 8 32 16 1 1 0 0 1.0\n",       /* BK 0 */
+        "device Fake CPU\ndriver 1.0\nNN 1 1 1 0 none quick generated 8 32 16 1 1 0 99 1.0\n",      /* BK 99 */
     };
     for (size_t i = 0; i < CLMLP_ARRAY_LEN(bad); i++) {
         FILE *f = fopen(path, "w");
@@ -131,9 +135,13 @@ static void cache_rejects_corrupt_files(void)
         CHECK(!c.dirty);
         clmlp_tune_cache_free(&c);
     }
-    /* A valid file with an extra comment and blank lines still loads. */
+    /* A valid file with an extra comment and blank lines still loads; a
+     * line from before BK (the local form) reads as the register form. */
     char text[512];
-    snprintf(text, sizeof text, "# hand-edited\n\n%sNN 2 3 4 1 bias quick generated 8 32 16 1 1 0 12.5\n", good_head);
+    snprintf(text, sizeof text,
+             "# hand-edited\n\n%sNN 2 3 4 1 bias quick generated 8 32 16 1 1 0 12.5\n"
+             "TT 2 3 4 0 none quick generated 4 4 4 4 4 0 8 2.5\n",
+             good_head);
     FILE *f = fopen(path, "w");
     if (f) {
         fputs(text, f);
@@ -142,9 +150,16 @@ static void cache_rejects_corrupt_files(void)
     clmlp_tune_cache c;
     clmlp_err err = {0};
     CHECK_INT(clmlp_tune_cache_load(&d, test_tmpdir(), &c, &err), 0);
-    CHECK_INT(c.count, 1);
-    CHECK(clmlp_tune_cache_find(&c, &(clmlp_gemm_shape){.m = 2, .n = 3, .k = 4, .accumulate = true,
-                                                       .epilogue = CLMLP_EPILOGUE_BIAS}) != NULL);
+    CHECK_INT(c.count, 2);
+    const clmlp_tune_entry *old = clmlp_tune_cache_find(
+        &c, &(clmlp_gemm_shape){.m = 2, .n = 3, .k = 4, .accumulate = true, .epilogue = CLMLP_EPILOGUE_BIAS});
+    const clmlp_tune_entry *local = clmlp_tune_cache_find(
+        &c, &(clmlp_gemm_shape){.m = 2, .n = 3, .k = 4, .trans_a = true, .trans_b = true});
+    CHECK(old && local);
+    if (old && local) {
+        CHECK_INT(old->choice.tunables.local_k, -1);
+        CHECK_INT(local->choice.tunables.local_k, 8);
+    }
     clmlp_tune_cache_free(&c);
 }
 
@@ -186,6 +201,7 @@ static void cache_drops_entries_the_kernels_refuse(void)
         {"NN 100 10 64 0 none quick generated 8 32 3 1 1 0 50.0", "vector_width 3 is not 1, 2, 4, 8 or 16"},
         {"TN 64 784 100 0 none quick generated 8 24 16 1 1 0 50.0", "tile_n 24 is not a multiple of vector_width 16"},
         {"NT 100 64 10 1 none quick generated 4 4 16 128 64 0 50.0", "exceeds the device's maximum 4096"},
+        {"NN 5 5 5 0 none quick generated 32 128 16 2 2 0 64 5.0", "local-memory panels of 81920 bytes"},
         {"NN 7 7 7 0 none full clblast XgemmDirect 3,8,8,8,8,0,0,1,8,64 5.0", "do not divide"},
         {"NN 9 9 9 0 none full clblast Xgemm 0,1,32,2,8,8,64,8,8,64,2,0,0,0,4,4 5.0", "SA=2 is not 0 or 1"},
     };

@@ -82,21 +82,26 @@ typedef struct clmlp_gemm_split {
  * itself when split is NULL. Leading dimensions and buffer sizes follow it. */
 clmlp_gemm_shape clmlp_gemm_split_whole(const clmlp_gemm_shape *chunk, const clmlp_gemm_split *split);
 
-/* Tunables of the generated kernel (cl/gemm.cl: TM, TN, WGM, WGN, VW).
+/* Tunables of the generated kernel (cl/gemm.cl: TM, TN, WGM, WGN, VW, BK).
  * Zero fields mean "the per-shape default" (clmlp_gemm_default_tunables). */
 typedef struct clmlp_gemm_tunables {
     int tile_m, tile_n;   /* outputs per work-item along M and N (TM, TN) */
     int local_m, local_n; /* work-group size along M and N (WGM, WGN) */
     int vector_width;     /* VW: float vector width along N, or along K for NT (1, 2, 4, 8, 16) */
     int outer;            /* 1: NT in the outer-product form (op(B) gathered), which wins when K is tiny */
+    int local_k;          /* BK > 0: the local-memory form (GPUs), work-group tiles of (TM·WGM)×(TN·WGN)
+                             staged through local memory in BK-deep panels, every transpose; -1: the
+                             register forms above (no local memory) */
 } clmlp_gemm_tunables;
 
 /* What the generated kernel's defaults and limits depend on: a GPU or
- * not, and the device's largest work-group (0 = no limit). NULL = a CPU.
+ * not, the device's largest work-group (0 = no limit) and its local memory
+ * per work-group in bytes (0 = unknown, not checked). NULL = a CPU.
  * clmlp_gemm_target_of (gemm_kernels.h) reads it off an OpenCL device. */
 typedef struct clmlp_gemm_target {
     bool gpu;
     size_t max_work_group;
+    uint64_t local_mem;
 } clmlp_gemm_target;
 
 /* Pure: the defaults for a device kind and shape (only its transposes: the
@@ -107,7 +112,8 @@ void clmlp_gemm_default_tunables(const clmlp_gemm_target *target, const clmlp_ge
 
 /* Pure: fills zero fields of *t with the defaults, validates the result
  * (vector width, TN a multiple of VW where the kernel needs it, work-group
- * size within target->max_work_group) and writes the kernel's build options
+ * size within target->max_work_group, the local form's panels within
+ * target->local_mem) and writes the kernel's build options
  * (-DDOT_FORM=.. -DTM=.. ...) to opts. Error: CLMLP_EXIT_USAGE naming the field. */
 int clmlp_gemm_generated_options(const clmlp_gemm_target *target, const clmlp_gemm_shape *shape,
                                  clmlp_gemm_tunables *t, char *opts, size_t cap, clmlp_err *err);
@@ -140,7 +146,8 @@ typedef struct clmlp_gemm_choice {
     bool tuned;                     /* verified and measured (now or from the tune cache) */
 } clmlp_gemm_choice;
 
-/* One line: "generated TM=10 TN=16 VW=16 WG=1x1", "generated defaults",
+/* One line: "generated TM=10 TN=16 VW=16 WG=1x1", "generated TM=4 TN=4 VW=4
+ * WG=16x16 BK=16" (the local form), "generated defaults",
  * "clblast XgemmDirect KWID=2 MDIMAD=8 ...", "clblast defaults". */
 void clmlp_gemm_choice_describe(const clmlp_gemm_choice *c, char *buf, size_t cap);
 

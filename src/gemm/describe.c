@@ -126,9 +126,12 @@ void clmlp_gemm_choice_describe(const clmlp_gemm_choice *c, char *buf, size_t ca
         return;
     }
     const clmlp_gemm_tunables *t = &c->tunables;
-    if (!t->tile_m && !t->tile_n && !t->local_m && !t->local_n && !t->vector_width)
+    char bk[16] = "";
+    if (t->local_k > 0)
+        snprintf(bk, sizeof bk, " BK=%d", t->local_k);
+    if (!t->tile_m && !t->tile_n && !t->local_m && !t->local_n && !t->vector_width && !t->local_k)
         snprintf(buf, cap, "generated defaults");
     else
-        snprintf(buf, cap, "generated TM=%d TN=%d VW=%d WG=%dx%d%s", t->tile_m, t->tile_n, t->vector_width, t->local_m,
-                 t->local_n, t->outer ? " outer" : "");
+        snprintf(buf, cap, "generated TM=%d TN=%d VW=%d WG=%dx%d%s%s", t->tile_m, t->tile_n, t->vector_width,
+                 t->local_m, t->local_n, t->outer ? " outer" : "", bk);
 }

@@ -10,10 +10,11 @@
 
 clmlp_gemm_target clmlp_gemm_target_of(const clmlp_device_desc *desc)
 {
-    clmlp_gemm_target t = {.gpu = false, .max_work_group = 0};
+    clmlp_gemm_target t = {.gpu = false, .max_work_group = 0, .local_mem = 0};
     if (desc) {
         t.gpu = (desc->type & CL_DEVICE_TYPE_GPU) != 0;
         t.max_work_group = desc->max_work_group;
+        t.local_mem = desc->local_mem;
     }
     return t;
 }
@@ -22,9 +23,12 @@ static int round_up(int x, int to) { return (x + to - 1) / to * to; }
 
 static int fail_context(clmlp_err *err, const clmlp_gemm_shape *s, const clmlp_gemm_tunables *t)
 {
-    return clmlp_fail_prefix(err, "gemm %c%c %dx%dx%d (TM=%d TN=%d VW=%d WG=%dx%d): ", s->trans_a ? 'T' : 'N',
+    char bk[16] = "";
+    if (t->local_k > 0)
+        snprintf(bk, sizeof bk, " BK=%d", t->local_k);
+    return clmlp_fail_prefix(err, "gemm %c%c %dx%dx%d (TM=%d TN=%d VW=%d WG=%dx%d%s): ", s->trans_a ? 'T' : 'N',
                              s->trans_b ? 'T' : 'N', s->m, s->n, s->k, t->tile_m, t->tile_n, t->vector_width,
-                             t->local_m, t->local_n);
+                             t->local_m, t->local_n, bk);
 }
 
 int clmlp_gemm_generated_prepare(clmlp_device *dev, const clmlp_gemm_shape *shape, const clmlp_gemm_tunables *tunables,
@@ -43,7 +47,9 @@ int clmlp_gemm_generated_prepare(clmlp_device *dev, const clmlp_gemm_shape *shap
     bool from_cache = false;
     if (clmlp_program_kernel(dev, clmlp_cl_gemm, opts, "gemm", &out->program, &from_cache, &out->kernel, err) < 0)
         goto fail;
-    /* Dimension 0 walks N (the contiguous direction of C), dimension 1 M. */
+    /* Dimension 0 walks N (the contiguous direction of C), dimension 1 M.
+     * The local form's work-groups each cover (TM·WGM)×(TN·WGN) of C: the
+     * same global size gives it exactly the groups it needs. */
     out->local[0] = (size_t)t.local_n;
     out->local[1] = (size_t)t.local_m;
     out->global[0] = (size_t)round_up((shape->n + t.tile_n - 1) / t.tile_n, t.local_n);

@@ -19,22 +19,55 @@
  * 1-MFLOP ones with N = 10 lose ~15 µs a step with it, less than a second
  * program would cost a cold start, and the autotuner (src/tune/, full)
  * picks per-shape tiles where they pay.
- * GPUs get a conventional small-tile, 16×8 work-group guess until the
- * autotuner measures them. */
+ * GPUs get the local-memory form (cl/gemm.cl, LOCAL_FORM) for every
+ * transpose: 16×16 work-groups of 4×4 register tiles, a 64×64 tile of C per
+ * work-group, BK=16 panels (8 KiB of local memory), float4 reads of op(B)'s
+ * panel. Unmeasured guesses, conventional for GPUs, until a GPU run measures
+ * them; chosen from the device's limits (work-group size, local memory),
+ * never its name, and the autotuner tries neighbours. */
 #include "clmlp/gemm.h"
 
 #include <stdio.h>
 #include <string.h>
 
+static bool local_form(const clmlp_gemm_tunables *t) { return t && t->local_k > 0; }
+
 static bool dot_form(const clmlp_gemm_shape *s, const clmlp_gemm_tunables *t)
 {
-    return s->trans_b && !s->trans_a && !(t && t->outer);
+    return s->trans_b && !s->trans_a && !(t && t->outer) && !local_form(t);
+}
+
+/* Bytes of local memory the local form's two panels take. */
+static uint64_t panel_bytes(const clmlp_gemm_tunables *t)
+{
+    uint64_t bm = (uint64_t)t->tile_m * (uint64_t)t->local_m, bn = (uint64_t)t->tile_n * (uint64_t)t->local_n;
+    return (uint64_t)t->local_k * (bm + bn) * sizeof(float);
 }
 
 void clmlp_gemm_default_tunables(const clmlp_gemm_target *target, const clmlp_gemm_shape *s, clmlp_gemm_tunables *out)
 {
     memset(out, 0, sizeof *out);
     bool gpu = target && target->gpu;
+    out->local_k = -1;
+    if (gpu) {
+        /* The local form, every transpose (see the top of the file). */
+        out->tile_m = out->tile_n = 4;
+        out->vector_width = 4;
+        out->local_m = out->local_n = 16;
+        out->local_k = 16;
+        size_t max_wg = target->max_work_group ? target->max_work_group : 256;
+        while ((size_t)(out->local_n * out->local_m) > max_wg && out->local_m > 1)
+            out->local_m /= 2;
+        while ((size_t)(out->local_n * out->local_m) > max_wg && out->local_n > 1)
+            out->local_n /= 2;
+        /* Thinner panels where local memory is small; none at all (the
+         * register forms below) where even BK=1 does not fit. */
+        while (target->local_mem && panel_bytes(out) > target->local_mem && out->local_k > 1)
+            out->local_k /= 2;
+        if (!target->local_mem || panel_bytes(out) <= target->local_mem)
+            return;
+        out->local_k = -1;
+    }
     if (dot_form(s, NULL)) {
         /* NT: vectors run along K; each output is its own accumulator. */
         out->vector_width = gpu ? 4 : 16;
@@ -45,7 +78,9 @@ void clmlp_gemm_default_tunables(const clmlp_gemm_target *target, const clmlp_ge
         out->tile_m = gpu ? 4 : 8;
         out->tile_n = gpu ? 4 : 32;
     }
-    if (gpu) {
+    out->local_m = 1;
+    out->local_n = 1;
+    if (gpu) { /* a GPU without local memory to speak of: 16×8 register-form work-groups */
         out->local_n = 16;
         out->local_m = 8;
         size_t max_wg = target->max_work_group ? target->max_work_group : 128;
@@ -53,9 +88,6 @@ void clmlp_gemm_default_tunables(const clmlp_gemm_target *target, const clmlp_ge
             out->local_m /= 2;
         while ((size_t)(out->local_n * out->local_m) > max_wg && out->local_n > 1)
             out->local_n /= 2;
-    } else {
-        out->local_m = 1;
-        out->local_n = 1;
     }
 }
 
@@ -67,6 +99,8 @@ int clmlp_gemm_generated_options(const clmlp_gemm_target *target, const clmlp_ge
     clmlp_gemm_tunables def;
     clmlp_gemm_default_tunables(target, s, &def);
     bool vw_given = t->vector_width != 0;
+    if (!t->local_k)
+        t->local_k = def.local_k;
     if (!t->tile_m)
         t->tile_m = def.tile_m;
     if (!t->tile_n)
@@ -93,10 +127,13 @@ int clmlp_gemm_generated_options(const clmlp_gemm_target *target, const clmlp_ge
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "gemm tunables: tile_n %d is outside 1..128", t->tile_n);
     if (t->outer != 0 && t->outer != 1)
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "gemm tunables: outer %d is not 0 or 1", t->outer);
+    if (t->local_k != -1 && (t->local_k < 1 || t->local_k > 64))
+        return clmlp_fail(err, CLMLP_EXIT_USAGE, "gemm tunables: local_k %d is not -1 (no local memory) or 1..64",
+                          t->local_k);
     if (!dot_form(s, t) && t->tile_n % vw != 0)
         return clmlp_fail(err, CLMLP_EXIT_USAGE,
                           "gemm tunables: tile_n %d is not a multiple of vector_width %d (needed unless trans_b "
-                          "without trans_a)",
+                          "without trans_a in the register form)",
                           t->tile_n, vw);
     if (t->local_m < 1 || t->local_n < 1)
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "gemm tunables: work-group size %dx%d must be positive",
@@ -106,6 +143,15 @@ int clmlp_gemm_generated_options(const clmlp_gemm_target *target, const clmlp_ge
         return clmlp_fail(err, CLMLP_EXIT_USAGE,
                           "gemm tunables: work-group size %dx%d = %zu exceeds the device's maximum %zu", t->local_m,
                           t->local_n, wg, target->max_work_group);
+    /* Local memory unknown (no target, or 0): 64 KiB, more than any GPU
+     * gives a work-group, so a typo'd tile fails here and not at launch. */
+    uint64_t local_mem = target && target->local_mem ? target->local_mem : 65536;
+    if (local_form(t) && panel_bytes(t) > local_mem)
+        return clmlp_fail(err, CLMLP_EXIT_USAGE,
+                          "gemm tunables: local-memory panels of %llu bytes (BK=%d, %dx%d tile) exceed the device's "
+                          "%llu",
+                          (unsigned long long)panel_bytes(t), t->local_k, t->tile_m * t->local_m,
+                          t->tile_n * t->local_n, (unsigned long long)local_mem);
 
     /* No -cl-fast-relaxed-math: it would make exp/tanh in the epilogue
      * approximate and assume no inf (a sigmoid of -100 needs exp(100) = inf).
@@ -118,8 +164,13 @@ int clmlp_gemm_generated_options(const clmlp_gemm_target *target, const clmlp_ge
     char act_opt[24] = "";
     if (act > 0)
         snprintf(act_opt, sizeof act_opt, " -DACT=%d", act);
-    int len = snprintf(opts, cap, "-DDOT_FORM=%d -DTM=%d -DTN=%d -DVW=%d -DWGM=%d -DWGN=%d%s", dot_form(s, t) ? 1 : 0,
-                       t->tile_m, t->tile_n, vw, t->local_m, t->local_n, act_opt);
+    /* The local form adds its defines at the end: the register forms' options
+     * (and so their cached programs) are as before. */
+    char local_opt[40] = "";
+    if (local_form(t))
+        snprintf(local_opt, sizeof local_opt, " -DLOCAL_FORM=1 -DBK=%d", t->local_k);
+    int len = snprintf(opts, cap, "-DDOT_FORM=%d -DTM=%d -DTN=%d -DVW=%d -DWGM=%d -DWGN=%d%s%s",
+                       dot_form(s, t) ? 1 : 0, t->tile_m, t->tile_n, vw, t->local_m, t->local_n, act_opt, local_opt);
     if (len < 0 || (size_t)len >= cap)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "gemm: build options do not fit in %zu bytes", cap);
     return 0;

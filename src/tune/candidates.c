@@ -13,31 +13,43 @@ typedef struct {
     int tm, tn, vw, wgm, wgn;
     int outer;  /* NT in the outer-product form (the NN/TN program: no extra compile) */
     bool quick; /* also tried by quick: the program of a default tile */
+    int bk;     /* the local form's panel depth (BK); 0: the register forms */
 } tile;
 
 /* CPUs (PoCL, AVX-512 / AVX2): float16 or float8 vectors, 1×1 work-groups
  * (PoCL's work-group size barely matters once a work-item owns a tile). */
 static const tile cpu_outer[] = {
-    {10, 16, 16, 1, 1, 0, false}, {6, 32, 16, 1, 1, 0, false}, {4, 48, 16, 1, 1, 0, false},
-    {12, 16, 16, 1, 1, 0, false}, {14, 16, 16, 1, 1, 0, false}, {16, 16, 16, 1, 1, 0, false},
-    {4, 64, 16, 1, 1, 0, false},  {6, 48, 16, 1, 1, 0, false}, {8, 16, 16, 1, 1, 0, false},
-    {5, 32, 16, 1, 1, 0, false},  {10, 16, 8, 1, 1, 0, false}, {8, 32, 8, 1, 1, 0, false},
-    {8, 32, 16, 2, 2, 0, false},
+    {10, 16, 16, 1, 1, 0, false, 0}, {6, 32, 16, 1, 1, 0, false, 0}, {4, 48, 16, 1, 1, 0, false, 0},
+    {12, 16, 16, 1, 1, 0, false, 0}, {14, 16, 16, 1, 1, 0, false, 0}, {16, 16, 16, 1, 1, 0, false, 0},
+    {4, 64, 16, 1, 1, 0, false, 0},  {6, 48, 16, 1, 1, 0, false, 0}, {8, 16, 16, 1, 1, 0, false, 0},
+    {5, 32, 16, 1, 1, 0, false, 0},  {10, 16, 8, 1, 1, 0, false, 0}, {8, 32, 8, 1, 1, 0, false, 0},
+    {8, 32, 16, 2, 2, 0, false, 0},
 };
 static const tile cpu_dot[] = {
-    {4, 6, 16, 1, 1, 0, false}, {8, 32, 16, 1, 1, 1, true},  {4, 4, 16, 1, 1, 0, false}, {6, 4, 16, 1, 1, 0, false},
-    {4, 8, 16, 1, 1, 0, false}, {8, 4, 16, 1, 1, 0, false},  {3, 8, 16, 1, 1, 0, false}, {6, 6, 16, 1, 1, 0, false},
-    {2, 8, 16, 1, 1, 0, false}, {5, 5, 8, 1, 1, 0, false},   {10, 16, 16, 1, 1, 1, false},
+    {4, 6, 16, 1, 1, 0, false, 0},  {8, 32, 16, 1, 1, 1, true, 0}, {4, 4, 16, 1, 1, 0, false, 0},
+    {6, 4, 16, 1, 1, 0, false, 0},  {4, 8, 16, 1, 1, 0, false, 0}, {8, 4, 16, 1, 1, 0, false, 0},
+    {3, 8, 16, 1, 1, 0, false, 0},  {6, 6, 16, 1, 1, 0, false, 0}, {2, 8, 16, 1, 1, 0, false, 0},
+    {5, 5, 8, 1, 1, 0, false, 0},   {10, 16, 16, 1, 1, 1, false, 0},
 };
-/* GPUs: small register tiles, many work-items, 64-256 per work-group. */
+/* GPUs: small register tiles, many work-items, 64-256 per work-group.
+ * First the local form's neighbours of its default (4x4 tiles, 16x16
+ * work-groups, BK=16; the local form serves every transpose, so both lists
+ * hold them): unmeasured guesses until a GPU measures them. None is quick:
+ * the default there is the local form, one program for every transpose, so
+ * every other tile would be a program the plan does not build. */
+#define GPU_LOCAL                                                                                                      \
+    {8, 8, 4, 8, 8, 0, false, 16}, {4, 8, 4, 16, 8, 0, false, 16}, {4, 4, 4, 16, 16, 0, false, 32},                    \
+        {2, 4, 4, 16, 16, 0, false, 16}
 static const tile gpu_outer[] = {
-    {2, 4, 4, 16, 16, 0, false},  {4, 8, 4, 8, 16, 0, false}, {8, 8, 4, 8, 8, 0, false},
-    {1, 4, 4, 16, 16, 0, false},  {4, 4, 4, 16, 16, 0, false}, {2, 8, 4, 16, 16, 0, false},
-    {4, 4, 2, 8, 16, 0, false},   {8, 4, 4, 8, 16, 0, false},
+    GPU_LOCAL,
+    {2, 4, 4, 16, 16, 0, false, 0},  {4, 8, 4, 8, 16, 0, false, 0}, {8, 8, 4, 8, 8, 0, false, 0},
+    {1, 4, 4, 16, 16, 0, false, 0},  {4, 4, 4, 16, 16, 0, false, 0}, {2, 8, 4, 16, 16, 0, false, 0},
+    {4, 4, 2, 8, 16, 0, false, 0},   {8, 4, 4, 8, 16, 0, false, 0},
 };
 static const tile gpu_dot[] = {
-    {1, 1, 4, 16, 16, 0, false}, {4, 4, 4, 8, 16, 1, true},   {2, 2, 4, 16, 16, 0, false},
-    {2, 4, 4, 8, 16, 0, false},  {4, 4, 4, 8, 8, 0, false},   {1, 2, 4, 16, 16, 0, false},
+    GPU_LOCAL,
+    {1, 1, 4, 16, 16, 0, false, 0}, {4, 4, 4, 8, 16, 1, false, 0},   {2, 2, 4, 16, 16, 0, false, 0},
+    {2, 4, 4, 8, 16, 0, false, 0},  {4, 4, 4, 8, 8, 0, false, 0},   {1, 2, 4, 16, 16, 0, false, 0},
 };
 
 /* CLBlast sets (full only). XgemmDirect: KWID MDIMAD MDIMCD NDIMBD NDIMCD
@@ -69,7 +81,7 @@ static int add_generated(const clmlp_gemm_target *target, const clmlp_gemm_shape
         return n;
     clmlp_gemm_choice c = {.provider = CLMLP_GEMM_GENERATED};
     if (t)
-        c.tunables = (clmlp_gemm_tunables){t->tm, t->tn, t->wgm, t->wgn, t->vw, t->outer};
+        c.tunables = (clmlp_gemm_tunables){t->tm, t->tn, t->wgm, t->wgn, t->vw, t->outer, t->bk ? t->bk : -1};
     char opts[256];
     if (clmlp_gemm_generated_options(target, s, &c.tunables, opts, sizeof opts, NULL) < 0)
         return n;

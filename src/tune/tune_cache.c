@@ -3,12 +3,14 @@
  *   # clmlp GEMM tune cache v1: ...
  *   device <CL_DEVICE_NAME>
  *   driver <CL_DRIVER_VERSION>
- *   NN 100 400 784 0 bias_relu quick generated 10 16 16 1 1 0 231.4
+ *   NN 100 400 784 0 bias_relu quick generated 10 16 16 1 1 0 -1 231.4
  *   TN 784 400 100 0 none full clblast XgemmDirect 2,8,8,8,8,0,0,1,8,64 21.3
  *
  * Fields: transposes, M N K, accumulate, epilogue, how it was tuned, the
- * choice (generated: TM TN VW WGM WGN outer; clblast: kernel and its parameter
- * values), its GFLOP/s when measured. The file name hashes platform, device
+ * choice (generated: TM TN VW WGM WGN outer BK, BK -1 for the register
+ * forms; clblast: kernel and its parameter values), its GFLOP/s when
+ * measured. Lines written before the local form had no BK: read as -1,
+ * which is what they measured. The file name hashes platform, device
  * and driver; the device and driver lines are checked too. Anything
  * unexpected makes the whole file "corrupt": one warning, then it is ignored
  * and rewritten, since a guessed choice could pick an unverified kernel.
@@ -193,14 +195,17 @@ static bool parse_entry(char *line, clmlp_tune_entry *e)
     clmlp_gemm_choice *c = &e->choice;
     c->tuned = true;
     int last;
-    if (strcmp(tok[7], "generated") == 0 && n == 15) {
+    if (strcmp(tok[7], "generated") == 0 && (n == 15 || n == 16)) {
         clmlp_gemm_tunables *t = &c->tunables;
         c->provider = CLMLP_GEMM_GENERATED;
         if (!parse_int(tok[8], 1, 128, &t->tile_m) || !parse_int(tok[9], 1, 128, &t->tile_n) ||
             !parse_int(tok[10], 1, 16, &t->vector_width) || !parse_int(tok[11], 1, 1024, &t->local_m) ||
             !parse_int(tok[12], 1, 1024, &t->local_n) || !parse_int(tok[13], 0, 1, &t->outer))
             return false;
-        last = 14;
+        t->local_k = -1; /* a line from before BK: the register forms */
+        if (n == 16 && (!parse_int(tok[14], -1, 64, &t->local_k) || t->local_k == 0))
+            return false;
+        last = n - 1;
     } else if (strcmp(tok[7], "clblast") == 0 && n == 11) {
         c->provider = CLMLP_GEMM_CLBLAST;
         if (!parse_clblast(tok[8], tok[9], &c->clblast))
@@ -358,8 +363,8 @@ static void write_entry(FILE *out, const clmlp_tune_entry *e)
             fprintf(out, "%s%d", i ? "," : "", c->clblast.values[i]);
     } else {
         const clmlp_gemm_tunables *t = &c->tunables;
-        fprintf(out, "generated %d %d %d %d %d %d", t->tile_m, t->tile_n, t->vector_width, t->local_m, t->local_n,
-                t->outer);
+        fprintf(out, "generated %d %d %d %d %d %d %d", t->tile_m, t->tile_n, t->vector_width, t->local_m, t->local_n,
+                t->outer, t->local_k > 0 ? t->local_k : -1);
     }
     fprintf(out, " %.1f\n", c->gflops);
 }
