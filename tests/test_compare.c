@@ -873,9 +873,12 @@ static void compare_noise_check_runs(void)
 {
     static char out[400000];
     test_mnist_dir();
-    int rc = test_run_clmlp("compare configs/tiny-mnist.yaml --devices type=cpu,type=cpu --set training.epochs=1 "
-                            "--set compare.rounds=2 --set compare.noise_check=true",
-                            out, sizeof out);
+    char args[2048]; /* its folder in the test's own directory, not the checkout's runs/ */
+    snprintf(args, sizeof args,
+             "compare configs/tiny-mnist.yaml --devices type=cpu,type=cpu --set training.epochs=1 "
+             "--set compare.rounds=2 --set compare.noise_check=true --out '%s/noise-check'",
+             test_tmpdir());
+    int rc = test_run_clmlp(args, out, sizeof out);
     CHECK_INT(rc, 0);
     CHECK_CONTAINS(out, "**This is a noise check**");
     CHECK_CONTAINS(out, "| noise: ");
