@@ -217,6 +217,23 @@ float finish(float x, __global const float *C, int idx, __global const float *bi
     return x;
 }
 
+/* finish() for VW adjacent elements of C, row offset row (C[row + n] is
+ * column n), from column n on: the vector store of the outer-product and
+ * local forms. */
+void finish_vector(floatV v, __global float *C, int row, int n, __global const float *bias,
+                   __global const float *H, int flags)
+{
+    if (flags & GEMM_ACCUMULATE)
+        v += LOADV(C + row + n);
+    if (flags & GEMM_BIAS)
+        v += LOADV(bias + n);
+    if (flags & GEMM_ACT)
+        v = ACTIVATE(v);
+    if (flags & GEMM_ACT_GRAD)
+        v *= ACT_DERIV_V(LOADV(H + row + n));
+    STOREV(v, C + row + n);
+}
+
 __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int M, const int N, const int K,
                                                                      __global const float *A, const int lda,
                                                                      __global const float *B, const int ldb,
@@ -306,16 +323,7 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
         for (int j = 0; j < NV; j++) {
             const int own = n0 + j * VW; /* first column of this vector */
             if (own + VW <= N) {
-                floatV v = LOADV(&tile[i][j * VW]);
-                if (flags & GEMM_ACCUMULATE)
-                    v += LOADV(c + own);
-                if (flags & GEMM_BIAS)
-                    v += LOADV(bias + own);
-                if (flags & GEMM_ACT)
-                    v = ACTIVATE(v);
-                if (flags & GEMM_ACT_GRAD)
-                    v *= ACT_DERIV_V(LOADV(H + (m0 + i) * ldc + own));
-                STOREV(v, c + own);
+                finish_vector(LOADV(&tile[i][j * VW]), C, (m0 + i) * ldc, own, bias, H, flags);
             } else {
                 PRAGMA(STORE_LOOP)
                 for (int l = 0; l < VW && own + l < N; l++)
@@ -478,16 +486,7 @@ __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void gemm(const int 
             const int own = n0 + j * VW;                   /* first column this vector owns */
             const int w = N >= VW ? min(own, N - VW) : 0; /* = win[j] */
             if (w == own && own + VW <= N) {
-                floatV v = LOADV(&tile[i][j * VW]);
-                if (flags & GEMM_ACCUMULATE)
-                    v += LOADV(c + own);
-                if (flags & GEMM_BIAS)
-                    v += LOADV(bias + own);
-                if (flags & GEMM_ACT)
-                    v = ACTIVATE(v);
-                if (flags & GEMM_ACT_GRAD)
-                    v *= ACT_DERIV_V(LOADV(H + (m0 + i) * ldc + own));
-                STOREV(v, c + own);
+                finish_vector(LOADV(&tile[i][j * VW]), C, (m0 + i) * ldc, own, bias, H, flags);
             } else {
                 /* lane l holds column w + l */
                 PRAGMA(STORE_LOOP)
