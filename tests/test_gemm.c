@@ -452,6 +452,23 @@ static void test_generated_shapes(void)
     clmlp_device_close(&dev);
 }
 
+/* Transpose t × every epilogue × accumulate on odd shapes with tunables
+ * tun; plain_too (may be NULL) also runs the plain and bias-gradient GEMMs. */
+static void check_every_epilogue(clmlp_device *dev, int t, const clmlp_gemm_tunables *tun,
+                                 const clmlp_gemm_tunables *plain_too)
+{
+    static const int shapes[][3] = {{1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {100, 10, 500}};
+    for (int e = CLMLP_EPILOGUE_NONE; e < CLMLP_EPILOGUE_COUNT; e++)
+        for (int acc = 0; acc < 2; acc++)
+            for (size_t i = 0; i < CLMLP_ARRAY_LEN(shapes); i++) {
+                clmlp_gemm_shape s = shape(shapes[i][0], shapes[i][1], shapes[i][2], TRANS[t][0], TRANS[t][1], acc,
+                                           (clmlp_epilogue)e);
+                check_gemm(dev, PROVIDER_GENERATED, &s, tun);
+                if (plain_too && (e == CLMLP_EPILOGUE_NONE || e == CLMLP_EPILOGUE_BIAS_GRAD))
+                    check_gemm(dev, PROVIDER_GENERATED, &s, plain_too);
+            }
+}
+
 /* Every transpose × epilogue × accumulate on odd shapes. Fixed small tiles
  * (shared by all shapes, so 40 programs in all) with a 2×3 work-group, so
  * partial tiles, surplus work-items and the right-edge window all occur. */
@@ -460,17 +477,10 @@ static void test_generated_epilogues_accumulate(void)
     clmlp_device dev;
     if (!test_open_device(&dev))
         return;
-    static const int shapes[][3] = {{1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {100, 10, 500}};
     for (int t = 0; t < 4; t++) {
         bool dot = TRANS[t][1] && !TRANS[t][0];
         clmlp_gemm_tunables tun = {.tile_m = 3, .tile_n = dot ? 2 : 8, .vector_width = 4, .local_m = 2, .local_n = 3};
-        for (int e = CLMLP_EPILOGUE_NONE; e < CLMLP_EPILOGUE_COUNT; e++)
-            for (int acc = 0; acc < 2; acc++)
-                for (size_t i = 0; i < CLMLP_ARRAY_LEN(shapes); i++) {
-                    clmlp_gemm_shape s = shape(shapes[i][0], shapes[i][1], shapes[i][2], TRANS[t][0], TRANS[t][1],
-                                               acc, (clmlp_epilogue)e);
-                    check_gemm(&dev, PROVIDER_GENERATED, &s, &tun);
-                }
+        check_every_epilogue(&dev, t, &tun, NULL);
     }
     clmlp_device_close(&dev);
 }
@@ -486,21 +496,12 @@ static void test_generated_local_form(void)
     clmlp_device dev;
     if (!test_open_device(&dev))
         return;
-    static const int shapes[][3] = {{1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {100, 10, 500}};
     const clmlp_gemm_tunables tun = {.tile_m = 4, .tile_n = 4, .vector_width = 4, .local_m = 4, .local_n = 4,
                                      .local_k = 8};
     const clmlp_gemm_tunables odd = {.tile_m = 3, .tile_n = 8, .vector_width = 4, .local_m = 2, .local_n = 3,
                                      .local_k = 5};
     for (int t = 0; t < 4; t++)
-        for (int e = CLMLP_EPILOGUE_NONE; e < CLMLP_EPILOGUE_COUNT; e++)
-            for (int acc = 0; acc < 2; acc++)
-                for (size_t i = 0; i < CLMLP_ARRAY_LEN(shapes); i++) {
-                    clmlp_gemm_shape s = shape(shapes[i][0], shapes[i][1], shapes[i][2], TRANS[t][0], TRANS[t][1],
-                                               acc, (clmlp_epilogue)e);
-                    check_gemm(&dev, PROVIDER_GENERATED, &s, &tun);
-                    if (e == CLMLP_EPILOGUE_NONE || e == CLMLP_EPILOGUE_BIAS_GRAD)
-                        check_gemm(&dev, PROVIDER_GENERATED, &s, &odd);
-                }
+        check_every_epilogue(&dev, t, &tun, &odd);
     clmlp_device_close(&dev);
 }
 
