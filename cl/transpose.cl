@@ -19,6 +19,9 @@
         (a) = ta;                                                                                                  \
         (b) = tb;                                                                                                  \
     } while (0)
+/* Round d over the tile: every row i whose bit d is 0 trades with row i + d. */
+#define ROUND(d, lo, hi)                                                                                           \
+    _Pragma("unroll") for (int i = 0; i < TILE; i++) if ((i & (d)) == 0) TRADE(r[i], r[i + (d)], lo, hi)
 #define D8_LO (0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
 #define D8_HI (8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31)
 #define D4_LO (0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27)
@@ -40,21 +43,10 @@ __kernel void transpose(__global const float *src, __global float *dst, const in
 #pragma unroll
         for (int i = 0; i < TILE; i++)
             r[i] = vload16(0, src + (r0 + i) * cols + c0);
-#pragma unroll
-        for (int i = 0; i < 8; i++)
-            TRADE(r[i], r[i + 8], D8_LO, D8_HI);
-#pragma unroll
-        for (int i = 0; i < TILE; i++)
-            if ((i & 4) == 0)
-                TRADE(r[i], r[i + 4], D4_LO, D4_HI);
-#pragma unroll
-        for (int i = 0; i < TILE; i++)
-            if ((i & 2) == 0)
-                TRADE(r[i], r[i + 2], D2_LO, D2_HI);
-#pragma unroll
-        for (int i = 0; i < TILE; i++)
-            if ((i & 1) == 0)
-                TRADE(r[i], r[i + 1], D1_LO, D1_HI);
+        ROUND(8, D8_LO, D8_HI);
+        ROUND(4, D4_LO, D4_HI);
+        ROUND(2, D2_LO, D2_HI);
+        ROUND(1, D1_LO, D1_HI);
 #pragma unroll
         for (int j = 0; j < TILE; j++)
             vstore16(r[j], 0, dst + (c0 + j) * rows + r0);
