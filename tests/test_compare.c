@@ -419,7 +419,7 @@ static const clmlp_plan *small_plans(void)
         cfg.model.n_hidden = 1;
         cfg.model.hidden[0] = 64;
         clmlp_err err = {0};
-        CHECK_INT(clmlp_compile_config(&cfg, 784, 0, &plans[0], &plans[1], &err), 0);
+        CHECK_INT(clmlp_compile_config(&cfg, 784, 0, NULL, &plans[0], &plans[1], &err), 0);
         done = true;
     }
     return plans;

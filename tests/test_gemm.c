@@ -336,7 +336,8 @@ static void test_default_tunables(void)
     expect_tunables(NULL, shape(100, 400, 784, false, false, false, none), 8, 32, 16, 1, 1, -1);
     /* GPUs: the local form for every transpose, 16×16 work-groups of 4×4
      * tiles, BK=16, shrunk to the device's work-group and local memory. */
-    clmlp_device_desc gpu = {.type = CL_DEVICE_TYPE_GPU, .max_work_group = 1024, .local_mem = 48 << 10};
+    clmlp_device_desc gpu = {
+        .type = CL_DEVICE_TYPE_GPU, .max_work_group = 1024, .local_mem = 48 << 10, .local_mem_dedicated = true};
     expect_tunables(&gpu, shape(100, 400, 784, false, false, false, none), 4, 4, 4, 16, 16, 16);
     expect_tunables(&gpu, shape(100, 784, 400, false, true, false, none), 4, 4, 4, 16, 16, 16);
     expect_tunables(&gpu, shape(7, 13, 5, true, true, false, none), 4, 4, 4, 16, 16, 16);
@@ -347,6 +348,15 @@ static void test_default_tunables(void)
     gpu.local_mem = 100; /* not even BK=1: the register forms, 16×8 work-groups shrunk to 64 */
     expect_tunables(&gpu, shape(100, 400, 784, false, false, false, none), 4, 4, 4, 4, 16, -1);
     expect_tunables(&gpu, shape(100, 784, 400, false, true, false, none), 2, 2, 4, 4, 16, -1);
+    /* A CPU device whose work-items are lanes (native float width 1, as
+     * llvmpipe) with local memory that is global: the register forms in
+     * 16×8 work-groups; PoCL's width 16 keeps the CPU's 1×1 tiles. */
+    clmlp_device_desc lanes = {
+        .type = CL_DEVICE_TYPE_CPU, .max_work_group = 1024, .local_mem = 32 << 10, .native_float = 1};
+    expect_tunables(&lanes, shape(100, 400, 784, false, false, false, none), 4, 4, 4, 8, 16, -1);
+    expect_tunables(&lanes, shape(100, 784, 400, false, true, false, none), 2, 2, 4, 8, 16, -1);
+    lanes.native_float = 16;
+    expect_tunables(&lanes, shape(100, 400, 784, false, false, false, none), 8, 32, 16, 1, 1, -1);
 }
 
 static void test_options_validation(void)

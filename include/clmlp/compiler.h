@@ -104,6 +104,13 @@ typedef struct clmlp_compile_options {
     bool fuse;
     clmlp_gemm_provider gemm; /* AUTO resolves to GENERATED here; autotuning refines it */
     size_t align;             /* sub-buffer alignment in bytes (device CL_DEVICE_MEM_BASE_ADDR_ALIGN / 8) */
+    /* The device the kernels are shaped for (clmlp_gemm_target_of; zero: a
+     * CPU OpenCL). target.gpu: its work-items are SIMD lanes (GPUs,
+     * llvmpipe), so the elementwise kernels run work-groups of up to 256
+     * work-items with one float4 each and no transposed weight copy (the
+     * local-memory GEMM reads every transpose); else few large work-items
+     * with float16 vectors, as PoCL wants. */
+    clmlp_gemm_target target;
     /* the optimizer's constants: beta1, beta2, eps and momentum are baked
      * into its launch; lr is scaled per step by clmlp_plan_step_lr */
     double lr, beta1, beta2, eps, momentum;
@@ -130,9 +137,10 @@ typedef struct clmlp_plan {
 void clmlp_compile_options_from_config(const clmlp_config *cfg, clmlp_compile_options *opt);
 int clmlp_compile(const clmlp_graph *g, const clmlp_compile_options *opt, clmlp_plan *plan, clmlp_err *err);
 /* Both plans of a config: the training step and the evaluation batch, with
- * cfg's options; align is the device's sub-buffer alignment (0 = default). */
-int clmlp_compile_config(const clmlp_config *cfg, int input_dim, size_t align, clmlp_plan *train, clmlp_plan *eval,
-                         clmlp_err *err);
+ * cfg's options, for a device with sub-buffer alignment `align` (0: the
+ * default) whose kernels are shaped for `target` (NULL: a CPU's). */
+int clmlp_compile_config(const clmlp_config *cfg, int input_dim, size_t align, const clmlp_gemm_target *target,
+                         clmlp_plan *train, clmlp_plan *eval, clmlp_err *err);
 
 /* The passes, public for tests. */
 int clmlp_pass_fuse(clmlp_graph *g, clmlp_err *err);

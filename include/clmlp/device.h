@@ -33,6 +33,14 @@ typedef struct clmlp_device_desc {
     uint64_t max_alloc;
     size_t max_work_group;
     bool host_unified;       /* CL_DEVICE_HOST_UNIFIED_MEMORY: device and host share memory (CPUs, integrated GPUs) */
+    unsigned native_float;   /* CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT: 1 where work-items are the SIMD lanes */
+    bool local_mem_dedicated;/* CL_DEVICE_LOCAL_MEM_TYPE is CL_LOCAL (GPUs), not CL_GLOBAL (CPUs, llvmpipe) */
+    /* Set when the device is opened: its profiling timestamps failed the
+     * check (clmlp_event_timestamps_real), so every timed command is waited
+     * for and timed by the host clock, one at a time. Timing caches (tune,
+     * probe) keep such devices' figures apart. */
+    bool host_timed;
+    char host_timed_why[160];
     cl_platform_id platform_id; /* NULL for fake descriptors in tests */
     cl_device_id device_id;
 } clmlp_device_desc;
@@ -52,6 +60,12 @@ int clmlp_device_select(const clmlp_device_desc *descs, int count, const clmlp_d
 
 /* "cpu", "gpu", "accelerator", "custom" or "default" for the leading type bit. */
 const char *clmlp_device_type_name(cl_device_type type);
+/* Whether the device runs a work-group's work-items on its SIMD lanes, as
+ * GPUs do: a GPU, or a device whose native float vector is 1 wide (Mesa's
+ * llvmpipe; CPU OpenCLs such as PoCL vectorise inside a work-item and
+ * report 8 or 16). Such devices get work-group-shaped kernels (many
+ * work-items per group, local memory); never decided by a name. */
+bool clmlp_device_lanes_are_work_items(const clmlp_device_desc *desc);
 
 /* Compact clinfo-like table (fits 100 columns; one header line per
  * platform), and the same as JSON: an array of objects with keys index,
@@ -150,6 +164,16 @@ int clmlp_event_times(cl_event ev, cl_ulong t[4], clmlp_err *err);
 int clmlp_event_span(cl_event ev, cl_ulong *start, cl_ulong *end, clmlp_err *err);
 /* END - START of a completed event, in seconds. */
 int clmlp_event_seconds(cl_event ev, double *seconds, clmlp_err *err);
+/* Whether the device's profiling timestamps are real: a 4 MiB fill is
+ * enqueued and its four stamps must be ordered, non-zero and span at least
+ * 20 ns but no longer than the host saw it take. Mesa 22's rusticl answers
+ * 0, 1, 2, 3 for every command. *real false comes with the reason in why. */
+int clmlp_event_timestamps_real(clmlp_device *dev, bool *real, char *why, size_t cap, clmlp_err *err);
+/* Timing one command either way: begin = clmlp_now() before enqueueing
+ * it; then this, with the event it produced, waits for it. seconds = END -
+ * START of the event on devices with real timestamps; on host-timed
+ * devices the host's wall time since begin (launch cost included). */
+int clmlp_timed_end(const clmlp_device *dev, cl_event ev, double begin, double *seconds, clmlp_err *err);
 
 /* Symbolic names: CL_OUT_OF_RESOURCES, CLBlastInvalidLocalMemUsage, ... */
 const char *clmlp_cl_error_name(cl_int code);

@@ -46,6 +46,8 @@ typedef struct clmlp_run_result {
     bool trained;              /* training began: the run has figures to report even if it then failed */
     bool evaluated;            /* accuracy and confusion are set */
     clmlp_device_desc device;
+    bool host_timed;           /* the device's timestamps are not real: kernels timed by the host (device.h) */
+    char host_timed_why[160];
     double phase_start[CLMLP_PHASE_COUNT]; /* host clock (clmlp_now) */
     double phase_seconds[CLMLP_PHASE_COUNT];
     clmlp_phase_memory phase_memory[CLMLP_PHASE_COUNT];

@@ -99,9 +99,10 @@ typedef struct clmlp_gemm_tunables {
  * per work-group in bytes (0 = unknown, not checked). NULL = a CPU.
  * clmlp_gemm_target_of (gemm_kernels.h) reads it off an OpenCL device. */
 typedef struct clmlp_gemm_target {
-    bool gpu;
+    bool gpu;             /* work-items are SIMD lanes (clmlp_device_lanes_are_work_items) */
     size_t max_work_group;
     uint64_t local_mem;
+    bool local_dedicated; /* local memory is its own (GPUs): worth staging panels through */
 } clmlp_gemm_target;
 
 /* Pure: the defaults for a device kind and shape (only its transposes: the

@@ -51,6 +51,10 @@ typedef struct clmlp_pending_event {
     bool traced;
     long step;
     double flops, bytes;
+    /* Host clock, seconds: set by whoever enqueued the command on a
+     * host-timed device (clmlp_device_desc.host_timed), which then replaces the
+     * device's stamps; 0 otherwise. */
+    double host_start, host_end;
 } clmlp_pending_event;
 
 typedef struct clmlp_profiler {
@@ -83,14 +87,20 @@ int clmlp_profiler_add_plan(clmlp_profiler *p, const clmlp_plan *plan, const cha
 int clmlp_profiler_add_transfer(clmlp_profiler *p, const char *name, int *index, clmlp_err *err);
 
 /* Reserves event slots for n consecutive launches starting at stats entry
- * `first` and sets *events to them (the executor fills them). p NULL or
- * disabled: *events = NULL, nothing recorded. The slots stay valid until the
- * next reserve. traced: keep them in the trace too, labelled with step. */
+ * `first` and sets *events to them and *pending to what they stand for (the
+ * executor fills both). p NULL or disabled: both NULL, nothing recorded. The
+ * slots stay valid until the next reserve. traced: keep them in the trace
+ * too, labelled with step. */
 int clmlp_profiler_launches(clmlp_profiler *p, int first, int n, bool traced, long step, cl_event **events,
-                            clmlp_err *err);
+                            clmlp_pending_event **pending, clmlp_err *err);
 /* The same for one transfer of `bytes`. */
 int clmlp_profiler_transfer(clmlp_profiler *p, int stat, double bytes, bool traced, cl_event **event,
-                            clmlp_err *err);
+                            clmlp_pending_event **pending, clmlp_err *err);
+/* After enqueueing the command of a reserved slot (ev, pending) at host
+ * time begin: on a host-timed device, waits for it and gives the slot its
+ * host span; otherwise (or with no slot) does nothing. */
+int clmlp_profiler_host_span(const clmlp_device *dev, cl_event *ev, clmlp_pending_event *pending, double begin,
+                             clmlp_err *err);
 
 /* Events reserved so far and not yet read. */
 size_t clmlp_profiler_pending(const clmlp_profiler *p);

@@ -13,6 +13,7 @@
 #include "clmlp/compiler.h"
 #include "clmlp/device.h"
 #include "clmlp/gemm_kernels.h"
+#include "clmlp/profile.h"
 
 #define CLMLP_MAX_PROGRAMS 32
 
@@ -48,8 +49,11 @@ int clmlp_executor_create(clmlp_device *dev, const clmlp_plan *plan, const clmlp
 /* Binds a run-owned buffer to every launch argument that names it. */
 int clmlp_executor_bind_external(clmlp_executor *ex, clmlp_external which, cl_mem mem, clmlp_err *err);
 /* Enqueues every launch of the plan in order (no host sync). With events
- * non-NULL, events[i] receives launch i's event (the caller releases them). */
-int clmlp_executor_run(clmlp_executor *ex, const clmlp_step_args *step, cl_event *events, clmlp_err *err);
+ * non-NULL, events[i] receives launch i's event (the caller releases them);
+ * on a host-timed device each launch is then waited for and timing[i]
+ * gets its host span (timing parallel to events, from the profiler). */
+int clmlp_executor_run(clmlp_executor *ex, const clmlp_step_args *step, cl_event *events,
+                       clmlp_pending_event *timing, clmlp_err *err);
 /* Blocking copies of one tensor between host and device. */
 int clmlp_executor_write_tensor(clmlp_executor *ex, int tensor, const void *host, clmlp_err *err);
 int clmlp_executor_read_tensor(clmlp_executor *ex, int tensor, void *host, clmlp_err *err);

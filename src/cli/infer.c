@@ -99,6 +99,7 @@ static int compile_plan(infer_job *job, clmlp_err *err)
     clmlp_compile_options opt;
     clmlp_compile_options_from_config(cfg, &opt);
     opt.align = clmlp_device_subbuffer_align(&job->dev);
+    opt.target = clmlp_gemm_target_of(&job->dev.desc);
     clmlp_plan *const plans[] = {job->plan};
     int rc = !g || !job->plan || clmlp_graph_build_eval(cfg, job->model.input, batch, g, err) < 0 ||
                      clmlp_compile(g, &opt, job->plan, err) < 0 || clmlp_tune_plans(&job->dev, cfg, plans, 1, err) < 0

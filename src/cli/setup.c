@@ -10,7 +10,7 @@ int clmlp_cli_compile_plans(const clmlp_config *cfg, int input_dim, clmlp_plan *
 {
     *train = clmlp_calloc(1, sizeof **train, err);
     *eval = clmlp_calloc(1, sizeof **eval, err);
-    int rc = *train && *eval ? clmlp_compile_config(cfg, input_dim, 0, *train, *eval, err) : -1;
+    int rc = *train && *eval ? clmlp_compile_config(cfg, input_dim, 0, NULL, *train, *eval, err) : -1;
     if (rc < 0) {
         free(*train);
         free(*eval);

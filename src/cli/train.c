@@ -31,6 +31,10 @@ static void on_start(void *user, const clmlp_config *cfg, const clmlp_session *s
     clmlp_config_layers(cfg, s->input_dim, model, sizeof model);
     printf("device:  %s (%s, %s)\n", s->dev->desc.name, clmlp_device_type_name(s->dev->desc.type),
            s->dev->desc.platform);
+    if (s->dev->desc.host_timed && s->prof && s->prof->enabled)
+        printf("timing:  by the host clock, one command at a time (the device's profiling timestamps are not real: "
+               "%s)\n",
+               s->dev->desc.host_timed_why);
     char test[64];
     if (s->test_count || s->eval_batches) /* an unlabeled test set is not uploaded */
         snprintf(test, sizeof test, "%lld test images", (long long)s->test_count);

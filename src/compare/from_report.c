@@ -193,7 +193,7 @@ static int compile_plans(const clmlp_config *cfg, int input_dim, clmlp_compare_r
 {
     r->train_plan = clmlp_calloc(1, sizeof *r->train_plan, err);
     r->eval_plan = clmlp_calloc(1, sizeof *r->eval_plan, err);
-    return r->train_plan && r->eval_plan ? clmlp_compile_config(cfg, input_dim, 0, r->train_plan, r->eval_plan, err)
+    return r->train_plan && r->eval_plan ? clmlp_compile_config(cfg, input_dim, 0, NULL, r->train_plan, r->eval_plan, err)
                                          : -1;
 }
 

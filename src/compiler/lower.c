@@ -8,20 +8,30 @@
 
 #include "clmlp/compiler.h"
 
-/* Elements per work-item of the vectorised kernels (passed as -D options):
+/* Kernel shapes, two kinds (clmlp_compile_options.target).
+ * CPU OpenCLs (PoCL) vectorise inside a work-item and pay per work-group:
  * one element per work-item left PoCL with thousands of tiny work-groups
- * per launch (Adam over 680k floats: 743 µs per step; 16 per item: ~280). */
-#define OPT_VW 16
-#define GATHER_VW 16
-#define GATHER_LOCAL 64 /* a 784-pixel row is 49 work-items: one work-group per GATHER_ROWS rows */
-#define GATHER_ROWS 10  /* rows per work-item: PoCL pays per work-group (100 groups: 43 µs, 10: see README) */
-#define LOCAL_1D 64 /* fixed: PoCL compiles one work-group function per local size */
+ * per launch (Adam over 680k floats: 743 µs per step; 16 per item: ~280),
+ * so float16 vectors, rows gathered 10 per work-item, groups of 64 (fixed:
+ * PoCL compiles one work-group function per local size).
+ * Lanes devices (GPUs, llvmpipe) run one work-item per SIMD lane: float4
+ * per work-item (16-byte accesses, adjacent work-items adjacent), one row
+ * per gather work-item, groups of 256 (or the device's maximum). */
+typedef struct {
+    int vw;           /* floats per work-item: Adam, gather */
+    int gather_rows;  /* rows per gather work-item */
+    size_t group;     /* 1-D work-group size */
+} kernel_shape;
+
+static const kernel_shape CPU_SHAPE = {.vw = 16, .gather_rows = 10, .group = 64};
+static const kernel_shape LANES_SHAPE = {.vw = 4, .gather_rows = 1, .group = 256};
 
 static size_t round_up(size_t v, size_t m) { return (v + m - 1) / m * m; }
 
 typedef struct {
     clmlp_plan *plan;
     clmlp_err *err;
+    kernel_shape shape;
 } lowering;
 
 static clmlp_launch *new_launch(lowering *lw, int op, const char *program, const char *kernel)
@@ -59,11 +69,11 @@ static void arg_output(clmlp_launch *l)
     arg(l, CLMLP_ARG_DYNAMIC, CLMLP_DYN_OUTPUT_OFFSET);
 }
 
-static void size_1d(clmlp_launch *l, size_t n)
+static void size_1d(const lowering *lw, clmlp_launch *l, size_t n)
 {
     l->dims = 1;
-    l->global[0] = round_up(n ? n : 1, LOCAL_1D);
-    l->local[0] = LOCAL_1D;
+    l->global[0] = round_up(n ? n : 1, lw->shape.group);
+    l->local[0] = lw->shape.group;
 }
 
 static const clmlp_tensor *T(const lowering *lw, int id) { return &lw->plan->graph.tensors[id]; }
@@ -202,7 +212,7 @@ static int lower_gemm(lowering *lw, int op_index, const clmlp_op *op)
         arg(ag, CLMLP_ARG_TENSOR, op->in[2]);
         arg(ag, CLMLP_ARG_TENSOR, op->out[0]);
         arg_int(ag, (int)mn);
-        size_1d(ag, (size_t)mn);
+        size_1d(lw, ag, (size_t)mn);
         ag->flops = 2.0 * mn;
         ag->bytes = 4.0 * 3.0 * mn;
         ag->footprint = 4.0 * 2.0 * mn;
@@ -217,7 +227,7 @@ static int lower_gemm(lowering *lw, int op_index, const clmlp_op *op)
         arg(sr, CLMLP_ARG_TENSOR, op->out[1]);
         arg_int(sr, s.k);
         arg_int(sr, s.n);
-        size_1d(sr, (size_t)s.n);
+        size_1d(lw, sr, (size_t)s.n);
         sr->flops = (double)s.k * s.n;
         sr->bytes = 4.0 * ((double)s.k * s.n + s.n);
         return 0;
@@ -231,7 +241,7 @@ static int lower_gemm(lowering *lw, int op_index, const clmlp_op *op)
     arg(ba, CLMLP_ARG_TENSOR, op->in[2]);
     arg_int(ba, s.m);
     arg_int(ba, s.n);
-    size_1d(ba, (size_t)s.m * s.n);
+    size_1d(lw, ba, (size_t)s.m * s.n);
     ba->flops = 2.0 * s.m * s.n;
     ba->bytes = 4.0 * (2.0 * s.m * s.n + s.n);
     ba->footprint = 4.0 * ((double)s.m * s.n + s.n); /* C in place */
@@ -251,8 +261,9 @@ static int lower_op(lowering *lw, int i)
     case CLMLP_OP_GATHER: {
         if (!(l = new_launch(lw, i, "gather", "gather_batch")))
             return -1;
+        const kernel_shape *ks = &lw->shape;
         snprintf(l->options, sizeof l->options, "-DSCALE=%d -DBINARIZE=%d -DGATHER_VW=%d -DGATHER_ROWS=%d", g->scale,
-                 g->binarize, GATHER_VW, GATHER_ROWS);
+                 g->binarize, ks->vw, ks->gather_rows);
         arg(l, CLMLP_ARG_EXTERNAL, CLMLP_EXT_PIXELS);
         arg(l, CLMLP_ARG_EXTERNAL, CLMLP_EXT_LABELS);
         arg(l, CLMLP_ARG_EXTERNAL, CLMLP_EXT_INDEX);
@@ -262,9 +273,11 @@ static int lower_op(lowering *lw, int i)
         arg(l, CLMLP_ARG_TENSOR, op->out[0]);
         arg(l, CLMLP_ARG_TENSOR, op->out[1]);
         l->dims = 2;
-        l->global[0] = round_up(((size_t)g->input_dim + GATHER_VW - 1) / GATHER_VW, GATHER_LOCAL);
-        l->global[1] = ((size_t)g->batch + GATHER_ROWS - 1) / GATHER_ROWS;
-        l->local[0] = GATHER_LOCAL;
+        /* A 784-pixel row is 49 float16 work-items on a CPU: one group of 64
+         * per ten rows; on lanes devices 196 float4s in a group of 256. */
+        l->global[0] = round_up(((size_t)g->input_dim + ks->vw - 1) / ks->vw, ks->group);
+        l->global[1] = ((size_t)g->batch + ks->gather_rows - 1) / ks->gather_rows;
+        l->local[0] = ks->group;
         l->local[1] = 1;
         l->flops = (double)g->batch * g->input_dim;
         l->bytes = (double)g->batch * g->input_dim * 5.0 + g->batch * 9.0;
@@ -278,7 +291,7 @@ static int lower_op(lowering *lw, int i)
         arg(l, CLMLP_ARG_TENSOR, op->out[0]);
         arg_int(l, src->rows);
         arg_int(l, src->cols);
-        size_1d(l, (size_t)((src->rows + 15) / 16) * (size_t)((src->cols + 15) / 16)); /* a 16×16 tile per work-item */
+        size_1d(lw, l, (size_t)((src->rows + 15) / 16) * (size_t)((src->cols + 15) / 16)); /* a 16×16 tile per work-item */
         l->flops = 0;
         l->bytes = 8.0 * src->rows * src->cols;
         return 0;
@@ -293,7 +306,7 @@ static int lower_op(lowering *lw, int i)
         arg_int(l, T(lw, op->in[0])->rows);
         arg_int(l, T(lw, op->in[0])->cols);
         size_t n = elems(lw, op->in[0]);
-        size_1d(l, n);
+        size_1d(lw, l, n);
         l->flops = (double)n;
         l->bytes = 8.0 * n + 4.0 * T(lw, op->in[1])->cols;
         return 0;
@@ -309,7 +322,7 @@ static int lower_op(lowering *lw, int i)
         arg(l, CLMLP_ARG_TENSOR, op->out[0]);
         size_t n = elems(lw, op->out[0]);
         arg_int(l, (int)n);
-        size_1d(l, n);
+        size_1d(lw, l, n);
         l->flops = (double)n * (grad ? 2 : 1);
         l->bytes = 4.0 * n * (op->n_in + 1);
         return 0;
@@ -327,7 +340,7 @@ static int lower_op(lowering *lw, int i)
         const clmlp_tensor *dy = T(lw, op->in[0]);
         arg_int(l, dy->rows);
         arg_int(l, dy->cols);
-        size_1d(l, (size_t)dy->cols);
+        size_1d(lw, l, (size_t)dy->cols);
         double n = (double)dy->rows * dy->cols;
         l->flops = fused ? 3 * n : n;
         l->bytes = fused ? 4.0 * (3 * n + dy->cols) : 4.0 * (n + dy->cols);
@@ -357,7 +370,7 @@ static int lower_op(lowering *lw, int i)
         arg_int(l, z->cols);
         if (op->kind == CLMLP_OP_XENT_GRAD || op->kind == CLMLP_OP_SOFTMAX_XENT)
             arg_float(l, 1.0f / (float)z->rows);
-        size_1d(l, (size_t)z->rows);
+        size_1d(lw, l, (size_t)z->rows);
         double n = (double)z->rows * z->cols;
         l->flops = 4 * n;
         l->bytes = 4.0 * (2 * n + 2 * z->rows);
@@ -393,9 +406,10 @@ static int lower_op(lowering *lw, int i)
         } else {
             arg_float(l, (float)o->momentum);
         }
+        int vw = lw->shape.vw;
         if (adam)
-            snprintf(l->options, sizeof l->options, "-DOPT_VW=%d", OPT_VW);
-        size_1d(l, adam ? (n + OPT_VW - 1) / OPT_VW : n);
+            snprintf(l->options, sizeof l->options, "-DOPT_VW=%d", vw);
+        size_1d(lw, l, adam ? (n + (size_t)vw - 1) / (size_t)vw : n);
         l->flops = (adam ? 12.0 : 4.0) * n;
         l->bytes = 4.0 * n * (adam ? 7 : 5);
         l->footprint = 4.0 * n * (adam ? 4 : 3); /* parameters and state in place, gradients read */
@@ -449,7 +463,10 @@ int clmlp_plan_set_gemm_choice(clmlp_plan *plan, const clmlp_gemm_shape *key, co
 
 int clmlp_pass_lower(clmlp_plan *plan, clmlp_err *err)
 {
-    lowering lw = {plan, err};
+    lowering lw = {plan, err, plan->options.target.gpu ? LANES_SHAPE : CPU_SHAPE};
+    size_t max_group = plan->options.target.max_work_group;
+    while (max_group && lw.shape.group > max_group && lw.shape.group > 1)
+        lw.shape.group /= 2;
     plan->n_launches = 0;
     for (int i = 0; i < plan->graph.n_ops; i++)
         if (lower_op(&lw, i) < 0)
@@ -488,7 +505,10 @@ int clmlp_compile(const clmlp_graph *g, const clmlp_compile_options *opt, clmlp_
     memset(plan, 0, sizeof *plan);
     plan->graph = *g;
     plan->options = *opt;
-    if (opt->fuse && (clmlp_pass_fuse(&plan->graph, err) < 0 || clmlp_pass_layout(&plan->graph, err) < 0))
+    /* The transposed weight copy serves the CPU's register-form GEMM; the
+     * local-memory form of lanes devices reads every transpose as fast. */
+    if (opt->fuse && (clmlp_pass_fuse(&plan->graph, err) < 0 ||
+                      (!opt->target.gpu && clmlp_pass_layout(&plan->graph, err) < 0)))
         return -1;
     if (clmlp_pass_buffers(&plan->graph, opt->align, &plan->buffers, err) < 0)
         return -1;

@@ -74,10 +74,11 @@ static int describe(cl_platform_id p, int platform_index, cl_device_id d, clmlp_
     out->platform_index = platform_index;
     out->platform_id = p;
     out->device_id = d;
-    cl_uint units = 0, clock = 0;
+    cl_uint units = 0, clock = 0, native_float = 0;
     cl_ulong global = 0, local = 0, max_alloc = 0;
     size_t max_wg = 0;
     cl_bool unified = CL_FALSE;
+    cl_device_local_mem_type local_type = CL_GLOBAL;
     if (platform_string(p, CL_PLATFORM_NAME, "clGetPlatformInfo(CL_PLATFORM_NAME)", out->platform,
                         sizeof out->platform, err) < 0 ||
         device_string(d, CL_DEVICE_NAME, "clGetDeviceInfo(CL_DEVICE_NAME)", out->name, sizeof out->name, err) < 0 ||
@@ -103,8 +104,14 @@ static int describe(cl_platform_id p, int platform_index, cl_device_id d, clmlp_
         device_value(d, CL_DEVICE_MAX_WORK_GROUP_SIZE, "clGetDeviceInfo(CL_DEVICE_MAX_WORK_GROUP_SIZE)", &max_wg,
                      sizeof max_wg, err) < 0 ||
         device_value(d, CL_DEVICE_HOST_UNIFIED_MEMORY, "clGetDeviceInfo(CL_DEVICE_HOST_UNIFIED_MEMORY)", &unified,
-                     sizeof unified, err) < 0)
+                     sizeof unified, err) < 0 ||
+        device_value(d, CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT, "clGetDeviceInfo(CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT)",
+                     &native_float, sizeof native_float, err) < 0 ||
+        device_value(d, CL_DEVICE_LOCAL_MEM_TYPE, "clGetDeviceInfo(CL_DEVICE_LOCAL_MEM_TYPE)", &local_type,
+                     sizeof local_type, err) < 0)
         return -1;
+    out->local_mem_dedicated = local_type == CL_LOCAL;
+    out->native_float = native_float;
     out->host_unified = unified == CL_TRUE;
     out->compute_units = units;
     out->clock_mhz = clock;

@@ -34,6 +34,10 @@ int clmlp_device_open(const clmlp_device_desc *desc, clmlp_device *dev, clmlp_er
     dev->queue = clCreateCommandQueue(dev->context, desc->device_id, CL_QUEUE_PROFILING_ENABLE, &rc);
     if (clmlp_cl_check(rc, "clCreateCommandQueue", err) < 0)
         goto fail;
+    bool real = false;
+    if (clmlp_event_timestamps_real(dev, &real, dev->desc.host_timed_why, sizeof dev->desc.host_timed_why, err) < 0)
+        goto fail;
+    dev->desc.host_timed = !real;
     return 0;
 fail:
     clmlp_fail_prefix(err, "opening device [%d] \"%s\": ", desc->index, desc->name);

@@ -43,6 +43,11 @@ static const char *short_type(cl_device_type type)
     return strcmp(t, "accelerator") == 0 ? "accel" : t;
 }
 
+bool clmlp_device_lanes_are_work_items(const clmlp_device_desc *desc)
+{
+    return (desc->type & CL_DEVICE_TYPE_GPU) != 0 || desc->native_float == 1;
+}
+
 void clmlp_devices_print(FILE *out, const clmlp_device_desc *descs, int count)
 {
     if (count <= 0) {
@@ -84,6 +89,8 @@ void clmlp_device_write_json_fields(clmlp_json *j, const clmlp_device_desc *d)
     clmlp_json_string(j, "type", clmlp_device_type_name(d->type));
     clmlp_json_int(j, "compute_units", d->compute_units);
     clmlp_json_int(j, "clock_mhz", d->clock_mhz);
+    clmlp_json_int(j, "native_float_width", d->native_float);
+    clmlp_json_bool(j, "local_mem_dedicated", d->local_mem_dedicated);
     clmlp_json_int(j, "global_mem_bytes", (int64_t)d->global_mem);
     clmlp_json_int(j, "local_mem_bytes", (int64_t)d->local_mem);
     clmlp_json_int(j, "max_alloc_bytes", (int64_t)d->max_alloc);

@@ -10,11 +10,12 @@
 
 clmlp_gemm_target clmlp_gemm_target_of(const clmlp_device_desc *desc)
 {
-    clmlp_gemm_target t = {.gpu = false, .max_work_group = 0, .local_mem = 0};
+    clmlp_gemm_target t = {.gpu = false, .max_work_group = 0, .local_mem = 0, .local_dedicated = false};
     if (desc) {
-        t.gpu = (desc->type & CL_DEVICE_TYPE_GPU) != 0;
+        t.gpu = clmlp_device_lanes_are_work_items(desc);
         t.max_work_group = desc->max_work_group;
         t.local_mem = desc->local_mem;
+        t.local_dedicated = desc->local_mem_dedicated;
     }
     return t;
 }

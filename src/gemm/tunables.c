@@ -49,7 +49,10 @@ void clmlp_gemm_default_tunables(const clmlp_gemm_target *target, const clmlp_ge
     memset(out, 0, sizeof *out);
     bool gpu = target && target->gpu;
     out->local_k = -1;
-    if (gpu) {
+    /* Local memory that is global memory under another name (llvmpipe:
+     * NN 1000x64x784 at 1.6-4.2 GFLOP/s in the local form, 5.5-7.8 in the
+     * register form) is not worth its barriers. */
+    if (gpu && target->local_dedicated) {
         /* The local form, every transpose (see the top of the file). */
         out->tile_m = out->tile_n = 4;
         out->vector_width = 4;
@@ -80,7 +83,7 @@ void clmlp_gemm_default_tunables(const clmlp_gemm_target *target, const clmlp_ge
     }
     out->local_m = 1;
     out->local_n = 1;
-    if (gpu) { /* a GPU without local memory to speak of: 16×8 register-form work-groups */
+    if (gpu) { /* lanes without local memory to speak of: 16×8 register-form work-groups */
         out->local_n = 16;
         out->local_m = 8;
         size_t max_wg = target->max_work_group ? target->max_work_group : 128;
@@ -169,8 +172,14 @@ int clmlp_gemm_generated_options(const clmlp_gemm_target *target, const clmlp_ge
     char local_opt[40] = "";
     if (local_form(t))
         snprintf(local_opt, sizeof local_opt, " -DLOCAL_FORM=1 -DBK=%d", t->local_k);
-    int len = snprintf(opts, cap, "-DDOT_FORM=%d -DTM=%d -DTN=%d -DVW=%d -DWGM=%d -DWGN=%d%s%s",
-                       dot_form(s, t) ? 1 : 0, t->tile_m, t->tile_n, vw, t->local_m, t->local_n, act_opt, local_opt);
+    /* Lanes devices get a*b+c, which their compilers contract into an FMA
+     * where the hardware has one: llvmpipe says it has, yet its fma() is
+     * a library call per lane (NN 1000x64x784: 0.63 GFLOP/s with fma(),
+     * 6.3 without). CPUs keep fma(): see USE_FMA in cl/gemm.cl. */
+    const char *fma_opt = target && target->gpu ? " -DUSE_FMA=0" : "";
+    int len = snprintf(opts, cap, "-DDOT_FORM=%d -DTM=%d -DTN=%d -DVW=%d -DWGM=%d -DWGN=%d%s%s%s",
+                       dot_form(s, t) ? 1 : 0, t->tile_m, t->tile_n, vw, t->local_m, t->local_n, act_opt, local_opt,
+                       fma_opt);
     if (len < 0 || (size_t)len >= cap)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "gemm: build options do not fit in %zu bytes", cap);
     return 0;

@@ -40,12 +40,10 @@ int probe_time_events(clmlp_device *dev, probe_enqueue_fn fn, void *ctx, double 
 {
     for (int r = -1; r < n; r++) { /* r = -1 warms up */
         cl_event ev = NULL;
-        double s = 0;
+        double s = 0, begin = clmlp_now();
         int rc = fn(dev, ctx, &ev, err);
         if (rc == 0)
-            rc = clmlp_cl_check(clWaitForEvents(1, &ev), "clWaitForEvents", err);
-        if (rc == 0)
-            rc = clmlp_event_seconds(ev, &s, err);
+            rc = clmlp_timed_end(dev, ev, begin, &s, err);
         if (ev)
             clReleaseEvent(ev);
         if (rc < 0)
@@ -72,11 +70,14 @@ static int enqueue_stream(clmlp_device *dev, void *ctx, cl_event *ev, clmlp_err 
 static int time_level(clmlp_device *dev, cl_kernel k, cl_mem x, cl_mem y, double working_set, clmlp_probe_level *out,
                       clmlp_err *err)
 {
-    size_t local = is_cpu(dev) ? 1 : 256;
+    /* One work-item per group where a work-item is a thread's loop (PoCL);
+     * 256 where work-items are lanes (GPUs, llvmpipe). */
+    bool lanes = clmlp_device_lanes_are_work_items(&dev->desc);
+    size_t local = lanes ? 256 : 1;
     if (local > dev->desc.max_work_group)
         local = dev->desc.max_work_group;
     size_t vecs = (size_t)(working_set / 2 / 64); /* float16s in each of x and y */
-    size_t groups = is_cpu(dev) ? 4 * (size_t)dev->desc.compute_units : 8 * (size_t)dev->desc.compute_units;
+    size_t groups = lanes ? 8 * (size_t)dev->desc.compute_units : 4 * (size_t)dev->desc.compute_units;
     if (groups < 1)
         groups = 1;
     while (groups > 1 && vecs / groups < local)

@@ -16,7 +16,8 @@ static const double GEMM_BUDGET_S = 10.0, GEMM_BUDGET_FORCED_S = 120.0;
 
 void clmlp_probe_cache_path(const clmlp_device_desc *desc, char *out, size_t cap)
 {
-    clmlp_device_cache_path(desc, NULL, "probe", "clmlp probe v4", NULL, ".txt", out, cap);
+    clmlp_device_cache_path(desc, NULL, "probe", "clmlp probe v4", desc->host_timed ? "host-timed" : NULL, ".txt",
+                            out, cap);
 }
 
 /* The cached record, if there is a readable one; a damaged one is a warning. */

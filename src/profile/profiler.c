@@ -132,9 +132,10 @@ static cl_event *push(clmlp_profiler *p, int stat, bool traced, long step, doubl
 }
 
 int clmlp_profiler_launches(clmlp_profiler *p, int first, int n, bool traced, long step, cl_event **events,
-                            clmlp_err *err)
+                            clmlp_pending_event **pending, clmlp_err *err)
 {
     *events = NULL;
+    *pending = NULL;
     if (!p || !p->enabled || n <= 0)
         return 0;
     if (first < 0 || first + n > p->n_stats)
@@ -146,17 +147,20 @@ int clmlp_profiler_launches(clmlp_profiler *p, int first, int n, bool traced, lo
     for (int i = 0; i < n; i++) {
         const clmlp_kernel_stats *s = &p->stats[first + i];
         cl_event *slot = push(p, first + i, traced, step, s->flops_per_call, s->bytes_per_call);
-        if (i == 0)
+        if (i == 0) {
             *events = slot;
+            *pending = &p->pending[slot - p->events];
+        }
     }
     p->host_seconds += clmlp_now() - t0;
     return 0;
 }
 
 int clmlp_profiler_transfer(clmlp_profiler *p, int stat, double bytes, bool traced, cl_event **event,
-                            clmlp_err *err)
+                            clmlp_pending_event **pending, clmlp_err *err)
 {
     *event = NULL;
+    *pending = NULL;
     if (!p || !p->enabled)
         return 0;
     if (stat < 0 || stat >= p->n_stats)
@@ -164,6 +168,19 @@ int clmlp_profiler_transfer(clmlp_profiler *p, int stat, double bytes, bool trac
     if (reserve(p, 1, err) < 0)
         return -1;
     *event = push(p, stat, traced, 0, 0, bytes);
+    *pending = &p->pending[*event - p->events];
+    return 0;
+}
+
+int clmlp_profiler_host_span(const clmlp_device *dev, cl_event *ev, clmlp_pending_event *pending, double begin,
+                             clmlp_err *err)
+{
+    if (!ev || !pending || !dev->desc.host_timed)
+        return 0;
+    if (clmlp_cl_check(clWaitForEvents(1, ev), "clWaitForEvents(host-timed command)", err) < 0)
+        return -1;
+    pending->host_start = begin;
+    pending->host_end = clmlp_now();
     return 0;
 }
 
@@ -181,22 +198,27 @@ static int add_trace(clmlp_profiler *p, clmlp_trace_event ev, clmlp_err *err)
 static int record(clmlp_profiler *p, cl_event ev, const clmlp_pending_event *pe, clmlp_err *err)
 {
     /* Summed events need START and END only; traced ones all four. */
-    cl_ulong t[4] = {0};
-    if ((pe->traced ? clmlp_event_times(ev, t, err) : clmlp_event_span(ev, &t[2], &t[3], err)) < 0)
-        return -1;
+    double t[4] = {0}; /* host clock, seconds */
+    if (pe->host_end > 0) { /* a host-timed device: no stamps worth reading */
+        t[0] = t[1] = t[2] = pe->host_start;
+        t[3] = pe->host_end;
+    } else {
+        cl_ulong ns[4] = {0};
+        if ((pe->traced ? clmlp_event_times(ev, ns, err) : clmlp_event_span(ev, &ns[2], &ns[3], err)) < 0)
+            return -1;
+        for (int i = 0; i < 4; i++)
+            t[i] = (double)ns[i] * 1e-9 + p->device_offset;
+    }
     clmlp_kernel_stats *s = &p->stats[pe->stat];
     s->calls++;
-    s->device_seconds += t[3] > t[2] ? (double)(t[3] - t[2]) * 1e-9 : 0.0;
+    s->device_seconds += t[3] > t[2] ? t[3] - t[2] : 0.0;
     s->flops += pe->flops;
     s->bytes += pe->bytes;
     p->events_read++;
     if (!pe->traced)
         return 0;
-    clmlp_trace_event te = {.queued = (double)t[0] * 1e-9 + p->device_offset,
-                            .submitted = (double)t[1] * 1e-9 + p->device_offset,
-                            .start = (double)t[2] * 1e-9 + p->device_offset,
-                            .end = (double)t[3] * 1e-9 + p->device_offset, .stat = pe->stat, .step = pe->step,
-                            .flops = pe->flops, .bytes = pe->bytes};
+    clmlp_trace_event te = {.queued = t[0], .submitted = t[1], .start = t[2], .end = t[3], .stat = pe->stat,
+                            .step = pe->step, .flops = pe->flops, .bytes = pe->bytes};
     return add_trace(p, te, err);
 }
 

@@ -10,6 +10,12 @@ static void write_device(clmlp_json *j, const clmlp_run_result *res)
 {
     clmlp_json_begin_object(j, "device");
     clmlp_device_write_json_fields(j, &res->device);
+    /* How kernel and transfer times were taken: from the device's profiling
+     * events, or (their stamps not being real) by the host clock around
+     * each command, waited for one at a time, launch cost included. */
+    clmlp_json_string(j, "kernel_timing", res->host_timed ? "host" : "device_events");
+    if (res->host_timed)
+        clmlp_json_string(j, "kernel_timing_why", res->host_timed_why);
     if (res->has_probe) {
         clmlp_report_write_probe(j, "probe", &res->probe);
     } else {

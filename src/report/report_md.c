@@ -293,6 +293,11 @@ static void kernels(FILE *out, const clmlp_jv *r)
                  "%.0f events read in %.3f s of host time.\n\n",
             num(r, "profile.train_device_seconds"), num(r, "train.seconds"),
             100.0 * num(r, "profile.train_device_share"), num(r, "profile.events"), num(r, "profile.host_seconds"));
+    if (strcmp(str(r, "device.kernel_timing"), "host") == 0)
+        fprintf(out, "**Kernel times are host-measured**: this device's profiling timestamps are not real (%s), so "
+                     "each command was waited for and timed by the host clock, launch cost included, one at a "
+                     "time; the step ran serialised.\n\n",
+                str(r, "device.kernel_timing_why"));
     roofs(out, r);
     size_t n = ks->count;
     const clmlp_jv **sorted = malloc((n ? n : 1) * sizeof *sorted);

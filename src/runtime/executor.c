@@ -239,30 +239,33 @@ int clmlp_executor_bind_external(clmlp_executor *ex, clmlp_external which, cl_me
     return 0;
 }
 
-int clmlp_executor_run(clmlp_executor *ex, const clmlp_step_args *step, cl_event *events, clmlp_err *err)
+static int enqueue(clmlp_executor *ex, int i, const clmlp_step_args *step, cl_event *ev, clmlp_err *err)
+{
+    const clmlp_launch *l = &ex->plan->launches[i];
+    if (l->is_gemm)
+        return l->provider == CLMLP_GEMM_GENERATED
+                   ? clmlp_gemm_generated_enqueue(ex->dev, &ex->gemms[i], ev, err)
+                   : clmlp_gemm_clblast_enqueue(ex->dev, &l->shape, &l->choice.clblast, l->split ? &l->k_split : NULL,
+                                                ex->tensor_mem[l->a], ex->tensor_mem[l->b], ex->tensor_mem[l->c], NULL,
+                                                ev, err);
+    for (int a = 0; a < l->n_args; a++)
+        if (l->args[a].kind == CLMLP_ARG_DYNAMIC && set_arg(ex->kernels[i], a, ex, &l->args[a], step, err) < 0)
+            return -1;
+    return clmlp_cl_check(clEnqueueNDRangeKernel(ex->dev->queue, ex->kernels[i], (cl_uint)l->dims, NULL, l->global,
+                                                 l->local, 0, NULL, ev),
+                          "clEnqueueNDRangeKernel", err);
+}
+
+int clmlp_executor_run(clmlp_executor *ex, const clmlp_step_args *step, cl_event *events,
+                       clmlp_pending_event *timing, clmlp_err *err)
 {
     const clmlp_plan *plan = ex->plan;
     for (int i = 0; i < plan->n_launches; i++) {
-        const clmlp_launch *l = &plan->launches[i];
         cl_event *ev = events ? &events[i] : NULL;
-        if (l->is_gemm) {
-            int rc = l->provider == CLMLP_GEMM_GENERATED
-                         ? clmlp_gemm_generated_enqueue(ex->dev, &ex->gemms[i], ev, err)
-                         : clmlp_gemm_clblast_enqueue(ex->dev, &l->shape, &l->choice.clblast,
-                                                      l->split ? &l->k_split : NULL,
-                                                      ex->tensor_mem[l->a],
-                                                      ex->tensor_mem[l->b], ex->tensor_mem[l->c], NULL, ev, err);
-            if (rc < 0)
-                return clmlp_fail_prefix(err, "launch %d (%s): ", i, l->name);
-            continue;
-        }
-        for (int a = 0; a < l->n_args; a++)
-            if (l->args[a].kind == CLMLP_ARG_DYNAMIC && set_arg(ex->kernels[i], a, ex, &l->args[a], step, err) < 0)
-                return -1;
-        cl_int rc = clEnqueueNDRangeKernel(ex->dev->queue, ex->kernels[i], (cl_uint)l->dims, NULL, l->global,
-                                           l->local, 0, NULL, ev);
-        if (clmlp_cl_check(rc, "clEnqueueNDRangeKernel", err) < 0)
-            return clmlp_fail_prefix(err, "launch %d (%s): ", i, l->name);
+        double begin = clmlp_now();
+        if (enqueue(ex, i, step, ev, err) < 0 ||
+            clmlp_profiler_host_span(ex->dev, ev, timing ? &timing[i] : NULL, begin, err) < 0)
+            return clmlp_fail_prefix(err, "launch %d (%s): ", i, plan->launches[i].name);
     }
     return 0;
 }

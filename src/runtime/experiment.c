@@ -120,8 +120,9 @@ int clmlp_experiment_plans(const clmlp_config *cfg, clmlp_device *dev, int input
     *train = clmlp_calloc(1, sizeof **train, err);
     *eval = *train ? clmlp_calloc(1, sizeof **eval, err) : NULL;
     clmlp_plan *const plans[] = {*train, *eval};
+    const clmlp_gemm_target target = clmlp_gemm_target_of(&dev->desc);
     if (!*eval ||
-        clmlp_compile_config(cfg, input_dim, clmlp_device_subbuffer_align(dev), *train, *eval, err) < 0 ||
+        clmlp_compile_config(cfg, input_dim, clmlp_device_subbuffer_align(dev), &target, *train, *eval, err) < 0 ||
         clmlp_tune_plans(dev, cfg, plans, 2, err) < 0) {
         free(*train);
         free(*eval);
@@ -388,6 +389,8 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     if (clmlp_device_open_spec(&cfg->device, &dev, err) < 0 || clmlp_profiler_calibrate(&res->profile, &dev, err) < 0)
         goto done;
     res->device = dev.desc;
+    res->host_timed = dev.desc.host_timed;
+    clmlp_strlcpy(res->host_timed_why, dev.desc.host_timed_why, sizeof res->host_timed_why);
     if (phase_end_with(res, CLMLP_PHASE_DEVICE, 0, err) < 0)
         goto done;
 

@@ -15,10 +15,13 @@ static int buffer(clmlp_inference *inf, size_t bytes, const void *host, cl_mem *
     if (!host || !bytes)
         return 0;
     cl_event *ev = NULL;
-    if (clmlp_profiler_transfer(inf->prof, inf->prof_upload, (double)bytes, true, &ev, err) < 0)
+    clmlp_pending_event *timing = NULL;
+    if (clmlp_profiler_transfer(inf->prof, inf->prof_upload, (double)bytes, true, &ev, &timing, err) < 0)
         return -1;
+    double begin = clmlp_now();
     if (clmlp_cl_check(clEnqueueWriteBuffer(inf->dev->queue, *out, CL_TRUE, 0, bytes, host, 0, NULL, ev),
-                       "clEnqueueWriteBuffer", err) < 0)
+                       "clEnqueueWriteBuffer", err) < 0 ||
+        clmlp_profiler_host_span(inf->dev, ev, timing, begin, err) < 0)
         return clmlp_fail_prefix(err, "uploading %s (%zu bytes): ", what, bytes);
     return 0;
 }
@@ -27,10 +30,14 @@ static int read_back(clmlp_inference *inf, cl_mem mem, size_t offset, size_t byt
                      const char *call, clmlp_err *err)
 {
     cl_event *ev = NULL;
-    if (clmlp_profiler_transfer(inf->prof, stat, (double)bytes, true, &ev, err) < 0)
+    clmlp_pending_event *timing = NULL;
+    if (clmlp_profiler_transfer(inf->prof, stat, (double)bytes, true, &ev, &timing, err) < 0)
         return -1;
-    return clmlp_cl_check(clEnqueueReadBuffer(inf->dev->queue, mem, CL_TRUE, offset, bytes, host, 0, NULL, ev), call,
-                          err);
+    double begin = clmlp_now();
+    if (clmlp_cl_check(clEnqueueReadBuffer(inf->dev->queue, mem, CL_TRUE, offset, bytes, host, 0, NULL, ev), call,
+                       err) < 0)
+        return -1;
+    return clmlp_profiler_host_span(inf->dev, ev, timing, begin, err);
 }
 
 int clmlp_inference_create(clmlp_device *dev, const clmlp_plan *plan, const clmlp_model *m, clmlp_profiler *prof,
@@ -95,10 +102,11 @@ int clmlp_inference_run(clmlp_inference *inf, const clmlp_dataset *ds, int *pred
     for (int b = 0; rc == 0 && b < batches; b++) {
         clmlp_step_args args = {.first = b * batch, .output_offset = b * batch, .lr = 0};
         cl_event *events = NULL;
+        clmlp_pending_event *timing = NULL;
         bool traced = inf->prof && b < inf->prof->trace_steps;
-        if (clmlp_profiler_launches(inf->prof, inf->prof_plan, inf->plan->n_launches, traced, b + 1, &events, err) <
-                0 ||
-            clmlp_executor_run(&inf->ex, &args, events, err) < 0) {
+        if (clmlp_profiler_launches(inf->prof, inf->prof_plan, inf->plan->n_launches, traced, b + 1, &events, &timing,
+                                    err) < 0 ||
+            clmlp_executor_run(&inf->ex, &args, events, timing, err) < 0) {
             rc = clmlp_fail_prefix(err, "inference batch %d: ", b);
             break;
         }

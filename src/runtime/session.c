@@ -14,20 +14,28 @@ static int write_buffer(clmlp_session *s, cl_mem mem, size_t bytes, const void *
                         const char *call, clmlp_err *err)
 {
     cl_event *ev = NULL;
-    if (clmlp_profiler_transfer(s->prof, stat, (double)bytes, true, &ev, err) < 0)
+    clmlp_pending_event *timing = NULL;
+    if (clmlp_profiler_transfer(s->prof, stat, (double)bytes, true, &ev, &timing, err) < 0)
         return -1;
-    return clmlp_cl_check(clEnqueueWriteBuffer(s->dev->queue, mem, blocking ? CL_TRUE : CL_FALSE, 0, bytes, host, 0,
-                                               NULL, ev),
-                          call, err);
+    double begin = clmlp_now();
+    if (clmlp_cl_check(clEnqueueWriteBuffer(s->dev->queue, mem, blocking ? CL_TRUE : CL_FALSE, 0, bytes, host, 0,
+                                            NULL, ev),
+                       call, err) < 0)
+        return -1;
+    return clmlp_profiler_host_span(s->dev, ev, timing, begin, err);
 }
 
 static int read_buffer(clmlp_session *s, cl_mem mem, size_t bytes, void *host, int stat, const char *call,
                        clmlp_err *err)
 {
     cl_event *ev = NULL;
-    if (clmlp_profiler_transfer(s->prof, stat, (double)bytes, true, &ev, err) < 0)
+    clmlp_pending_event *timing = NULL;
+    if (clmlp_profiler_transfer(s->prof, stat, (double)bytes, true, &ev, &timing, err) < 0)
         return -1;
-    return clmlp_cl_check(clEnqueueReadBuffer(s->dev->queue, mem, CL_TRUE, 0, bytes, host, 0, NULL, ev), call, err);
+    double begin = clmlp_now();
+    if (clmlp_cl_check(clEnqueueReadBuffer(s->dev->queue, mem, CL_TRUE, 0, bytes, host, 0, NULL, ev), call, err) < 0)
+        return -1;
+    return clmlp_profiler_host_span(s->dev, ev, timing, begin, err);
 }
 
 /* A device buffer, filled from host (blocking) when host is non-NULL. */
@@ -306,10 +314,11 @@ int clmlp_session_enqueue_steps(clmlp_session *s, int first_step, int steps, clm
         clmlp_step_args args = {
             .first = (i - base) * batch, .output_offset = i * batch, .lr = clmlp_plan_step_lr(s->train_plan, s->step)};
         cl_event *events = NULL;
+        clmlp_pending_event *timing = NULL;
         bool traced = s->prof && s->step <= s->prof->trace_steps;
         if (clmlp_profiler_launches(s->prof, s->prof_train, s->train_plan->n_launches, traced, s->step, &events,
-                                    err) < 0 ||
-            clmlp_executor_run(&s->train, &args, events, err) < 0)
+                                    &timing, err) < 0 ||
+            clmlp_executor_run(&s->train, &args, events, timing, err) < 0)
             return clmlp_fail_prefix(err, "training step %ld: ", s->step);
     }
     return 0;
@@ -320,9 +329,9 @@ int clmlp_session_warm_up(clmlp_session *s, clmlp_err *err)
     if (s->streaming && stream_chunk(s, 0, 0, s->chunk_steps, err) < 0)
         return -1;
     clmlp_step_args args = {.first = 0, .output_offset = 0, .lr = 0};
-    if (clmlp_executor_run(&s->train, &args, NULL, err) < 0)
+    if (clmlp_executor_run(&s->train, &args, NULL, NULL, err) < 0)
         return clmlp_fail_prefix(err, "warm-up training step: ");
-    if (s->eval_batches > 0 && clmlp_executor_run(&s->eval, &args, NULL, err) < 0)
+    if (s->eval_batches > 0 && clmlp_executor_run(&s->eval, &args, NULL, NULL, err) < 0)
         return clmlp_fail_prefix(err, "warm-up evaluation batch: ");
     return 0;
 }
@@ -449,10 +458,11 @@ int clmlp_session_evaluate(clmlp_session *s, int *pred, clmlp_err *err)
     for (int b = 0; b < s->eval_batches; b++) {
         clmlp_step_args args = {.first = b * batch, .output_offset = b * batch, .lr = 0};
         cl_event *events = NULL;
+        clmlp_pending_event *timing = NULL;
         bool traced = s->prof && b < s->prof->trace_steps;
-        if (clmlp_profiler_launches(s->prof, s->prof_eval, s->eval_plan->n_launches, traced, b + 1, &events, err) <
-                0 ||
-            clmlp_executor_run(&s->eval, &args, events, err) < 0)
+        if (clmlp_profiler_launches(s->prof, s->prof_eval, s->eval_plan->n_launches, traced, b + 1, &events, &timing,
+                                    err) < 0 ||
+            clmlp_executor_run(&s->eval, &args, events, timing, err) < 0)
             return clmlp_fail_prefix(err, "evaluation batch %d: ", b);
     }
     if (read_buffer(s, s->test_preds, (size_t)s->test_count * sizeof(int), pred, s->prof_preds,

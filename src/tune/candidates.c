@@ -45,11 +45,15 @@ static const tile gpu_outer[] = {
     {2, 4, 4, 16, 16, 0, false, 0},  {4, 8, 4, 8, 16, 0, false, 0}, {8, 8, 4, 8, 8, 0, false, 0},
     {1, 4, 4, 16, 16, 0, false, 0},  {4, 4, 4, 16, 16, 0, false, 0}, {2, 8, 4, 16, 16, 0, false, 0},
     {4, 4, 2, 8, 16, 0, false, 0},   {8, 4, 4, 8, 16, 0, false, 0},
+    /* scalar: devices whose native float vector is 1 wide (llvmpipe) */
+    {4, 1, 1, 16, 16, 0, false, 0},  {4, 2, 1, 16, 8, 0, false, 0}, {8, 1, 1, 16, 8, 0, false, 0},
+    {2, 2, 1, 16, 16, 0, false, 0},
 };
 static const tile gpu_dot[] = {
     GPU_LOCAL,
     {1, 1, 4, 16, 16, 0, false, 0}, {4, 4, 4, 8, 16, 1, false, 0},   {2, 2, 4, 16, 16, 0, false, 0},
     {2, 4, 4, 8, 16, 0, false, 0},  {4, 4, 4, 8, 8, 0, false, 0},   {1, 2, 4, 16, 16, 0, false, 0},
+    {4, 1, 1, 16, 16, 1, false, 0}, {2, 2, 1, 16, 16, 0, false, 0},  {4, 1, 1, 16, 16, 0, false, 0},
 };
 
 /* CLBlast sets (full only). XgemmDirect: KWID MDIMAD MDIMCD NDIMBD NDIMCD

@@ -328,10 +328,11 @@ int clmlp_tune_trial_time(clmlp_device *dev, clmlp_tune_workload *w, clmlp_tune_
     bool clblast = trial->choice.provider == CLMLP_GEMM_CLBLAST;
     for (int r = 0; r < reps && trial->ok && trial->n_times < CLMLP_TUNE_MAX_REPS; r++) {
         cl_event t0 = NULL, t1 = NULL;
-        double t = -1;
+        double t = -1, begin = clmlp_now();
+        /* A host-timed device (its stamps are not real): the host's wall time. */
         if (run_once(dev, w, &trial->choice, &trial->kernel, &t0, &t1, &cand_err) < 0 ||
             clmlp_cl_check(clWaitForEvents(1, &t1), "clWaitForEvents", &cand_err) < 0 ||
-            (t = event_span(t0, t1, clblast, &cand_err)) < 0)
+            (t = dev->desc.host_timed ? clmlp_now() - begin : event_span(t0, t1, clblast, &cand_err)) < 0)
             reject(trial, &cand_err);
         else
             trial->times[trial->n_times++] = t;

@@ -31,7 +31,9 @@ static const char HEADER[] = "# clmlp GEMM tune cache v1: one line per shape (tr
 
 void clmlp_tune_cache_path(const clmlp_device_desc *d, const char *dir, char *out, size_t cap)
 {
-    clmlp_device_cache_path(d, dir, "tune", "clmlp tune cache v1", NULL, ".txt", out, cap);
+    /* Host-timed devices' figures include launch cost: kept apart. */
+    clmlp_device_cache_path(d, dir, "tune", "clmlp tune cache v1", d->host_timed ? "host-timed" : NULL, ".txt", out,
+                            cap);
 }
 
 void clmlp_tune_shape_key(const clmlp_gemm_shape *s, char *buf, size_t cap)
