@@ -13,9 +13,16 @@ bool test_open_device(clmlp_device *dev)
     int n = 0, pick = -1;
     clmlp_err err = {0};
     clmlp_device_spec spec = {.type = CLMLP_DEVICE_ANY, .index = -1};
+    /* CLMLP_TEST_PLATFORM: the tests of one OpenCL implementation
+     * (tests/test_implementations.c runs them on each). */
+    const char *platform = getenv("CLMLP_TEST_PLATFORM");
+    if (platform)
+        clmlp_strlcpy(spec.platform, platform, sizeof spec.platform);
     if (clmlp_devices_enumerate(&descs, &n, &err) == 0)
         pick = clmlp_device_select(descs, n, &spec, &err);
     int rc = pick >= 0 ? clmlp_device_open(&descs[pick], dev, &err) : -1;
+    if (rc == 0 && platform)
+        printf("        device: %s (%s)\n", dev->desc.name, dev->desc.platform);
     free(descs);
     if (rc < 0)
         test_fail(__FILE__, __LINE__, "cannot open a device: %s", err.msg);

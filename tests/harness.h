@@ -60,6 +60,12 @@ char *test_read_file(const char *path, size_t *len);
 int test_run_clmlp(const char *args, char *out, size_t cap);
 /* The same under a wrapper command (shell words before the binary, e.g. "oclgrind --data-races"). */
 int test_run_clmlp_under(const char *wrapper, const char *args, char *out, size_t cap);
+/* Runs a shell command line; its output (stdout and whatever it sends
+ * there) into out, truncated to cap; returns its exit status. */
+int test_run_command(const char *cmd, char *out, size_t cap);
+/* This test binary's own path (/proc/self/exe), to run some of its tests
+ * again in a child with another environment; NULL (the test failed) if unknown. */
+const char *test_self_path(void);
 /* The same with printf-formatted arguments. */
 int test_run_clmlpf(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* True when text is exactly one line (one newline, at its end): how every error is printed. */

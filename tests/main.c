@@ -69,8 +69,13 @@ int test_run_clmlp(const char *args, char *out, size_t cap) { return test_run_cl
 
 int test_run_clmlp_under(const char *wrapper, const char *args, char *out, size_t cap)
 {
-    char cmd[4096];
+    char cmd[8192];
     snprintf(cmd, sizeof cmd, "cd '%s' && %s '%s' %s 2>&1", test_source_root(), wrapper, CLMLP_BIN_PATH, args);
+    return test_run_command(cmd, out, cap);
+}
+
+int test_run_command(const char *cmd, char *out, size_t cap)
+{
     FILE *p = popen(cmd, "r");
     if (!p) {
         test_fail(__FILE__, __LINE__, "popen failed for: %s", cmd);
@@ -98,6 +103,18 @@ int test_run_clmlpf(char *out, size_t cap, const char *fmt, ...)
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
     return test_run_clmlp(args, out, cap);
+}
+
+const char *test_self_path(void)
+{
+    static char self[1024];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len <= 0) {
+        test_fail(__FILE__, __LINE__, "cannot find this test binary (/proc/self/exe)");
+        return NULL;
+    }
+    self[len] = '\0';
+    return self;
 }
 
 bool test_one_line(const char *text) { return strchr(text, '\n') == text + strlen(text) - 1; }
