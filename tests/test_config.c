@@ -730,7 +730,7 @@ static void write_then_parse_is_identity(void)
     /* Every key away from its default, with awkward strings and numbers. */
     const char *sets[] = {
         "name=\"yes\"",            "device.type=accelerator", "device.platform='a \"quoted\": b #c'",
-        "device.name=\"-dash\"",   "device.index=3",          "data.train.format=csv",
+        "device.name=\"-dash\"",   "device.index=3",          "device.per_rank=true", "data.train.format=csv",
         "data.train.csv=/d/tr.csv", "data.train.limit=9000000000", "data.test.has_labels=false",
         "data.test.format=csv",    "data.test.csv=te.csv",    "data.test.limit=1",
         "data.scale=false",        "data.binarize=true",      "data.shuffle=no",

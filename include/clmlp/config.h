@@ -24,6 +24,7 @@ typedef struct clmlp_device_spec {
     char platform[CLMLP_NAME_MAX]; /* case-insensitive substring of the platform name */
     char name[CLMLP_NAME_MAX];     /* case-insensitive substring of the device name */
     int index;                     /* position among the devices that match, -1 = first */
+    bool per_rank;                 /* under mpirun: rank r opens the r-th match (index ignored) */
 } clmlp_device_spec;
 
 typedef enum { CLMLP_FORMAT_IDX, CLMLP_FORMAT_CSV } clmlp_data_format;

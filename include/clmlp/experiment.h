@@ -40,6 +40,32 @@ typedef struct clmlp_phase_memory {
     size_t rss_start, rss_end, peak_end;
 } clmlp_phase_memory;
 
+/* One rank of a data-parallel run (mpirun -n N clmlp train). */
+typedef struct clmlp_rank_result {
+    int rank;
+    char device[128], platform[64];
+    double train_seconds;     /* this rank's training phase */
+    double allreduce_seconds; /* its share of it in the gradient allreduce */
+} clmlp_rank_result;
+
+/* One rank's allreduce spans of the traced steps, for trace.json's track
+ * of that rank (host clock of that rank, seconds). */
+enum { CLMLP_RANK_SPANS = 64 };
+typedef struct clmlp_rank_spans {
+    int n;
+    double start[CLMLP_RANK_SPANS], end[CLMLP_RANK_SPANS];
+} clmlp_rank_spans;
+
+/* The data-parallel side of a run; ranks 0 for a run of one process. */
+typedef struct clmlp_mpi_result {
+    int ranks, global_batch;
+    double bytes_per_step;                 /* the gradient region summed each step */
+    long steps;                            /* allreduces timed (rank 0's) */
+    double seconds_total, median, min, max;/* rank 0's allreduce times */
+    clmlp_rank_result *per_rank;           /* ranks entries (rank 0 only) */
+    clmlp_rank_spans *spans;               /* ranks entries (rank 0 only) */
+} clmlp_mpi_result;
+
 typedef struct clmlp_run_result {
     clmlp_run_status status;
     char status_why[768];      /* DIVERGED: what, and whether the run stopped; FAILED: the error */
@@ -83,6 +109,7 @@ typedef struct clmlp_run_result {
     int resumed_epochs;        /* epochs a checkpoint brought (hooks.resume), 0 for a fresh run */
     bool has_model;            /* model holds the trained parameters (read back after training) */
     clmlp_model model;
+    clmlp_mpi_result mpi;
 } clmlp_run_result;
 
 /* Hooks for user-facing output; any may be NULL. */

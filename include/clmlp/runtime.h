@@ -54,11 +54,18 @@ int clmlp_executor_bind_external(clmlp_executor *ex, clmlp_external which, cl_me
  * gets its host span (timing parallel to events, from the profiler). */
 int clmlp_executor_run(clmlp_executor *ex, const clmlp_step_args *step, cl_event *events,
                        clmlp_pending_event *timing, clmlp_err *err);
+/* The same for launches first .. end-1 only; events and timing still
+ * indexed by launch (events[first] is launch first's). */
+int clmlp_executor_run_range(clmlp_executor *ex, const clmlp_step_args *step, int first, int end, cl_event *events,
+                             clmlp_pending_event *timing, clmlp_err *err);
 /* Blocking copies of one tensor between host and device. */
 int clmlp_executor_write_tensor(clmlp_executor *ex, int tensor, const void *host, clmlp_err *err);
 int clmlp_executor_read_tensor(clmlp_executor *ex, int tensor, void *host, clmlp_err *err);
 /* Sets a whole region to zero bytes (gradients, optimizer state). */
 int clmlp_executor_zero_region(clmlp_executor *ex, clmlp_region region, clmlp_err *err);
+/* Blocking copies of a whole region between host and device. */
+int clmlp_executor_read_region(clmlp_executor *ex, clmlp_region region, void *host, clmlp_err *err);
+int clmlp_executor_write_region(clmlp_executor *ex, clmlp_region region, const void *host, clmlp_err *err);
 /* The plan's parameters (graph params, by name and shape) to and from a
  * host model (snapshot.c); m's parameters are allocated when missing. */
 struct clmlp_model;

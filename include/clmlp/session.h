@@ -19,6 +19,10 @@ typedef struct clmlp_session_options {
     bool shuffle;          /* a new order every epoch */
     uint64_t shuffle_seed;
     bool stream;           /* keep the training set on the host even if it fits on the device */
+    /* Data parallelism (src/runtime/data_parallel.c): this process is rank
+     * `rank` of `ranks`, each training on its 1/ranks shard of every global
+     * batch of ranks × the plan's batch; 0 of 1 alone. */
+    int rank, ranks;
 } clmlp_session_options;
 
 typedef struct clmlp_session {
@@ -35,6 +39,7 @@ typedef struct clmlp_session {
     int64_t dropped_per_epoch; /* train_count mod batch: the images past the last whole batch of an epoch */
     int eval_batches;
     long step;           /* optimizer steps taken (Adam's t) */
+    int optimizer_launch; /* the first launch of the optimizer: gradients are complete before it */
     clmlp_rng shuffle_rng;
     uint32_t *order;     /* epoch order on the host, uploaded once per epoch */
     float *losses;       /* one epoch of per-example losses, read back at the epoch's end */
@@ -49,12 +54,25 @@ typedef struct clmlp_session {
     cl_mem chunk_pixels[2], chunk_labels[2];
     uint8_t *staging_pixels[2], *staging_labels[2];
 
+    /* Data parallelism: the gradient region's host copy for the allreduce,
+     * and the allreduce's time on this rank (every step's, for the spread). */
+    float *grads_host;
+    size_t grads_bytes;
+    double *allreduce_seconds;
+    long allreduce_count, allreduce_cap;
+
     /* Profiling (NULL = off): the stats entries of each plan's launch 0 and
      * of each kind of transfer. */
     clmlp_profiler *prof;
     int prof_train, prof_eval;
     int prof_upload, prof_order, prof_losses, prof_preds, prof_chunk;
 } clmlp_session;
+
+/* Sums the gradient region over the ranks and divides it by their number,
+ * so every rank holds the gradient of the global batch's mean loss; waits
+ * for the step's launches before the optimizer's. Timed (host clock) into
+ * allreduce_seconds, and into the trace for traced steps. */
+int clmlp_session_allreduce_grads(clmlp_session *s, bool traced, clmlp_err *err);
 
 /* Called every few steps from inside an epoch (after a sync), and at its end. */
 typedef void (*clmlp_progress_fn)(void *user, int epoch, int step, int steps);

@@ -1,4 +1,5 @@
 #include "clmlp/cli.h"
+#include "clmlp/dist.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -90,6 +91,10 @@ int clmlp_cli_load_config(const clmlp_cli_args *args, clmlp_config *cfg, clmlp_e
 
 int clmlp_cli_report_error(const clmlp_err *err)
 {
-    fprintf(stderr, "clmlp: %s\n", err->msg);
+    const clmlp_dist *world = clmlp_dist_world();
+    if (world->size > 1) /* which of the ranks says it */
+        fprintf(stderr, "clmlp: rank %d of %d: %s\n", world->rank, world->size, err->msg);
+    else
+        fprintf(stderr, "clmlp: %s\n", err->msg);
     return err->code ? err->code : CLMLP_EXIT_INTERNAL;
 }

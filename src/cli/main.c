@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "clmlp/cli.h"
+#include "clmlp/dist.h"
 
 typedef struct {
     const char *name;
@@ -46,6 +47,24 @@ static void usage(FILE *out)
     fprintf(out, "\nConfigs are YAML; see configs/reference.yaml. --set section.key=value overrides a key.\n");
 }
 
+/* Under mpirun every rank runs the command; only train knows how to share
+ * the work (data-parallel), so the others refuse rather than run N times. */
+static int run_command(const command *c, int argc, char **argv)
+{
+    clmlp_err err = {0};
+    if (clmlp_dist_init(&argc, &argv, &err) < 0)
+        return clmlp_cli_report_error(&err);
+    int rc;
+    if (clmlp_dist_world()->size > 1 && strcmp(c->name, "train") != 0)
+        rc = clmlp_fail(&err, CLMLP_EXIT_USAGE, "%s does not run over MPI: only clmlp train does (mpirun -n N clmlp "
+                                                "train CONFIG)", c->name),
+        clmlp_cli_report_error(&err);
+    else
+        rc = c->run(argc - 2, argv + 2);
+    clmlp_dist_finish(rc);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -58,7 +77,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < CLMLP_ARRAY_LEN(commands); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 2, argv + 2);
+            return run_command(&commands[i], argc, argv);
     fprintf(stderr, "clmlp: unknown command '%s' (run 'clmlp --help' for the list)\n", argv[1]);
     return CLMLP_EXIT_USAGE;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "clmlp/cli.h"
+#include "clmlp/dist.h"
 #include "clmlp/modelfile.h"
 #include "clmlp/report.h"
 
@@ -170,6 +171,18 @@ static void print_results(const clmlp_run_result *res)
     print_confusion(res);
 }
 
+/* A rank other than 0 of `mpirun -n N clmlp train`: the same training on
+ * its shard, silent, writing nothing; its figures reach rank 0's report. */
+static int train_as_other_rank(const clmlp_config *cfg, const clmlp_checkpoint *ck, double config_seconds,
+                               clmlp_err *err)
+{
+    clmlp_run_hooks hooks = {.config_seconds = config_seconds, .resume = ck};
+    clmlp_run_result res;
+    int rc = clmlp_experiment_run(cfg, &hooks, &res, err);
+    clmlp_run_result_free(&res);
+    return rc < 0 ? clmlp_cli_report_error(err) : 0;
+}
+
 int clmlp_cmd_train(int argc, char **argv)
 {
     clmlp_err err = {0};
@@ -189,6 +202,11 @@ int clmlp_cmd_train(int argc, char **argv)
         return clmlp_cli_report_error(&err);
     }
     double config_seconds = clmlp_now() - t0;
+    if (clmlp_dist_world()->rank > 0) { /* rank 0 alone prints and writes the run directory */
+        int rc = train_as_other_rank(&cfg, has_ck ? &ck : NULL, config_seconds, &err);
+        clmlp_checkpoint_free(&ck);
+        return rc;
+    }
     /* Before any work: a folder that cannot take the outputs, or holds a run, costs nothing. */
     clmlp_run_dir rd;
     if (clmlp_run_dir_prepare(&cfg, args.resume ? args.resume : args.out_dir,

@@ -55,6 +55,9 @@ const cfg_key cfg_schema[] = {
      .doc = "case-insensitive substring of the device name, empty = any"},
     {.path = "device.index", .type = CFG_INT, F(device.index), CLOSED(-1, 1023), .def = "-1",
      .doc = "position among the matching devices, -1 = the first"},
+    {.path = "device.per_rank", .type = CFG_BOOL, F(device.per_rank), .def = "false",
+     .doc = "under mpirun -n N: rank r opens the r-th matching device (device.index ignored); false: every rank "
+            "opens the one the spec picks"},
 
     DATA_SOURCE(train, "training"),
     DATA_SOURCE(test, "test"),

@@ -177,6 +177,42 @@ static void write_status(clmlp_json *j, const clmlp_run_result *res)
     clmlp_json_string(j, "status", status);
 }
 
+/* mpirun -n N: the ranks, the gradient allreduce (rank 0's times) and
+ * every rank's device and times; null for a run of one process. */
+static void write_mpi(clmlp_json *j, const clmlp_run_result *res)
+{
+    const clmlp_mpi_result *m = &res->mpi;
+    if (m->ranks < 2) {
+        clmlp_json_null(j, "mpi");
+        return;
+    }
+    clmlp_json_begin_object(j, "mpi");
+    clmlp_json_int(j, "ranks", m->ranks);
+    clmlp_json_int(j, "global_batch", m->global_batch);
+    clmlp_json_begin_object(j, "allreduce");
+    clmlp_json_number(j, "bytes_per_step", m->bytes_per_step);
+    clmlp_json_int(j, "steps", m->steps);
+    clmlp_json_number(j, "seconds_total", m->seconds_total);
+    clmlp_json_number(j, "seconds_per_step_median", m->median);
+    clmlp_json_number(j, "seconds_per_step_min", m->min);
+    clmlp_json_number(j, "seconds_per_step_max", m->max);
+    clmlp_json_number(j, "share_of_train", res->train_seconds > 0 ? m->seconds_total / res->train_seconds : 0);
+    clmlp_json_end_object(j);
+    clmlp_json_begin_array(j, "per_rank");
+    for (int r = 0; r < m->ranks && m->per_rank; r++) {
+        const clmlp_rank_result *p = &m->per_rank[r];
+        clmlp_json_begin_object(j, NULL);
+        clmlp_json_int(j, "rank", p->rank);
+        clmlp_json_string(j, "device", p->device);
+        clmlp_json_string(j, "platform", p->platform);
+        clmlp_json_number(j, "train_seconds", p->train_seconds);
+        clmlp_json_number(j, "allreduce_seconds", p->allreduce_seconds);
+        clmlp_json_end_object(j);
+    }
+    clmlp_json_end_array(j);
+    clmlp_json_end_object(j);
+}
+
 int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_result *res)
 {
     clmlp_json j;
@@ -244,6 +280,7 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     write_phases(&j, res);
     write_profile(&j, res);
     write_kernels(&j, res);
+    write_mpi(&j, res);
     clmlp_json_end_object(&j);
     return ferror(out) ? -1 : 0;
 }

@@ -1,6 +1,7 @@
 /* report.md: the readable view of one run, rendered from report.json (its
  * parsed tree), so `clmlp report RUN_DIR` and the run itself produce the
  * same file from the same record. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -369,6 +370,31 @@ static void epochs(FILE *out, const clmlp_jv *r)
     fprintf(out, "\n\n");
 }
 
+/* mpirun -n N: the ranks, the allreduce and every rank's device (report.json's mpi). */
+static void data_parallel(FILE *out, const clmlp_jv *r)
+{
+    const clmlp_jv *m = clmlp_jv_get(r, "mpi");
+    if (!m || m->kind != CLMLP_JV_OBJECT)
+        return;
+    fprintf(out, "## Data parallel (MPI)\n\n");
+    fprintf(out,
+            "%.0f ranks, each on %.0f images of every global batch of %.0f; the gradients (%.2f MiB) were summed "
+            "with MPI_Allreduce after every step: %.3f ms median (%.3f-%.3f) over %.0f steps on rank 0, %.1f %% of its "
+            "training time.\n\n",
+            num(m, "ranks"), num(m, "global_batch") / fmax(num(m, "ranks"), 1), num(m, "global_batch"),
+            mib(num(m, "allreduce.bytes_per_step")), 1e3 * num(m, "allreduce.seconds_per_step_median"),
+            1e3 * num(m, "allreduce.seconds_per_step_min"), 1e3 * num(m, "allreduce.seconds_per_step_max"),
+            num(m, "allreduce.steps"), 100.0 * num(m, "allreduce.share_of_train"));
+    fprintf(out, "| rank | device | platform | training s | allreduce s |\n|---:|---|---|---:|---:|\n");
+    const clmlp_jv *ranks = clmlp_jv_get(m, "per_rank");
+    for (size_t i = 0; ranks && ranks->kind == CLMLP_JV_ARRAY && i < ranks->count; i++) {
+        const clmlp_jv *k = &ranks->items[i];
+        fprintf(out, "| %.0f | %s | %s | %.3f | %.3f |\n", num(k, "rank"), str(k, "device"), str(k, "platform"),
+                num(k, "train_seconds"), num(k, "allreduce_seconds"));
+    }
+    fprintf(out, "\n");
+}
+
 int clmlp_report_write_md(FILE *out, const void *ctx)
 {
     const clmlp_report_md *md = ctx;
@@ -378,6 +404,7 @@ int clmlp_report_write_md(FILE *out, const void *ctx)
     kernels(out, r);
     memory(out, r);
     epochs(out, r);
+    data_parallel(out, r);
     fprintf(out, "Files: report.json (all figures, keys in the README), %sconfig.yaml (the effective config).\n",
             md->has_trace ? "trace.json (open in ui.perfetto.dev), " : "");
     return ferror(out) ? -1 : 0;

@@ -3,26 +3,68 @@
  *   pid 1 "host": phases and epochs as complete ("X") events on one track,
  *                 and memory counters ("C": host RSS, device bytes);
  *   pid 2 "device: <name>": the in-order queue's launches and transfers
- *                 of the traced steps, with step, FLOPs and bytes as args.
+ *                 of the traced steps, with step, FLOPs and bytes as args;
+ *   pid 3 "MPI ranks" (mpirun -n N only): a track per rank, its gradient
+ *                 allreduces of the traced steps.
  * Times are microseconds from the start of the run (the config phase). */
+#include <stdio.h>
 #include <string.h>
 
 #include "clmlp/json.h"
 #include "clmlp/report.h"
 
-enum { HOST_PID = 1, DEVICE_PID = 2, TRACK_TID = 1 };
+enum { HOST_PID = 1, DEVICE_PID = 2, RANKS_PID = 3, TRACK_TID = 1 };
 
-static void metadata(clmlp_json *j, const char *what, int pid, const char *name)
+static void metadata_tid(clmlp_json *j, const char *what, int pid, int tid, const char *name)
 {
     clmlp_json_begin_object(j, NULL);
     clmlp_json_string(j, "name", what);
     clmlp_json_string(j, "ph", "M");
     clmlp_json_int(j, "pid", pid);
-    clmlp_json_int(j, "tid", TRACK_TID);
+    clmlp_json_int(j, "tid", tid);
     clmlp_json_begin_object(j, "args");
     clmlp_json_string(j, "name", name);
     clmlp_json_end_object(j);
     clmlp_json_end_object(j);
+}
+
+static void metadata(clmlp_json *j, const char *what, int pid, const char *name)
+{
+    metadata_tid(j, what, pid, TRACK_TID, name);
+}
+
+/* mpirun -n N: pid 3 "MPI ranks", a track per rank with its allreduce
+ * spans. Each rank's clock is shifted so that its first allreduce ends
+ * when rank 0's did (an allreduce ends on every rank at nearly the same
+ * moment), which also merges ranks on other hosts. */
+static void rank_tracks(clmlp_json *j, const clmlp_run_result *res, double origin)
+{
+    const clmlp_mpi_result *m = &res->mpi;
+    if (m->ranks < 2 || !m->spans || m->spans[0].n == 0)
+        return;
+    metadata(j, "process_name", RANKS_PID, "MPI ranks: gradient allreduce");
+    for (int r = 0; r < m->ranks; r++) {
+        const clmlp_rank_spans *s = &m->spans[r];
+        char name[32];
+        snprintf(name, sizeof name, "rank %d", r);
+        metadata_tid(j, "thread_name", RANKS_PID, r + 1, name);
+        double shift = s->n ? m->spans[0].end[0] - s->end[0] : 0;
+        for (int i = 0; i < s->n; i++) {
+            clmlp_json_begin_object(j, NULL);
+            clmlp_json_string(j, "name", "allreduce");
+            clmlp_json_string(j, "cat", "mpi");
+            clmlp_json_string(j, "ph", "X");
+            clmlp_json_int(j, "pid", RANKS_PID);
+            clmlp_json_int(j, "tid", r + 1);
+            clmlp_json_number(j, "ts", (s->start[i] + shift - origin) * 1e6);
+            clmlp_json_number(j, "dur", (s->end[i] - s->start[i]) * 1e6);
+            clmlp_json_begin_object(j, "args");
+            clmlp_json_number(j, "bytes", m->bytes_per_step);
+            clmlp_json_int(j, "step", i + 1);
+            clmlp_json_end_object(j);
+            clmlp_json_end_object(j);
+        }
+    }
 }
 
 static void complete_event(clmlp_json *j, const char *name, const char *cat, int pid, double origin,
@@ -100,6 +142,7 @@ int clmlp_report_write_trace(FILE *out, const clmlp_run_result *res)
         trace_event(&j, res, origin, &p->trace[i]);
     for (size_t i = 0; i < p->n_memory; i++)
         memory_counter(&j, origin, &p->memory[i]);
+    rank_tracks(&j, res, origin);
     clmlp_json_end_array(&j);
     clmlp_json_end_object(&j);
     fputc('\n', out);

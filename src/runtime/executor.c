@@ -259,8 +259,14 @@ static int enqueue(clmlp_executor *ex, int i, const clmlp_step_args *step, cl_ev
 int clmlp_executor_run(clmlp_executor *ex, const clmlp_step_args *step, cl_event *events,
                        clmlp_pending_event *timing, clmlp_err *err)
 {
+    return clmlp_executor_run_range(ex, step, 0, ex->plan->n_launches, events, timing, err);
+}
+
+int clmlp_executor_run_range(clmlp_executor *ex, const clmlp_step_args *step, int first, int end, cl_event *events,
+                             clmlp_pending_event *timing, clmlp_err *err)
+{
     const clmlp_plan *plan = ex->plan;
-    for (int i = 0; i < plan->n_launches; i++) {
+    for (int i = first; i < end; i++) {
         cl_event *ev = events ? &events[i] : NULL;
         double begin = clmlp_now();
         if (enqueue(ex, i, step, ev, err) < 0 ||
@@ -305,6 +311,24 @@ int clmlp_executor_zero_region(clmlp_executor *ex, clmlp_region region, clmlp_er
     const cl_uchar zero = 0;
     return clmlp_cl_check(clEnqueueFillBuffer(ex->dev->queue, ex->regions[region], &zero, 1, 0, bytes, 0, NULL, NULL),
                           "clEnqueueFillBuffer", err);
+}
+
+int clmlp_executor_read_region(clmlp_executor *ex, clmlp_region region, void *host, clmlp_err *err)
+{
+    size_t bytes = ex->plan->buffers.region_bytes[region];
+    return bytes ? clmlp_cl_check(clEnqueueReadBuffer(ex->dev->queue, ex->regions[region], CL_TRUE, 0, bytes, host, 0,
+                                                      NULL, NULL),
+                                  "clEnqueueReadBuffer(region)", err)
+                 : 0;
+}
+
+int clmlp_executor_write_region(clmlp_executor *ex, clmlp_region region, const void *host, clmlp_err *err)
+{
+    size_t bytes = ex->plan->buffers.region_bytes[region];
+    return bytes ? clmlp_cl_check(clEnqueueWriteBuffer(ex->dev->queue, ex->regions[region], CL_TRUE, 0, bytes, host, 0,
+                                                       NULL, NULL),
+                                  "clEnqueueWriteBuffer(region)", err)
+                 : 0;
 }
 
 void clmlp_executor_release(clmlp_executor *ex)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clmlp/dist.h"
 #include "clmlp/experiment.h"
 #include "clmlp/roofline.h"
 #include "clmlp/tune.h"
@@ -344,6 +345,64 @@ static int release(clmlp_session *s, clmlp_plan *train_plan, clmlp_plan *eval_pl
     return rc;
 }
 
+/* Data parallelism: this rank's config (its shard of the global batch,
+ * and its device with device.per_rank), or cfg itself in one process. */
+static int rank_config(const clmlp_config *cfg, const clmlp_dist *world, clmlp_config *local, clmlp_err *err)
+{
+    *local = *cfg;
+    if (world->size == 1)
+        return 0;
+    if (cfg->training.batch_size % world->size != 0)
+        return clmlp_fail(err, CLMLP_EXIT_USAGE,
+                          "training.batch_size %d does not split over %d ranks: make it a multiple of the rank "
+                          "count (it is the global batch; each rank takes an equal shard of it)",
+                          cfg->training.batch_size, world->size);
+    local->training.batch_size = cfg->training.batch_size / world->size;
+    if (cfg->device.per_rank)
+        local->device.index = world->rank;
+    return 0;
+}
+
+/* Every rank's device and times to rank 0, and rank 0's allreduce spread. */
+static int gather_ranks(const clmlp_session *s, const clmlp_dist *world, clmlp_run_result *res, clmlp_err *err)
+{
+    clmlp_mpi_result *m = &res->mpi;
+    m->ranks = world->size;
+    m->global_batch = res->batch_size;
+    m->bytes_per_step = (double)s->train_plan->buffers.region_bytes[CLMLP_REGION_GRADS];
+    m->steps = s->allreduce_count;
+    clmlp_rank_result mine = {.rank = world->rank, .train_seconds = res->phase_seconds[CLMLP_PHASE_TRAIN]};
+    clmlp_strlcpy(mine.device, res->device.name, sizeof mine.device);
+    clmlp_strlcpy(mine.platform, res->device.platform, sizeof mine.platform);
+    for (long i = 0; i < s->allreduce_count; i++)
+        mine.allreduce_seconds += s->allreduce_seconds[i];
+    m->seconds_total = mine.allreduce_seconds;
+    if (s->allreduce_count > 0) {
+        double *sorted = clmlp_calloc((size_t)s->allreduce_count, sizeof *sorted, err);
+        if (!sorted)
+            return -1;
+        memcpy(sorted, s->allreduce_seconds, (size_t)s->allreduce_count * sizeof *sorted);
+        m->median = clmlp_median(sorted, (int)s->allreduce_count); /* sorts */
+        m->min = sorted[0];
+        m->max = sorted[s->allreduce_count - 1];
+        free(sorted);
+    }
+    clmlp_rank_spans spans = {0}; /* this rank's allreduces in its trace */
+    for (size_t i = 0; i < res->profile.n_trace && spans.n < CLMLP_RANK_SPANS; i++) {
+        const clmlp_trace_event *e = &res->profile.trace[i];
+        if (e->stat < 0 && strcmp(e->name, "allreduce") == 0) {
+            spans.start[spans.n] = e->start;
+            spans.end[spans.n++] = e->end;
+        }
+    }
+    m->per_rank = clmlp_calloc((size_t)world->size, sizeof *m->per_rank, err);
+    m->spans = clmlp_calloc((size_t)world->size, sizeof *m->spans, err);
+    return m->per_rank && m->spans && clmlp_dist_gather(&mine, sizeof mine, m->per_rank, err) == 0 &&
+                   clmlp_dist_gather(&spans, sizeof spans, m->spans, err) == 0
+               ? 0
+               : -1;
+}
+
 int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, clmlp_run_result *res,
                          clmlp_err *err)
 {
@@ -359,8 +418,14 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     clmlp_plan *train_plan = NULL, *eval_plan = NULL;
     clmlp_session_options opt;
     clmlp_session_options_from_config(cfg, &opt);
+    const clmlp_dist *world = clmlp_dist_world();
+    opt.rank = world->rank;
+    opt.ranks = world->size;
     clmlp_err stop = {0}; /* a check that ends the run (training.on_*: stop) */
     int rc = -1;
+    static clmlp_config local; /* this rank's; static: a config is large, and a process runs one experiment */
+    if (rank_config(cfg, world, &local, err) < 0)
+        return -1;
 
     /* The caller loaded the config just before calling. */
     res->phase_start[CLMLP_PHASE_CONFIG] = res->profile.origin - hooks->config_seconds;
@@ -386,7 +451,7 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         goto done;
 
     clmlp_run_phase_begin(res, CLMLP_PHASE_DEVICE);
-    if (clmlp_device_open_spec(&cfg->device, &dev, err) < 0 || clmlp_profiler_calibrate(&res->profile, &dev, err) < 0)
+    if (clmlp_device_open_spec(&local.device, &dev, err) < 0 || clmlp_profiler_calibrate(&res->profile, &dev, err) < 0)
         goto done;
     res->device = dev.desc;
     res->host_timed = dev.desc.host_timed;
@@ -395,7 +460,7 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         goto done;
 
     clmlp_run_phase_begin(res, CLMLP_PHASE_COMPILE);
-    if (clmlp_experiment_plans(cfg, &dev, input_dim, &train_plan, &eval_plan, err) < 0 ||
+    if (clmlp_experiment_plans(&local, &dev, input_dim, &train_plan, &eval_plan, err) < 0 ||
         clmlp_session_create(&opt, &dev, train_plan, eval_plan, &s, err) < 0 ||
         clmlp_session_attach_profiler(&s, &res->profile, err) < 0)
         goto done;
@@ -416,7 +481,7 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         clmlp_cl_check(clFinish(dev.queue), "clFinish", err) < 0 || clmlp_profiler_flush(&res->profile, err) < 0)
         goto done;
     res->steps_per_epoch = s.steps_per_epoch;
-    res->batch_size = train_plan->graph.batch;
+    res->batch_size = train_plan->graph.batch * world->size; /* the global batch */
     res->dropped_per_epoch = s.dropped_per_epoch;
     res->streamed = s.streaming;
     res->dataset_device_bytes = s.dataset_device_bytes;
@@ -439,6 +504,10 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         phase_end_with(res, CLMLP_PHASE_TRAIN, clmlp_session_device_bytes(&s), err) < 0)
         goto done;
     res->train_seconds = res->phase_seconds[CLMLP_PHASE_TRAIN];
+    if (world->size > 1 && gather_ranks(&s, world, res, err) < 0)
+        goto done;
+    if (world->size > 1 && gather_ranks(&s, world, res, err) < 0)
+        goto done;
 
     /* An unlabeled test set (Kaggle's test.csv) has nothing to score: `clmlp predict` is for it. */
     if (!res->test_unlabeled) {
@@ -453,7 +522,8 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     }
     clmlp_run_result_rates(res);
     clmlp_run_phase_begin(res, CLMLP_PHASE_PROBE);
-    probe_device(cfg, &dev, &s, res);
+    if (world->rank == 0) /* the roofs are rank 0's device's; the others would only load the machine */
+        probe_device(cfg, &dev, &s, res);
     if (clmlp_run_phase_end(res, CLMLP_PHASE_PROBE, err) < 0)
         goto done;
     if (stop.code) {
@@ -492,7 +562,11 @@ void clmlp_run_result_free(clmlp_run_result *res)
     clmlp_model_free(&res->model);
     free(res->epochs);
     free(res->confusion);
+    free(res->mpi.per_rank);
+    free(res->mpi.spans);
     res->epochs = NULL;
     res->confusion = NULL;
+    res->mpi.per_rank = NULL;
+    res->mpi.spans = NULL;
     clmlp_profiler_release(&res->profile);
 }

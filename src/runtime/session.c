@@ -5,6 +5,8 @@
 
 #include "clmlp/session.h"
 
+#include "clmlp/dist.h"
+
 /* Keep at most about this many steps in flight: the host waits on a marker
  * from SYNC_EVERY steps ago, so the device never idles and progress is real. */
 #define SYNC_EVERY 10
@@ -72,6 +74,20 @@ void clmlp_session_options_from_config(const clmlp_config *cfg, clmlp_session_op
     opt->shuffle = cfg->data.shuffle;
     opt->shuffle_seed = cfg->data.shuffle_seed;
     opt->stream = cfg->data.stream;
+    opt->rank = 0;
+    opt->ranks = 1;
+}
+
+/* The first launch of the optimizer (the plan ends with it): the step's
+ * gradients are complete before it. n_launches when there is none. */
+static int optimizer_launch(const clmlp_plan *p)
+{
+    for (int i = 0; i < p->n_launches; i++) {
+        clmlp_op_kind k = p->graph.ops[p->launches[i].op].kind;
+        if (k == CLMLP_OP_ADAM || k == CLMLP_OP_SGD || k == CLMLP_OP_ADAM_MULTI || k == CLMLP_OP_SGD_MULTI)
+            return i;
+    }
+    return p->n_launches;
 }
 
 int clmlp_session_create(const clmlp_session_options *opt, clmlp_device *dev, const clmlp_plan *train,
@@ -84,6 +100,9 @@ int clmlp_session_create(const clmlp_session_options *opt, clmlp_device *dev, co
     s->eval_plan = eval;
     s->input_dim = train->graph.input_dim;
     clmlp_rng_seed(&s->shuffle_rng, opt->shuffle_seed);
+    if (s->opt.ranks < 1)
+        s->opt.ranks = 1;
+    s->optimizer_launch = optimizer_launch(train);
     if (clmlp_executor_create(dev, train, NULL, &s->train, err) < 0 ||
         clmlp_executor_create(dev, eval, &s->train, &s->eval, err) < 0) {
         clmlp_session_release(s);
@@ -232,15 +251,15 @@ static int stream_chunk(clmlp_session *s, int slot, int first_step, int steps, c
 
 int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err)
 {
-    const int batch = s->train_plan->graph.batch;
+    const int batch = s->train_plan->graph.batch, global = batch * s->opt.ranks;
     if (check_features(s, ds, "training", err) < 0 || check_labels(ds, s->train_plan->graph.classes, "training", err) < 0)
         return -1;
-    if (ds->count < batch)
+    if (ds->count < global)
         return clmlp_fail(err, CLMLP_EXIT_DATA, "the training set has %lld examples, fewer than one batch of %d",
-                          (long long)ds->count, batch);
+                          (long long)ds->count, global);
     s->train_count = ds->count;
-    s->steps_per_epoch = (int)(ds->count / batch);
-    s->dropped_per_epoch = ds->count - (int64_t)s->steps_per_epoch * batch;
+    s->steps_per_epoch = (int)(ds->count / global);
+    s->dropped_per_epoch = ds->count - (int64_t)s->steps_per_epoch * global;
     size_t pixels = (size_t)ds->count * (size_t)s->input_dim;
     s->order = clmlp_calloc((size_t)ds->count, sizeof *s->order, err);
     s->losses = clmlp_calloc((size_t)s->steps_per_epoch * batch, sizeof *s->losses, err);
@@ -249,6 +268,10 @@ int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_
     for (int64_t i = 0; i < ds->count; i++)
         s->order[i] = (uint32_t)i;
     if (should_stream(s, pixels)) {
+        if (s->opt.ranks > 1) /* a chunk holds whole global batches in epoch order, not one rank's shards */
+            return clmlp_fail(err, CLMLP_EXIT_USAGE,
+                              "streaming the training set (data.stream, or a set larger than the device) does not "
+                              "run over MPI yet: run it in one process");
         if (setup_streaming(s, ds, err) < 0 ||
             device_buffer(s, (size_t)s->steps_per_epoch * batch * 4, NULL, &s->train_losses, "epoch losses", err) < 0)
             return -1;
@@ -311,14 +334,18 @@ int clmlp_session_enqueue_steps(clmlp_session *s, int first_step, int steps, clm
     const int base = s->streaming ? first_step : 0; /* a streamed chunk starts at its own 0 */
     for (int i = first_step; i < first_step + steps; i++) {
         s->step++;
+        /* This rank's shard of the global batch at position (i - base) of the epoch. */
+        int shard = (i - base) * s->opt.ranks + s->opt.rank;
         clmlp_step_args args = {
-            .first = (i - base) * batch, .output_offset = i * batch, .lr = clmlp_plan_step_lr(s->train_plan, s->step)};
+            .first = shard * batch, .output_offset = i * batch, .lr = clmlp_plan_step_lr(s->train_plan, s->step)};
         cl_event *events = NULL;
         clmlp_pending_event *timing = NULL;
         bool traced = s->prof && s->step <= s->prof->trace_steps;
-        if (clmlp_profiler_launches(s->prof, s->prof_train, s->train_plan->n_launches, traced, s->step, &events,
-                                    &timing, err) < 0 ||
-            clmlp_executor_run(&s->train, &args, events, timing, err) < 0)
+        int n = s->train_plan->n_launches, opt = s->opt.ranks > 1 ? s->optimizer_launch : n;
+        if (clmlp_profiler_launches(s->prof, s->prof_train, n, traced, s->step, &events, &timing, err) < 0 ||
+            clmlp_executor_run_range(&s->train, &args, 0, opt, events, timing, err) < 0 ||
+            (opt < n && (clmlp_session_allreduce_grads(s, traced, err) < 0 ||
+                         clmlp_executor_run_range(&s->train, &args, opt, n, events, timing, err) < 0)))
             return clmlp_fail_prefix(err, "training step %ld: ", s->step);
     }
     return 0;
@@ -381,10 +408,12 @@ int clmlp_session_train_epoch(clmlp_session *s, int epoch, clmlp_progress_fn pro
                     "clEnqueueReadBuffer(epoch losses)", err) < 0 ||
         clmlp_profiler_flush(s->prof, err) < 0)
         return -1;
-    double sum = 0;
+    double sum_count[2] = {0, (double)n};
     for (size_t i = 0; i < n; i++)
-        sum += s->losses[i];
-    *mean_loss = sum / (double)n;
+        sum_count[0] += s->losses[i];
+    if (clmlp_dist_sum_doubles(sum_count, 2, err) < 0) /* the global batch's mean: every rank's shard */
+        return -1;
+    *mean_loss = sum_count[0] / sum_count[1];
     if (progress)
         progress(user, epoch, s->steps_per_epoch, s->steps_per_epoch);
     return 0;
@@ -508,6 +537,10 @@ void clmlp_session_release(clmlp_session *s)
         }
     free(s->order);
     free(s->losses);
+    free(s->grads_host);
+    free(s->allreduce_seconds);
+    s->grads_host = NULL;
+    s->allreduce_seconds = NULL;
     for (int k = 0; k < 2; k++) {
         if (s->chunk_pixels[k])
             clReleaseMemObject(s->chunk_pixels[k]);
