@@ -1,7 +1,14 @@
 /* The extrapolation with communication: the ring all-reduce, the link
  * presets and the fit to a measured all-reduce, the device count a target
  * needs when every step pays one, and where scaling stops. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "clmlp/compare.h"
 #include "clmlp/extrapolate.h"
+#include "clmlp/json_parse.h"
 #include "harness.h"
 
 /* ---- the ring all-reduce ---- */
@@ -197,6 +204,303 @@ static void unreachable_targets(void)
     CHECK_INT(o.devices, 196);
 }
 
+
+/* ---- an MPI run's report.json ---- */
+
+/* The "mpi" object of a 2-rank run of tiny-mnist (784-64-10, 50 890
+ * parameters): 1 200 steps of the global batch 100, each all-reducing
+ * 203 560 B in 1 ms (median; 0.8 ms the fastest). Rank 0 trained 12 s with
+ * 1.2 s of all-reduce, rank 1 12 s with 1.5 s: the slowest shard computed
+ * 10.8 s, so one device needs 10.8 s x 2 / 120 000 images = 180 µs each. */
+static const char *const mpi_block =
+    "{\"ranks\": 2, \"global_batch\": 100,\n"
+    "  \"allreduce\": {\"bytes_per_step\": 203560, \"steps\": 1200, \"seconds_total\": 1.2,\n"
+    "    \"seconds_per_step_median\": 0.001, \"seconds_per_step_min\": 0.0008, \"seconds_per_step_max\": 0.004,\n"
+    "    \"share_of_train\": 0.1},\n"
+    "  \"per_rank\": [{\"rank\": 0, \"device\": \"dev\", \"platform\": \"p\", \"train_seconds\": 12.0, "
+    "\"allreduce_seconds\": 1.2},\n"
+    "    {\"rank\": 1, \"device\": \"dev\", \"platform\": \"p\", \"train_seconds\": 12.0, \"allreduce_seconds\": 1.5}]}";
+
+/* <dir>/report.json of a finished tiny-mnist run whose "mpi" key is
+ * mpi_json (JSON text), or has no "mpi" key when it is NULL. */
+static const char *write_mpi_report(const char *dir, const char *mpi_json)
+{
+    static char path[4096];
+    char text[8192];
+    snprintf(text, sizeof text,
+             "{\"clmlp_report_version\": \"1\", \"name\": \"mpi\", \"status\": \"ok\",\n"
+             " \"device\": {\"name\": \"dev\", \"type\": \"cpu\", \"platform\": \"p\", \"compute_units\": 2, "
+             "\"probe\": null},\n"
+             " \"config\": {\"layers\": [784, 64, 10], \"activation\": \"relu\", \"optimizer\": \"adam\", "
+             "\"lr\": 0.001, \"batch_size\": 100, \"epochs\": 1},\n"
+             " \"data\": {\"train_examples\": 120000, \"test_examples\": 1000, \"steps_per_epoch\": 1200},\n"
+             " \"plan\": {\"launches_per_step\": 10, \"flops_per_step\": 2.1e7, \"bytes_per_step\": 1e6},\n"
+             " \"train\": {\"seconds\": 12.0, \"images_per_second\": 10000, \"epochs\": [{\"epoch\": 1, \"loss\": 0.7, "
+             "\"seconds\": 12.0}]},\n"
+             " \"eval\": {\"accuracy\": 0.9, \"examples\": 1000, \"seconds\": 0.1, \"images_per_second\": 1e4},\n"
+             " \"memory\": {\"host_peak_bytes\": 1e8}, \"phases\": [], \"profile\": {\"enabled\": true},\n"
+             " \"kernels\": []%s%s}\n",
+             mpi_json ? ",\n \"mpi\": " : "", mpi_json ? mpi_json : "");
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    return path;
+}
+
+static int load_tiny(clmlp_config *cfg, const char *const *sets, int n_sets)
+{
+    char path[1200];
+    clmlp_err err = {0};
+    snprintf(path, sizeof path, "%s/configs/tiny-mnist.yaml", test_source_root());
+    int rc = clmlp_config_load(path, sets, n_sets, cfg, &err);
+    CHECK_STR(err.msg, "");
+    return rc;
+}
+
+static int find_link(const clmlp_compare *c, const char *name)
+{
+    for (int i = 0; i < c->comm.n_links; i++)
+        if (strcmp(c->comm.links[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static void mpi_report_gives_the_measured_link(void)
+{
+    static clmlp_compare c;
+    clmlp_config cfg;
+    clmlp_err err = {0};
+    CHECK_INT(load_tiny(&cfg, NULL, 0), 0);
+    const char *path = write_mpi_report(test_tmpdir(), mpi_block);
+    CHECK_INT(clmlp_compare_from_report(&cfg, path, &c, &err), 0);
+    CHECK_STR(err.msg, "");
+    const clmlp_mpi_measure *m = &c.runs[0].mpi;
+    CHECK_INT(m->ranks, 2);
+    CHECK_NEAR(m->bytes_per_step, 203560, 0);
+    CHECK_NEAR(m->seconds_per_step_median, 0.001, 0);
+    CHECK_NEAR(m->rank_compute_s, 10.8, 1e-12);
+    CHECK_NEAR(m->device_train_s_per_image, 180e-6, 1e-15);
+    /* the rows extrapolate one device, not the two ranks' wall time (100 µs) */
+    CHECK_NEAR(c.runs[0].run_train_s_per_image, 100e-6, 1e-15);
+    CHECK_NEAR(c.rows[0].in.train_s_per_image, 180e-6, 1e-15);
+    /* the seed arithmetic of the rows: 100 images x 180 µs per step, 60e9 x 20 / 100 steps */
+    CHECK_NEAR(c.rows[0].comm_in.step_s, 18e-3, 1e-12);
+    CHECK_NEAR(c.rows[0].comm_in.steps, 1.2e10, 0);
+    CHECK_NEAR(c.comm.parameters, 50890, 0);
+    CHECK(c.comm.gradient_bytes >= 50890 * 4.0);
+    /* auto chooses the measured link: B = 2 x 1/2 x 203 560 / 1 ms; from the fastest step / 0.8 ms */
+    CHECK_INT(c.comm.mpi_run, 0);
+    CHECK(c.comm.link >= 0);
+    int med = find_link(&c, "measured"), fast = find_link(&c, "measured-fastest");
+    CHECK(med >= 0 && fast >= 0);
+    if (c.comm.link < 0 || med < 0 || fast < 0) {
+        clmlp_compare_free(&c);
+        return;
+    }
+    CHECK_INT(c.comm.link, med);
+    CHECK(c.comm.links[med].measured && c.comm.links[fast].measured);
+    CHECK_NEAR(c.comm.links[med].bytes_per_s, 203560 / 1e-3, 1e-3);
+    CHECK_NEAR(c.comm.links[fast].bytes_per_s, 203560 / 0.8e-3, 1e-3);
+    CHECK(find_link(&c, "nvlink") >= 0 && !c.comm.links[find_link(&c, "nvlink")].measured);
+    /* each row's figures are the model's on that link */
+    clmlp_comm_scale want;
+    clmlp_comm_extrapolate(&c.comm.links[med], &c.rows[0].comm_in, &want);
+    CHECK_INT(c.rows[0].comm.devices, want.devices);
+    CHECK_INT(c.rows[0].comm.saturation_devices, want.saturation_devices);
+    CHECK_INT(c.comm.per_link[med].devices, want.devices);
+    /* 180 µs x 100 = 18 ms a step against 2 x 203 776 B / 0.204 GB/s = 2 ms as N grows: 1.2e10 steps
+     * of at least 2 ms are 6 700 h, far from 24 h */
+    CHECK(!c.rows[0].comm.reachable);
+    clmlp_compare_free(&c);
+}
+
+static void reports_without_mpi_default_to_nvlink(void)
+{
+    static clmlp_compare c;
+    static const char *const blocks[] = {NULL, "null", "{\"ranks\": 1, \"global_batch\": 100}",
+                                         "{\"ranks\": 2}" /* nothing to fit */};
+    /* one device's µs/image: the run's own, except for 2 ranks without their
+     * all-reduce times: 12 s x 2 ranks over the run's 1 200 steps x 100 */
+    static const double per_image[] = {100e-6, 100e-6, 100e-6, 200e-6};
+    clmlp_config cfg;
+    CHECK_INT(load_tiny(&cfg, NULL, 0), 0);
+    for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++) {
+        clmlp_err err = {0};
+        const char *path = write_mpi_report(test_tmpdir(), blocks[i]);
+        CHECK_INT(clmlp_compare_from_report(&cfg, path, &c, &err), 0);
+        CHECK_STR(err.msg, "");
+        CHECK_INT(c.comm.mpi_run, -1);
+        CHECK(c.comm.link >= 0 && strcmp(c.comm.links[c.comm.link].name, "nvlink") == 0);
+        CHECK_INT(c.comm.n_links, 4); /* none and the three presets */
+        CHECK(find_link(&c, "measured") < 0);
+        CHECK_NEAR(c.rows[0].in.train_s_per_image, per_image[i], 1e-15);
+        clmlp_compare_free(&c);
+    }
+    /* a custom link joins the presets, and can be the chosen one */
+    const char *custom[] = {"extrapolate.interconnect=custom", "extrapolate.link_gbps=25",
+                            "extrapolate.link_latency_us=4"};
+    CHECK_INT(load_tiny(&cfg, custom, 3), 0);
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_compare_from_report(&cfg, write_mpi_report(test_tmpdir(), NULL), &c, &err), 0);
+    int k = find_link(&c, "custom");
+    CHECK(k >= 0 && c.comm.link == k);
+    if (k >= 0) {
+        CHECK_NEAR(c.comm.links[k].bytes_per_s, 25e9, 1e-3);
+        CHECK_NEAR(c.comm.links[k].latency_s, 4e-6, 1e-18);
+    }
+    clmlp_compare_free(&c);
+    /* measured, asked for, needs the block */
+    const char *measured[] = {"extrapolate.interconnect=measured"};
+    CHECK_INT(load_tiny(&cfg, measured, 1), 0);
+    CHECK_INT(clmlp_compare_from_report(&cfg, write_mpi_report(test_tmpdir(), "null"), &c, &err), -1);
+    CHECK_INT(err.code, CLMLP_EXIT_USAGE);
+    CHECK_CONTAINS(err.msg, "report.json: extrapolate.interconnect: measured needs the report's mpi block (2+ ranks, "
+                            "allreduce.bytes_per_step and seconds_per_step_median); this run has none");
+    clmlp_compare_free(&c);
+}
+
+static void mpi_block_values_are_checked(void)
+{
+    static clmlp_compare c;
+    static const struct {
+        const char *from, *to, *error;
+    } edits[] = {
+        {"\"seconds_per_step_median\": 0.001", "\"seconds_per_step_median\": -1",
+         "mpi.allreduce.seconds_per_step_median is -1, not a finite number >= 0"},
+        {"\"bytes_per_step\": 203560", "\"bytes_per_step\": \"big\"",
+         "mpi.allreduce.bytes_per_step is not a number, not a finite number >= 0"},
+        {"\"ranks\": 2", "\"ranks\": 2.5", "mpi.ranks is 2.5, not a count"},
+        {"\"train_seconds\": 12.0, \"allreduce_seconds\": 1.5", "\"train_seconds\": [], \"allreduce_seconds\": 1.5",
+         "mpi.per_rank[1].train_seconds is not a number"},
+    };
+    clmlp_config cfg;
+    CHECK_INT(load_tiny(&cfg, NULL, 0), 0);
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        char edited[4096];
+        const char *at = strstr(mpi_block, edits[i].from);
+        CHECK(at != NULL);
+        if (!at)
+            continue;
+        snprintf(edited, sizeof edited, "%.*s%s%s", (int)(at - mpi_block), mpi_block, edits[i].to,
+                 at + strlen(edits[i].from));
+        clmlp_err err = {0};
+        CHECK_INT(clmlp_compare_from_report(&cfg, write_mpi_report(test_tmpdir(), edited), &c, &err), -1);
+        CHECK_INT(err.code, CLMLP_EXIT_DATA);
+        CHECK_CONTAINS(err.msg, edits[i].error);
+        clmlp_compare_free(&c);
+    }
+}
+
+/* ---- clmlp extrapolate ---- */
+
+static void extrapolate_prints_devices_with_communication(void)
+{
+    static char out[200000];
+    char dir[1200];
+    snprintf(dir, sizeof dir, "%s/mpi-run", test_tmpdir());
+    write_mpi_report(dir, mpi_block);
+    CHECK_INT(test_run_clmlpf(out, sizeof out, "extrapolate configs/tiny-mnist.yaml --from '%s'", dir), 0);
+    CHECK_CONTAINS(out, "### Devices with the gradient all-reduce\n");
+    CHECK_CONTAINS(out, "so S = 60 000 000 000 × 20 ÷ 100 = 12 000 000 000\nsequential steps");
+    CHECK_CONTAINS(out, "Interconnect (`extrapolate.interconnect`, auto: an MPI run's all-reduce is at hand):\n"
+                        "**measured** (effective 0.204 GB/s, fitted to the MPI all-reduce of run 0's 2 ranks");
+    CHECK_CONTAINS(out, "| device | source | perfect scaling (no communication): devices | wall time | with measured: "
+                        "devices for 24 h |");
+    CHECK_CONTAINS(out, "| 0: `dev` | measured | 2512 † | 24 h | **unreachable** |");
+    CHECK_CONTAINS(out, "| none | perfect scaling (no communication) | – | – | 0 | 2512 † |");
+    CHECK_CONTAINS(out, "| nvlink | *modeled* | 450 GB/s | 3 µs |");
+    CHECK_CONTAINS(out, "| infiniband | *modeled* | 50 GB/s | 2 µs |");
+    CHECK_CONTAINS(out, "| ethernet | *modeled* | 12.5 GB/s | 20 µs |");
+    CHECK_CONTAINS(out, "| measured (chosen) | **measured** | 0.204 GB/s (effective) | in the bandwidth |");
+    CHECK_CONTAINS(out, "| measured-fastest | **measured** | 0.254 GB/s (effective) | in the bandwidth |");
+    CHECK_CONTAINS(out, "180 µs (the run's own wall time per image, all\n  ranks together: 100 µs)");
+
+    /* a custom link beside the presets; another one chosen */
+    CHECK_INT(test_run_clmlpf(out, sizeof out,
+                              "extrapolate configs/tiny-mnist.yaml --from '%s' --interconnect infiniband "
+                              "--link-gbps 25 --link-latency-us 4",
+                              dir),
+              0);
+    CHECK_CONTAINS(out, "| with infiniband: devices for 24 h |");
+    CHECK_CONTAINS(out, "| infiniband (chosen) | *modeled* | 50 GB/s | 2 µs |");
+    CHECK_CONTAINS(out, "| custom | *modeled* | 25 GB/s | 4 µs |");
+    /* the link's figures alone choose it; a small target that some N meets, in compare.json */
+    char run[1300];
+    snprintf(run, sizeof run, "%s/out", dir);
+    CHECK_INT(test_run_clmlpf(out, sizeof out,
+                              "extrapolate configs/tiny-mnist.yaml --from '%s' --link-gbps 25 --set "
+                              "extrapolate.train_images=1e6 --set extrapolate.target_hours=0.5 --out '%s'",
+                              dir, run),
+              0);
+    CHECK_CONTAINS(out, "| custom (chosen) | *modeled* | 25 GB/s | 0 ns |");
+    clmlp_jv *json = test_parse_json_file(run, "compare.json");
+    if (json) {
+        const clmlp_jv *comm = clmlp_jv_path(json, "extrapolation.communication");
+        CHECK_STR(clmlp_jv_string(clmlp_jv_get(comm, "interconnect"), ""), "custom");
+        CHECK_STR(clmlp_jv_string(clmlp_jv_get(comm, "interconnect_setting"), ""), "custom");
+        CHECK_NEAR(clmlp_jv_number(clmlp_jv_get(comm, "parameters"), 0), 50890, 0);
+        CHECK_NEAR(clmlp_jv_number(clmlp_jv_path(comm, "mpi.ranks"), 0), 2, 0);
+        const clmlp_jv *rows = clmlp_jv_path(json, "extrapolation.rows");
+        CHECK(rows && rows->kind == CLMLP_JV_ARRAY && rows->count > 0);
+        if (rows && rows->count > 0) {
+            const clmlp_jv *row = &rows->items[0];
+            /* 1e6 x 20 images at 180 µs: 1 h on one device, 2 with eval; 0.5 h needs more than 2 */
+            const clmlp_jv *rc = clmlp_jv_get(row, "communication");
+            CHECK(clmlp_jv_get(rc, "reachable") && clmlp_jv_get(rc, "reachable")->boolean);
+            double perfect = clmlp_jv_number(clmlp_jv_get(row, "devices_for_target"), 0);
+            double with = clmlp_jv_number(clmlp_jv_get(rc, "devices_for_target"), 0);
+            CHECK(perfect >= 2 && with >= perfect);
+            CHECK(clmlp_jv_number(clmlp_jv_get(rc, "wall_hours"), 1) <= 0.5);
+        }
+        clmlp_jv_free(json);
+    }
+}
+
+static void extrapolate_link_options_are_checked(void)
+{
+    static char out[4096];
+    static const struct {
+        const char *args, *error;
+    } cases[] = {
+        {"--interconnect foo",
+         "clmlp: extrapolate: --interconnect 'foo' is not one of auto, nvlink, infiniband, ethernet, measured, "
+         "custom, none\n"},
+        {"--interconnect", "clmlp: extrapolate: option '--interconnect' needs a value\n"},
+        {"--link-gbps 400Gb",
+         "clmlp: extrapolate: --link-gbps '400Gb': expected GB/s per direction per device in (0, 1e6] (bytes, not "
+         "bits: 400 Gb/s = 50)\n"},
+        {"--link-gbps 0", "clmlp: extrapolate: --link-gbps '0': expected GB/s per direction per device in (0, 1e6] "
+                          "(bytes, not bits: 400 Gb/s = 50)\n"},
+        {"--link-latency-us -3", "clmlp: extrapolate: --link-latency-us '-3': expected microseconds in [0, 1e6]\n"},
+        {"--interconnect custom",
+         "clmlp: configs/tiny-mnist.yaml: extrapolate.interconnect: custom needs extrapolate.link_gbps > 0 (the link's "
+         "GB/s per direction, e.g. 50 for 400 Gb/s)\n"},
+        /* measured before anything runs: a run measured now is one process */
+        {"--interconnect measured",
+         "clmlp: extrapolate.interconnect: measured needs an MPI run's all-reduce (clmlp extrapolate --from RUN_DIR "
+         "of a run with 2+ ranks); a run measured now is one process\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK_INT(test_run_clmlpf(out, sizeof out, "extrapolate configs/tiny-mnist.yaml %s", cases[i].args), 2);
+        CHECK_STR(out, cases[i].error);
+        CHECK(test_one_line(out));
+    }
+    /* measured from a report without an MPI block */
+    char dir[1200];
+    snprintf(dir, sizeof dir, "%s/single", test_tmpdir());
+    write_mpi_report(dir, "null");
+    CHECK_INT(test_run_clmlpf(out, sizeof out, "extrapolate configs/tiny-mnist.yaml --from '%s' --interconnect measured",
+                              dir),
+              2);
+    CHECK_CONTAINS(out, "report.json: extrapolate.interconnect: measured needs the report's mpi block");
+    CHECK(test_one_line(out));
+}
+
 const test_case extrapolate_comm_tests[] = {
     {"ring_allreduce_by_hand", ring_allreduce_by_hand, false},
     {"presets_are_the_stated_figures", presets_are_the_stated_figures, false},
@@ -205,5 +509,10 @@ const test_case extrapolate_comm_tests[] = {
     {"devices_without_communication_are_perfect_scaling", devices_without_communication_are_perfect_scaling, false},
     {"device_count_is_monotone", device_count_is_monotone, false},
     {"unreachable_targets", unreachable_targets, false},
+    {"mpi_report_gives_the_measured_link", mpi_report_gives_the_measured_link, false},
+    {"reports_without_mpi_default_to_nvlink", reports_without_mpi_default_to_nvlink, false},
+    {"mpi_block_values_are_checked", mpi_block_values_are_checked, false},
+    {"extrapolate_prints_devices_with_communication", extrapolate_prints_devices_with_communication, false},
+    {"extrapolate_link_options_are_checked", extrapolate_link_options_are_checked, false},
     {NULL, NULL, false},
 };
