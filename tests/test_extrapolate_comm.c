@@ -419,6 +419,9 @@ static void extrapolate_prints_devices_with_communication(void)
     CHECK_CONTAINS(out, "| measured (chosen) | **measured** | 0.204 GB/s (effective) | in the bandwidth |");
     CHECK_CONTAINS(out, "| measured-fastest | **measured** | 0.254 GB/s (effective) | in the bandwidth |");
     CHECK_CONTAINS(out, "180 µs (the run's own wall time per image, all\n  ranks together: 100 µs)");
+    /* why no N will do: without a latency term a step tends to 2 x 203 776 B / 0.204 GB/s */
+    CHECK_CONTAINS(out, "- With `measured`, no number of devices finishes in 24 h (0: `dev`): its 12 000 000 000 steps "
+                        "leave 7.2 µs\n  each; as N grows a step tends to 2 ms (compute 2 ns + all-reduce 2 ms).\n");
 
     /* a custom link beside the presets; another one chosen */
     CHECK_INT(test_run_clmlpf(out, sizeof out,

@@ -187,12 +187,15 @@ static void write_comm_intro(FILE *out, const clmlp_compare *c)
                  "at the global batch of `training.batch_size` = %g, so S = %s × %d ÷ %g = %s\n"
                  "sequential steps. On N devices a step takes compute ÷ N + t(N), the ring all-reduce\n"
                  "t(N) = 2(N−1)/N × bytes ÷ bandwidth + 2(N−1) × latency (t(1) = 0); evaluation needs none and\n"
-                 "scales perfectly. In %g h the S steps leave %s each.\n\n",
+                 "scales perfectly.",
             fmt_count(k->gradient_bytes, bytes, sizeof bytes), fmt_bytes(k->gradient_bytes, mib, sizeof mib),
             fmt_count(k->parameters, params, sizeof params), k->global_batch,
             fmt_count(cfg->extrapolate.train_images, images, sizeof images), c->epochs, k->global_batch,
-            fmt_count(in->steps, steps, sizeof steps), cfg->extrapolate.target_hours,
-            fmt_seconds(in->steps > 0 ? cfg->extrapolate.target_hours * 3600 / in->steps : 0, budget, sizeof budget));
+            fmt_count(in->steps, steps, sizeof steps));
+    if (in->steps > 0)
+        fprintf(out, " In %g h the S steps leave %s each.", cfg->extrapolate.target_hours,
+                fmt_seconds(cfg->extrapolate.target_hours * 3600 / in->steps, budget, sizeof budget));
+    fprintf(out, "\n\n");
 }
 
 /* Every row on the chosen link, beside its perfect scaling. */
@@ -286,7 +289,7 @@ static void write_comm_notes(FILE *out, const clmlp_compare *c)
     const clmlp_compare_comm *k = &c->comm;
     const clmlp_extrap_row *row = &c->rows[k->row];
     const clmlp_link *l = &k->links[k->link];
-    char steps[48], bytes[48], t2[48], budget[48], name[CLMLP_NAME_MAX + 16];
+    char steps[48], budget[48], name[CLMLP_NAME_MAX + 16];
     fprintf(out, "- *Modeled* links are nominal figures, not measured here: NVLink 4 (H100/H200 SXM) 450 GB/s each way\n"
                  "  and ~3 µs; InfiniBand NDR, 400 Gb/s = 50 GB/s and ~2 µs; 100 GbE, 12.5 GB/s and ~20 µs. One NVLink\n"
                  "  domain is 8 GPUs (256 with the NVLink Switch System): a longer ring on NVLink alone is a bound.\n"
@@ -298,14 +301,22 @@ static void write_comm_notes(FILE *out, const clmlp_compare *c)
                  "  different optimization, which this does not model.\n",
             k->global_batch);
     write_mpi_note(out, c);
+    /* Why no N will do: the steps are sequential, and the fastest step is too slow. */
     if (!row->comm.reachable && l->bytes_per_s > 0 && row->comm_in.steps > 0) {
+        const clmlp_comm_scale *o = &row->comm;
+        char n[80], step[48], compute[48], ar[48];
         row_name(c, row, name, sizeof name);
-        fprintf(out, "- With `%s`, no number of devices finishes in %g h (%s): its %s steps leave %s each,\n"
-                     "  and one all-reduce of %s B alone takes %s on 2 devices.\n",
+        if (o->fastest_devices >= CLMLP_COMM_MAX_DEVICES)
+            snprintf(n, sizeof n, "as N grows a step tends to");
+        else
+            snprintf(n, sizeof n, "at the best N (%s) a step takes", fmt_devices(c, o->fastest_devices, step, sizeof step));
+        fprintf(out, "- With `%s`, no number of devices finishes in %g h (%s): its %s steps leave %s\n"
+                     "  each; %s %s (compute %s + all-reduce %s).\n",
                 l->name, c->cfg.extrapolate.target_hours, name, fmt_count(row->comm_in.steps, steps, sizeof steps),
-                fmt_seconds(c->cfg.extrapolate.target_hours * 3600 / row->comm_in.steps, budget, sizeof budget),
-                fmt_count(k->gradient_bytes, bytes, sizeof bytes),
-                fmt_seconds(clmlp_allreduce_seconds(l, 2, k->gradient_bytes), t2, sizeof t2));
+                fmt_seconds(c->cfg.extrapolate.target_hours * 3600 / row->comm_in.steps, budget, sizeof budget), n,
+                fmt_seconds(row->comm_in.step_s / (double)o->fastest_devices + o->allreduce_s, step, sizeof step),
+                fmt_seconds(row->comm_in.step_s / (double)o->fastest_devices, compute, sizeof compute),
+                fmt_seconds(o->allreduce_s, ar, sizeof ar));
     }
     fprintf(out, "\n");
 }
