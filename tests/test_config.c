@@ -117,6 +117,8 @@ static void defaults_are_the_documented_ones(void)
     CHECK(c.extrapolate.storage_read_gbps == 2.0);
     CHECK(c.extrapolate.target_hours == 24.0);
     CHECK_INT(c.extrapolate.precision, CLMLP_PREC_FP32);
+    CHECK_INT(c.extrapolate.interconnect, CLMLP_LINK_AUTO);
+    CHECK(c.extrapolate.link_gbps == 0 && c.extrapolate.link_latency_us == 0);
     CHECK_STR(c.output.dir, "runs");
     CHECK_STR(c.output.run_dir, "");
 }
@@ -345,6 +347,13 @@ static void bad_enum_values(void)
     EXPECT_ERROR("device:\n  type: GPU\n",
                  "t.yaml:2:9: device.type: 'GPU' is not one of any, cpu, gpu, accelerator (did you mean 'gpu'?)");
     EXPECT_ERROR("compiler:\n  gemm: blas\n", "t.yaml:2:9: compiler.gemm: 'blas' is not one of auto, clblast, generated");
+    EXPECT_ERROR("extrapolate:\n  interconnect: myrinet\n",
+                 "t.yaml:2:17: extrapolate.interconnect: 'myrinet' is not one of auto, nvlink, infiniband, ethernet, "
+                 "measured, custom, none");
+    /* a custom link needs its bandwidth */
+    EXPECT_ERROR("extrapolate:\n  interconnect: custom\n  link_latency_us: 5\n",
+                 "t.yaml: extrapolate.interconnect: custom needs extrapolate.link_gbps > 0 (the link's GB/s per "
+                 "direction, e.g. 50 for 400 Gb/s)");
 }
 
 static void missing_required_data(void)
@@ -751,6 +760,7 @@ static void write_then_parse_is_identity(void)
         "compare.min_round_seconds=0", "extrapolate.train_images=1.5e12", "extrapolate.test_images=0",
         "extrapolate.epochs=3",    "extrapolate.storage_read_gbps=0.5", "extrapolate.target_hours=1e3",
         "extrapolate.usd_per_hour=0.1", "extrapolate.precision=bf16",
+        "extrapolate.interconnect=custom", "extrapolate.link_gbps=12.5", "extrapolate.link_latency_us=20",
         "output.run_dir=\"a b\\tc\"",
     };
     CHECK_INT(parse_with(DATA, sets, (int)CLMLP_ARRAY_LEN(sets), &c, &err), 0);

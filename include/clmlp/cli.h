@@ -33,6 +33,9 @@ typedef struct clmlp_cli_args {
     const char *resume;  /* --resume RUN_DIR */
     const char *config_file; /* --config FILE (commands whose positionals are not a CONFIG) */
     bool probabilities;  /* --probabilities */
+    const char *interconnect;    /* --interconnect LINK (checked by the command) */
+    const char *link_gbps;       /* --link-gbps X */
+    const char *link_latency_us; /* --link-latency-us Y */
 } clmlp_cli_args;
 
 /* Parses argv after the subcommand name. `allowed` lists the flags the

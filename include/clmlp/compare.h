@@ -28,6 +28,25 @@
 #define CLMLP_CHAIN_MAX_MODELED 16
 #define CLMLP_COMPARE_MAX_ROUNDS 50
 
+/* An MPI run's data-parallel training, from report.json's "mpi" object:
+ * absent (or null) in a single-process run, and any key it lacks reads as
+ * absent (0). */
+typedef struct clmlp_mpi_measure {
+    int ranks;                          /* 0 = no mpi object */
+    double global_batch;                /* images per step over all ranks */
+    double bytes_per_step;              /* all-reduced once per step */
+    double steps;                       /* all-reduces timed */
+    double seconds_total;
+    double seconds_per_step_median, seconds_per_step_min, seconds_per_step_max;
+    double share_of_train;              /* the all-reduce's part of training time */
+    /* One device's training cost per image: the slowest rank's training
+     * seconds less its all-reduce seconds (its shard's compute; a rank that
+     * waits for others has that wait in its all-reduce), x ranks over
+     * steps x global_batch images. 0 = the report lacks a figure. */
+    double rank_compute_s;
+    double device_train_s_per_image;
+} clmlp_mpi_measure;
+
 typedef struct clmlp_compare_run {
     char spec[CLMLP_NAME_MAX]; /* as given: "name=pthread" */
     clmlp_device_spec device;
@@ -65,6 +84,8 @@ typedef struct clmlp_compare_run {
     clmlp_roof probe_roof;
     clmlp_roofline probe_step, probe_eval_batch;
     size_t host_peak_bytes;             /* peak resident set of the process by the end of this run */
+    clmlp_mpi_measure mpi;              /* a run read from an MPI run's report; ranks 0 otherwise */
+    double run_train_s_per_image;       /* training seconds ÷ images of the run itself (an MPI run: all its ranks) */
 } clmlp_compare_run;
 
 /* One kernel of a training step: the launches with its name, per step. */
@@ -111,7 +132,25 @@ typedef struct clmlp_extrap_row {
     int index;                          /* into runs (measured) or models */
     clmlp_scale_in in;
     clmlp_scale out;
+    clmlp_comm_in comm_in;              /* its global step on one device, for the all-reduce model */
+    clmlp_comm_scale comm;              /* on the chosen interconnect (clmlp_compare.link >= 0) */
 } clmlp_extrap_row;
+
+#define CLMLP_COMPARE_MAX_LINKS 8
+
+/* The gradient all-reduce of data-parallel training: the links it is
+ * modeled on, the chosen one, and the baseline's row on every link. */
+typedef struct clmlp_compare_comm {
+    double global_batch;                /* training.batch_size: images per global step */
+    double parameters;                  /* of the model */
+    double gradient_bytes;              /* per step: the plan's gradient region (float32, aligned) */
+    int mpi_run;                        /* the run whose MPI all-reduce gave the measured links, -1 = none */
+    clmlp_link links[CLMLP_COMPARE_MAX_LINKS]; /* none, the presets, custom, measured, measured-fastest */
+    int n_links;
+    int link;                           /* the chosen one (extrapolate.interconnect), -1 = measured without an MPI run */
+    int row;                            /* the row the every-link table is for: the baseline's */
+    clmlp_comm_scale per_link[CLMLP_COMPARE_MAX_LINKS]; /* that row on each link */
+} clmlp_compare_comm;
 
 typedef struct clmlp_compare {
     clmlp_config cfg;                   /* the experiment; each run replaces its device section */
@@ -126,6 +165,7 @@ typedef struct clmlp_compare {
     int n_chain;
     clmlp_extrap_row *rows;             /* measured runs, then models */
     int n_rows;
+    clmlp_compare_comm comm;            /* the same rows with a gradient all-reduce per step */
     clmlp_seed_arith seed;              /* the seed's arithmetic, as it did it */
     int epochs;                         /* E of the extrapolation */
     double bytes_per_image;
@@ -178,6 +218,16 @@ int clmlp_compare_analyze(clmlp_compare *c, clmlp_err *err);
 
 /* The chain links from the runs and model predictions (part of analyze). */
 void clmlp_compare_chain(clmlp_compare *c);
+/* The rows' device counts with a gradient all-reduce per step (part of
+ * analyze, after the rows): the links, the chosen one, every link for the
+ * baseline's row. */
+void clmlp_compare_comm_rows(clmlp_compare *c, int input_dim);
+/* One-line usage error when extrapolate.interconnect is measured and no
+ * run has an MPI all-reduce to fit (2+ ranks, bytes and a median time);
+ * report: the report.json the runs came from, NULL = measured now. */
+int clmlp_compare_check_interconnect(const clmlp_compare *c, const char *report, clmlp_err *err);
+/* Whether run i's MPI block gives a measured link. */
+bool clmlp_compare_mpi_fits(const clmlp_compare_run *r);
 
 /* Spreads over rounds (stats.c). The spread of n values (v is not
  * changed); the per-round ratios num[r] / den[r]; whether a spread of

@@ -48,6 +48,19 @@ typedef enum { CLMLP_OPT_ADAM, CLMLP_OPT_SGD } clmlp_optimizer;
 typedef enum { CLMLP_GEMM_AUTO, CLMLP_GEMM_CLBLAST, CLMLP_GEMM_GENERATED } clmlp_gemm_provider;
 typedef enum { CLMLP_AUTOTUNE_OFF, CLMLP_AUTOTUNE_QUICK, CLMLP_AUTOTUNE_FULL } clmlp_autotune;
 typedef enum { CLMLP_PREC_FP32, CLMLP_PREC_FP16, CLMLP_PREC_BF16, CLMLP_PREC_COUNT } clmlp_precision;
+/* The link a data-parallel extrapolation all-reduces gradients over
+ * (extrapolate.interconnect). AUTO: MEASURED when the report holds an MPI
+ * run of 2+ ranks, else NVLINK; NONE: perfect scaling. */
+typedef enum {
+    CLMLP_LINK_AUTO,
+    CLMLP_LINK_NVLINK,
+    CLMLP_LINK_INFINIBAND,
+    CLMLP_LINK_ETHERNET,
+    CLMLP_LINK_MEASURED,
+    CLMLP_LINK_CUSTOM,
+    CLMLP_LINK_NONE,
+    CLMLP_LINK_COUNT
+} clmlp_interconnect;
 /* What a run does when training goes wrong (training.on_nonfinite, on_divergence). */
 typedef enum { CLMLP_ON_STOP, CLMLP_ON_WARN } clmlp_on_problem;
 
@@ -125,6 +138,9 @@ typedef struct clmlp_config {
         double target_hours;              /* wall time to finish in: sizes the device count */
         double usd_per_hour;              /* price of a measured device with no priced model; 0 = unknown */
         clmlp_precision precision;        /* which peak the roofline uses for modeled devices */
+        clmlp_interconnect interconnect;  /* the gradient all-reduce's link */
+        double link_gbps;                 /* custom link: GB/s (1e9 B/s) per direction per device; 0 = none */
+        double link_latency_us;           /* custom link: latency per ring step, µs */
     } extrapolate;
 
     struct {
@@ -168,6 +184,7 @@ const char *clmlp_device_kind_name(clmlp_device_kind kind);
 const char *clmlp_activation_name(clmlp_activation act);
 const char *clmlp_optimizer_name(clmlp_optimizer opt);
 const char *clmlp_precision_name(clmlp_precision prec);
+const char *clmlp_interconnect_name(clmlp_interconnect link);
 const char *clmlp_gemm_provider_name(clmlp_gemm_provider provider);
 const char *clmlp_autotune_name(clmlp_autotune mode);
 const char *clmlp_on_problem_name(clmlp_on_problem action);

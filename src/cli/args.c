@@ -33,7 +33,9 @@ int clmlp_cli_parse_args(int argc, char **argv, const char *command, const char 
                               allowed[0] ? allowed : "none");
         bool takes_value = strcmp(a, "--set") == 0 || strcmp(a, "--out") == 0 || strcmp(a, "--devices") == 0 ||
                            strcmp(a, "--from") == 0 || strcmp(a, "--labels") == 0 || strcmp(a, "--index") == 0 ||
-                           strcmp(a, "--bins") == 0 || strcmp(a, "--resume") == 0 || strcmp(a, "--config") == 0;
+                           strcmp(a, "--bins") == 0 || strcmp(a, "--resume") == 0 || strcmp(a, "--config") == 0 ||
+                           strcmp(a, "--interconnect") == 0 || strcmp(a, "--link-gbps") == 0 ||
+                           strcmp(a, "--link-latency-us") == 0;
         if (takes_value && i + 1 >= argc)
             return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: option '%s' needs a value", command, a);
         if (strcmp(a, "--set") == 0) {
@@ -68,6 +70,12 @@ int clmlp_cli_parse_args(int argc, char **argv, const char *command, const char 
             args->config_file = argv[++i];
         } else if (strcmp(a, "--probabilities") == 0) {
             args->probabilities = true;
+        } else if (strcmp(a, "--interconnect") == 0) {
+            args->interconnect = argv[++i];
+        } else if (strcmp(a, "--link-gbps") == 0) {
+            args->link_gbps = argv[++i];
+        } else if (strcmp(a, "--link-latency-us") == 0) {
+            args->link_latency_us = argv[++i];
         }
     }
     return 0;

@@ -31,7 +31,9 @@ static const command commands[] = {
      "                              run the experiment on each device; speedups, chain, roofline, extrapolation"},
     {"extrapolate", clmlp_cmd_extrapolate,
      "extrapolate CONFIG [--devices SPEC[,SPEC...] | --from RUN_DIR] [--set k=v] [--out DIR]\n"
-     "                              per-image costs (measured now, or from a run) scaled to 60 B / 10 B images"},
+     "            [--interconnect auto|nvlink|infiniband|ethernet|measured|custom|none] [--link-gbps X] [--link-latency-us Y]\n"
+     "                              per-image costs (measured now, or from a run) scaled to 60 B / 10 B images,\n"
+     "                              devices with perfect scaling and with a gradient all-reduce per step"},
     {"tune", clmlp_cmd_tune, "tune CONFIG [--set k=v] [--force] [--dump]   time GEMM candidates, cache the choices"},
     {"bench", clmlp_cmd_bench, "bench CONFIG [--set k=v]    GEMM GFLOP/s per provider, step times, images/s"},
     {"show", clmlp_cmd_show,

@@ -40,6 +40,11 @@ static void measure(clmlp_compare_run *r, int rounds, const clmlp_config *cfg)
     r->eval_images_per_s = res->eval_images_per_second;
     r->eval_s_per_image = res->eval_images_per_second > 0 ? 1.0 / res->eval_images_per_second : 0;
     r->short_rounds = train < cfg->compare.min_round_seconds;
+    /* An MPI run's time per image is that of all its ranks together; the
+     * rows extrapolate one device, so they take its ranks' compute. */
+    r->run_train_s_per_image = r->train_s_per_image;
+    if (r->mpi.ranks >= 2 && r->mpi.device_train_s_per_image > 0)
+        r->train_s_per_image = r->mpi.device_train_s_per_image;
 }
 
 static bool same_device(const clmlp_compare_run *a, const clmlp_compare_run *b)
@@ -196,6 +201,7 @@ int clmlp_compare_analyze(clmlp_compare *c, clmlp_err *err)
                                        : cfg->model.input;
     c->bytes_per_image = input_dim + 1.0; /* uint8 pixels + a uint8 label */
     extrapolate_rows(c);
+    clmlp_compare_comm_rows(c, input_dim);
     clmlp_seed_arithmetic(CLMLP_SEED_RUN_SECONDS, CLMLP_SEED_TRAIN_IMAGES, cfg->extrapolate.train_images,
                           CLMLP_SEED_TPU_PER_CPU, &c->seed);
     return 0;

@@ -84,6 +84,8 @@ int clmlp_compare_prepare(const clmlp_config *cfg, const char *devices, clmlp_co
     if (clmlp_compare_parse_devices(list, c, err) < 0)
         return -1;
     c->baseline = cfg->compare.baseline;
+    if (clmlp_compare_check_interconnect(c, NULL, err) < 0)
+        return -1;
     if (c->baseline >= c->n_runs)
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "compare.baseline: %d is not a position in the device list (0..%d)",
                           c->baseline, c->n_runs - 1);

@@ -274,6 +274,105 @@ static void write_link(clmlp_json *j, const clmlp_compare *c, const clmlp_chain_
     clmlp_json_end_object(j);
 }
 
+/* A device count with communication: what the rows and the links share. */
+static void write_comm_scale(clmlp_json *j, const clmlp_comm_scale *o)
+{
+    clmlp_json_bool(j, "reachable", o->reachable);
+    if (o->reachable) {
+        clmlp_json_int(j, "devices_for_target", o->devices);
+        clmlp_json_number(j, "wall_hours", o->wall_h);
+    } else { /* no N meets the target: fastest_* say how close it comes */
+        clmlp_json_null(j, "devices_for_target");
+        clmlp_json_null(j, "wall_hours");
+    }
+    /* at devices_for_target, or at fastest_devices when unreachable */
+    clmlp_json_number(j, "allreduce_seconds_per_step", o->allreduce_s);
+    clmlp_json_number(j, "allreduce_share", o->allreduce_share);
+    clmlp_json_int(j, "fastest_devices", o->fastest_devices);
+    clmlp_json_number(j, "fastest_wall_hours", o->fastest_wall_h);
+    if (o->saturation_devices > 0)
+        clmlp_json_int(j, "saturation_devices", o->saturation_devices);
+    else
+        clmlp_json_null(j, "saturation_devices");
+}
+
+/* The row on the chosen interconnect; null when there is none (measured without an MPI run). */
+static void write_row_comm(clmlp_json *j, const clmlp_compare *c, const clmlp_extrap_row *row)
+{
+    if (c->comm.link < 0) {
+        clmlp_json_null(j, "communication");
+        return;
+    }
+    clmlp_json_begin_object(j, "communication");
+    clmlp_json_string(j, "interconnect", c->comm.links[c->comm.link].name);
+    clmlp_json_number(j, "step_seconds_one_device", row->comm_in.step_s);
+    write_comm_scale(j, &row->comm);
+    clmlp_json_end_object(j);
+}
+
+static const char *link_source(const clmlp_link *l)
+{
+    return l->bytes_per_s <= 0 ? "none" : l->measured ? "measured" : "modeled";
+}
+
+static void write_mpi(clmlp_json *j, const clmlp_compare *c)
+{
+    if (c->comm.mpi_run < 0) {
+        clmlp_json_null(j, "mpi");
+        return;
+    }
+    const clmlp_compare_run *r = &c->runs[c->comm.mpi_run];
+    const clmlp_mpi_measure *m = &r->mpi;
+    clmlp_json_begin_object(j, "mpi");
+    clmlp_json_int(j, "device", c->comm.mpi_run);
+    clmlp_json_int(j, "ranks", m->ranks);
+    clmlp_json_number(j, "global_batch", m->global_batch);
+    clmlp_json_number(j, "bytes_per_step", m->bytes_per_step);
+    clmlp_json_number(j, "steps", m->steps);
+    clmlp_json_number(j, "seconds_per_step_median", m->seconds_per_step_median);
+    clmlp_json_number(j, "seconds_per_step_min", m->seconds_per_step_min);
+    clmlp_json_number(j, "seconds_per_step_max", m->seconds_per_step_max);
+    clmlp_json_number(j, "share_of_train", m->share_of_train);
+    clmlp_json_number(j, "rank_compute_seconds", m->rank_compute_s);
+    clmlp_json_number(j, "device_train_seconds_per_image", m->device_train_s_per_image);
+    clmlp_json_number(j, "run_train_seconds_per_image", r->run_train_s_per_image);
+    clmlp_json_end_object(j);
+}
+
+/* The gradient all-reduce: its size, the links, the baseline's row on each. */
+static void write_communication(clmlp_json *j, const clmlp_compare *c)
+{
+    const clmlp_compare_comm *k = &c->comm;
+    clmlp_json_begin_object(j, "communication");
+    clmlp_json_string(j, "interconnect_setting", clmlp_interconnect_name(c->cfg.extrapolate.interconnect));
+    if (k->link >= 0)
+        clmlp_json_string(j, "interconnect", k->links[k->link].name);
+    else
+        clmlp_json_null(j, "interconnect");
+    clmlp_json_number(j, "global_batch", k->global_batch);
+    clmlp_json_number(j, "parameters", k->parameters);
+    clmlp_json_number(j, "gradient_bytes_per_step", k->gradient_bytes);
+    clmlp_json_number(j, "steps", c->n_rows ? c->rows[k->row].comm_in.steps : 0);
+    clmlp_json_int(j, "max_devices", CLMLP_COMM_MAX_DEVICES);
+    clmlp_json_number(j, "saturation_efficiency", CLMLP_COMM_SATURATION);
+    write_mpi(j, c);
+    clmlp_json_int(j, "links_row", k->row);
+    clmlp_json_begin_array(j, "links");
+    for (int i = 0; i < k->n_links && c->n_rows; i++) {
+        const clmlp_link *l = &k->links[i];
+        clmlp_json_begin_object(j, NULL);
+        clmlp_json_string(j, "name", l->name);
+        clmlp_json_string(j, "source", link_source(l));
+        clmlp_json_number(j, "bandwidth_gbps", l->bytes_per_s / 1e9);
+        clmlp_json_number(j, "latency_us", l->latency_s * 1e6);
+        clmlp_json_number(j, "allreduce_seconds_at_8", clmlp_allreduce_seconds(l, 8, k->gradient_bytes));
+        write_comm_scale(j, &k->per_link[i]);
+        clmlp_json_end_object(j);
+    }
+    clmlp_json_end_array(j);
+    clmlp_json_end_object(j);
+}
+
 static void write_row(clmlp_json *j, const clmlp_compare *c, const clmlp_extrap_row *row)
 {
     const clmlp_scale *o = &row->out;
@@ -299,6 +398,7 @@ static void write_row(clmlp_json *j, const clmlp_compare *c, const clmlp_extrap_
         clmlp_json_number(j, "usd", o->usd);
     else
         clmlp_json_null(j, "usd");
+    write_row_comm(j, c, row);
     clmlp_json_end_object(j);
 }
 
@@ -329,6 +429,7 @@ static void write_extrapolation(clmlp_json *j, const clmlp_compare *c)
     for (int i = 0; i < c->n_rows; i++)
         write_row(j, c, &c->rows[i]);
     clmlp_json_end_array(j);
+    write_communication(j, c);
     clmlp_json_end_object(j);
 }
 

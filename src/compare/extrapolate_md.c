@@ -1,6 +1,7 @@
 /* The extrapolation section of compare.md (and `clmlp extrapolate`): the
  * seed's arithmetic with its units put right, then time, data, memory and
- * money at N_train / N_test images per measured device and device model. */
+ * money at N_train / N_test images per measured device and device model,
+ * then the device counts again with a gradient all-reduce per step. */
 #include <math.h>
 #include <string.h>
 
@@ -111,6 +112,230 @@ static void write_short_note(FILE *out, const clmlp_compare *c)
                 list, c->cfg.compare.min_round_seconds);
 }
 
+/* ---- with communication ---- */
+
+static const char *link_source(const clmlp_link *l)
+{
+    return l->bytes_per_s <= 0 ? "perfect scaling (no communication)" : l->measured ? "**measured**" : "*modeled*";
+}
+
+/* "12 345", with a dagger past the global batch: less than an image per device. */
+static const char *fmt_devices(const clmlp_compare *c, int64_t n, char *buf, size_t cap)
+{
+    char count[48];
+    snprintf(buf, cap, "%s%s", fmt_count((double)n, count, sizeof count),
+             (double)n > c->comm.global_batch ? " †" : "");
+    return buf;
+}
+
+static const char *fmt_saturation(const clmlp_compare *c, const clmlp_comm_scale *o, char *buf, size_t cap)
+{
+    char n[48];
+    if (o->saturation_devices == 0)
+        snprintf(buf, cap, "not up to %s", fmt_count(CLMLP_COMM_MAX_DEVICES, n, sizeof n));
+    else
+        snprintf(buf, cap, "N ≈ %s", fmt_devices(c, o->saturation_devices, n, sizeof n));
+    return buf;
+}
+
+/* The device count and wall time cells: the least N for the target, or
+ * "unreachable" and the least wall time any N reaches. */
+static void fmt_comm_cells(const clmlp_compare *c, const clmlp_comm_scale *o, char *dev, char *wall, size_t cap)
+{
+    char n[48], h[64];
+    fmt_devices(c, o->devices, n, sizeof n);
+    fmt_hours(o->wall_h, h, sizeof h);
+    if (o->reachable) {
+        snprintf(dev, cap, "%s", n);
+        snprintf(wall, cap, "%s", h);
+    } else {
+        snprintf(dev, cap, "**unreachable**");
+        /* Without a latency term the wall time falls towards a floor as N grows. */
+        if (o->devices >= CLMLP_COMM_MAX_DEVICES)
+            snprintf(wall, cap, "≥ %s: its floor as N grows", h);
+        else
+            snprintf(wall, cap, "≥ %s, at N = %s", h, n);
+    }
+}
+
+/* "**nvlink** (*modeled*: 450 GB/s per direction per device, 3 µs per ring step; ...)" */
+static const char *describe_link(const clmlp_compare *c, const clmlp_link *l, char *buf, size_t cap)
+{
+    char lat[48];
+    if (l->bytes_per_s <= 0)
+        snprintf(buf, cap, "**%s**, perfect scaling (no communication)", l->name);
+    else if (!l->measured)
+        snprintf(buf, cap, "**%s** (*modeled*: %.3g GB/s per direction per device, %s per ring step; %s)", l->name,
+                 l->bytes_per_s / 1e9, fmt_seconds(l->latency_s, lat, sizeof lat),
+                 strcmp(l->name, "custom") == 0 ? "`extrapolate.link_gbps`, `link_latency_us`"
+                                                : "nominal figures, not measured here");
+    else
+        snprintf(buf, cap, "**%s** (effective %.3g GB/s, fitted to the MPI all-reduce of run %d's %d ranks, latency "
+                 "folded in)", l->name, l->bytes_per_s / 1e9, c->comm.mpi_run, c->runs[c->comm.mpi_run].mpi.ranks);
+    return buf;
+}
+
+static void write_comm_intro(FILE *out, const clmlp_compare *c)
+{
+    const clmlp_compare_comm *k = &c->comm;
+    const clmlp_config *cfg = &c->cfg;
+    const clmlp_comm_in *in = &c->rows[k->row].comm_in;
+    char bytes[48], mib[48], params[48], images[48], steps[48], budget[48];
+    fprintf(out, "### Devices with the gradient all-reduce\n\n");
+    fprintf(out, "The table above scales perfectly. Data-parallel training all-reduces the gradients once per\n"
+                 "global step: %s B (%s; %s parameters as float32, the plan's gradient region)\n"
+                 "at the global batch of `training.batch_size` = %g, so S = %s × %d ÷ %g = %s\n"
+                 "sequential steps. On N devices a step takes compute ÷ N + t(N), the ring all-reduce\n"
+                 "t(N) = 2(N−1)/N × bytes ÷ bandwidth + 2(N−1) × latency (t(1) = 0); evaluation needs none and\n"
+                 "scales perfectly.",
+            fmt_count(k->gradient_bytes, bytes, sizeof bytes), fmt_bytes(k->gradient_bytes, mib, sizeof mib),
+            fmt_count(k->parameters, params, sizeof params), k->global_batch,
+            fmt_count(cfg->extrapolate.train_images, images, sizeof images), c->epochs, k->global_batch,
+            fmt_count(in->steps, steps, sizeof steps));
+    if (in->steps > 0)
+        fprintf(out, " In %g h the S steps leave %s each.", cfg->extrapolate.target_hours,
+                fmt_seconds(cfg->extrapolate.target_hours * 3600 / in->steps, budget, sizeof budget));
+    fprintf(out, "\n\n");
+}
+
+/* Every row on the chosen link, beside its perfect scaling. */
+static void write_comm_rows(FILE *out, const clmlp_compare *c)
+{
+    const clmlp_compare_comm *k = &c->comm;
+    const clmlp_link *l = &k->links[k->link];
+    const char *how = c->cfg.extrapolate.interconnect == CLMLP_LINK_AUTO
+                          ? (k->mpi_run >= 0 ? "auto: an MPI run's all-reduce is at hand" : "auto: no MPI run measured")
+                          : "chosen";
+    char desc[256];
+    fprintf(out, "Interconnect (`extrapolate.interconnect`, %s):\n%s.\n\n", how, describe_link(c, l, desc, sizeof desc));
+    fprintf(out, "| device | source | perfect scaling (no communication): devices | wall time | with %s: devices for "
+                 "%g h | wall time | all-reduce share of a step | stops scaling (efficiency < 50 %%) |\n"
+                 "|---|---|--:|--:|--:|--:|--:|--:|\n",
+            l->name, c->cfg.extrapolate.target_hours);
+    for (int i = 0; i < c->n_rows; i++) {
+        const clmlp_extrap_row *row = &c->rows[i];
+        char name[CLMLP_NAME_MAX + 16], pd[48], pw[64], dev[160], wall[160], sat[64];
+        row_name(c, row, name, sizeof name);
+        fmt_comm_cells(c, &row->comm, dev, wall, sizeof dev);
+        fprintf(out, "| %s | %s | %s | %s | %s | %s | %.0f %% | %s |\n", name,
+                row->measured ? "measured" : "*modeled*", fmt_devices(c, row->out.devices, pd, sizeof pd),
+                fmt_hours(row->out.wall_h, pw, sizeof pw), dev, wall, 100 * row->comm.allreduce_share,
+                fmt_saturation(c, &row->comm, sat, sizeof sat));
+    }
+    fprintf(out, "\n");
+}
+
+/* The baseline's row on every link. */
+static void write_comm_links(FILE *out, const clmlp_compare *c)
+{
+    const clmlp_compare_comm *k = &c->comm;
+    const clmlp_extrap_row *row = &c->rows[k->row];
+    char name[CLMLP_NAME_MAX + 16], step[48];
+    row_name(c, row, name, sizeof name);
+    fprintf(out, "Every interconnect, for %s (one global step of %g images: %s on one device):\n\n", name,
+            k->global_batch, fmt_seconds(row->comm_in.step_s, step, sizeof step));
+    fprintf(out, "| interconnect | source | bandwidth per direction | latency per ring step | all-reduce at N = 8 | "
+                 "devices for %g h | wall time | all-reduce share of a step | stops scaling (efficiency < 50 %%) |\n"
+                 "|---|---|--:|--:|--:|--:|--:|--:|--:|\n",
+            c->cfg.extrapolate.target_hours);
+    for (int i = 0; i < k->n_links; i++) {
+        const clmlp_link *l = &k->links[i];
+        const clmlp_comm_scale *o = &k->per_link[i];
+        char bw[48] = "–", lat[48] = "–", t8[48] = "0", dev[160], wall[160], sat[64];
+        if (l->bytes_per_s > 0) {
+            fmt_seconds(clmlp_allreduce_seconds(l, 8, k->gradient_bytes), t8, sizeof t8);
+            snprintf(bw, sizeof bw, "%.3g GB/s%s", l->bytes_per_s / 1e9, l->measured ? " (effective)" : "");
+            if (l->measured)
+                snprintf(lat, sizeof lat, "in the bandwidth");
+            else
+                fmt_seconds(l->latency_s, lat, sizeof lat);
+        }
+        fmt_comm_cells(c, o, dev, wall, sizeof dev);
+        fprintf(out, "| %s%s | %s | %s | %s | %s | %s | %s | %.0f %% | %s |\n", l->name, i == k->link ? " (chosen)" : "",
+                link_source(l), bw, lat, t8, dev, wall, 100 * o->allreduce_share, fmt_saturation(c, o, sat, sizeof sat));
+    }
+    fprintf(out, "\n");
+}
+
+/* Where the measured links come from, and what the fit assumes. */
+static void write_mpi_note(FILE *out, const clmlp_compare *c)
+{
+    const clmlp_compare_comm *k = &c->comm;
+    if (k->mpi_run < 0)
+        return;
+    const clmlp_compare_run *r = &c->runs[k->mpi_run];
+    const clmlp_mpi_measure *m = &r->mpi;
+    char b[48], med[48], lo[48], hi[48], own[48], images[48];
+    fprintf(out, "- **Measured** (run %d, an MPI run of %d ranks): its all-reduce of %s B took %s per step (median;\n"
+                 "  fastest %s, slowest %s; %.0f %% of training). Solving t = 2(n−1)/n × bytes ÷ bandwidth for the\n"
+                 "  bandwidth, with the latency term taken as 0, gives the effective bandwidths above (median step:\n"
+                 "  `measured`; fastest step: `measured-fastest`). They hold at that size and rank count; the same\n"
+                 "  formula without latency predicts other N, so large N come out optimistic. A rank's all-reduce time\n"
+                 "  includes waiting for the slowest rank, and ranks on one host talk through memory, not a network.\n",
+            k->mpi_run, m->ranks, fmt_count(m->bytes_per_step, b, sizeof b),
+            fmt_seconds(m->seconds_per_step_median, med, sizeof med), fmt_seconds(m->seconds_per_step_min, lo, sizeof lo),
+            fmt_seconds(m->seconds_per_step_max, hi, sizeof hi), 100 * m->share_of_train);
+    if (m->device_train_s_per_image > 0)
+        fprintf(out, "- The measured row's µs/image is one device's: the slowest rank's compute (training less all-reduce\n"
+                     "  seconds, %s) × %d ranks ÷ the run's %s images, %.3g µs (the run's own wall time per image, all\n"
+                     "  ranks together: %.3g µs).\n",
+                fmt_seconds(m->rank_compute_s, own, sizeof own), m->ranks,
+                fmt_count(m->rank_compute_s * m->ranks / m->device_train_s_per_image, images, sizeof images),
+                r->train_s_per_image * 1e6, r->run_train_s_per_image * 1e6);
+}
+
+static void write_comm_notes(FILE *out, const clmlp_compare *c)
+{
+    const clmlp_compare_comm *k = &c->comm;
+    const clmlp_extrap_row *row = &c->rows[k->row];
+    const clmlp_link *l = &k->links[k->link];
+    char steps[48], budget[48], name[CLMLP_NAME_MAX + 16];
+    fprintf(out, "- *Modeled* links are nominal figures, not measured here: NVLink 4 (H100/H200 SXM) 450 GB/s each way\n"
+                 "  and ~3 µs; InfiniBand NDR, 400 Gb/s = 50 GB/s and ~2 µs; 100 GbE, 12.5 GB/s and ~20 µs. One NVLink\n"
+                 "  domain is 8 GPUs (256 with the NVLink Switch System): a longer ring on NVLink alone is a bound.\n"
+                 "- The ring's latency term grows with N (2(N−1) steps); libraries such as NCCL switch to trees at\n"
+                 "  scale, so at large N the modeled latency is pessimistic. Efficiency = (compute ÷ N) ÷ (compute ÷ N\n"
+                 "  + t(N)): \"stops scaling\" is the least N where the all-reduce takes half of every step.\n"
+                 "- † N above the global batch (%g) leaves a device less than one image per step: the formula's N,\n"
+                 "  not a split that runs. A larger global batch (`training.batch_size`) means fewer steps, and a\n"
+                 "  different optimization, which this does not model.\n",
+            k->global_batch);
+    write_mpi_note(out, c);
+    /* Why no N will do: the steps are sequential, and the fastest step is too slow. */
+    if (!row->comm.reachable && l->bytes_per_s > 0 && row->comm_in.steps > 0) {
+        const clmlp_comm_scale *o = &row->comm;
+        char n[80], step[48], compute[48], ar[48];
+        row_name(c, row, name, sizeof name);
+        if (o->fastest_devices >= CLMLP_COMM_MAX_DEVICES)
+            snprintf(n, sizeof n, "as N grows a step tends to");
+        else
+            snprintf(n, sizeof n, "at the best N (%s) a step takes", fmt_devices(c, o->fastest_devices, step, sizeof step));
+        fprintf(out, "- With `%s`, no number of devices finishes in %g h (%s): its %s steps leave %s\n"
+                     "  each; %s %s (compute %s + all-reduce %s).\n",
+                l->name, c->cfg.extrapolate.target_hours, name, fmt_count(row->comm_in.steps, steps, sizeof steps),
+                fmt_seconds(c->cfg.extrapolate.target_hours * 3600 / row->comm_in.steps, budget, sizeof budget), n,
+                fmt_seconds(row->comm_in.step_s / (double)o->fastest_devices + o->allreduce_s, step, sizeof step),
+                fmt_seconds(row->comm_in.step_s / (double)o->fastest_devices, compute, sizeof compute),
+                fmt_seconds(o->allreduce_s, ar, sizeof ar));
+    }
+    fprintf(out, "\n");
+}
+
+static void write_comm(FILE *out, const clmlp_compare *c)
+{
+    if (c->n_rows == 0)
+        return;
+    write_comm_intro(out, c);
+    if (c->comm.link < 0)
+        fprintf(out, "Interconnect `measured`: no MPI run's all-reduce to fit; every other interconnect follows.\n\n");
+    else
+        write_comm_rows(out, c);
+    write_comm_links(out, c);
+    if (c->comm.link >= 0)
+        write_comm_notes(out, c);
+}
+
+
 static double smallest_memory(const clmlp_compare *c)
 {
     double least = 0;
@@ -159,6 +384,7 @@ int clmlp_compare_write_extrapolation_md(FILE *out, const clmlp_compare *c, int 
     write_seed_on_measurement(out, c);
     write_table(out, c);
     write_short_note(out, c);
+    write_comm(out, c);
     write_memory(out, c);
     return ferror(out) ? -1 : 0;
 }

@@ -151,6 +151,89 @@ static int read_run(const clmlp_jv *root, const char *path, clmlp_run_result *re
     return read_kernels(root, path, &res->profile, err);
 }
 
+/* A time, size or share of the mpi block: missing or null = 0 (absent),
+ * else a finite number >= 0. */
+static int read_amount(const clmlp_jv *v, const char *what, double *dst, const char *origin, clmlp_err *err)
+{
+    *dst = 0;
+    if (!v || v->kind == CLMLP_JV_NULL)
+        return 0;
+    double x = clmlp_jv_number(v, NAN);
+    if (!(x >= 0 && isfinite(x))) {
+        char shown[32] = "not a number";
+        if (v->kind == CLMLP_JV_NUMBER)
+            snprintf(shown, sizeof shown, "%g", x);
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: %s is %s, not a finite number >= 0", origin, what, shown);
+    }
+    *dst = x;
+    return 0;
+}
+
+/* The slowest rank's training seconds less its all-reduce seconds: the
+ * compute of one shard (a rank that waited for it counts that wait as
+ * all-reduce). 0 when per_rank gives none. */
+static int slowest_rank_compute(const clmlp_jv *per_rank, const char *origin, double *out, clmlp_err *err)
+{
+    *out = 0;
+    for (size_t i = 0; per_rank && per_rank->kind == CLMLP_JV_ARRAY && i < per_rank->count; i++) {
+        double train, allreduce;
+        char what[2][64];
+        snprintf(what[0], sizeof what[0], "mpi.per_rank[%zu].train_seconds", i);
+        snprintf(what[1], sizeof what[1], "mpi.per_rank[%zu].allreduce_seconds", i);
+        if (read_amount(clmlp_jv_get(&per_rank->items[i], "train_seconds"), what[0], &train, origin, err) < 0 ||
+            read_amount(clmlp_jv_get(&per_rank->items[i], "allreduce_seconds"), what[1], &allreduce, origin, err) < 0)
+            return -1;
+        if (train > allreduce && train - allreduce > *out)
+            *out = train - allreduce;
+    }
+    return 0;
+}
+
+/* report.json's "mpi" object (an MPI run; absent or null in a single
+ * process), and one device's training cost per image from it. */
+static int read_mpi(const clmlp_jv *root, const char *path, const clmlp_run_result *res, int batch,
+                    clmlp_mpi_measure *m, clmlp_err *err)
+{
+    memset(m, 0, sizeof *m);
+    const clmlp_jv *mpi = clmlp_jv_get(root, "mpi");
+    if (!mpi || mpi->kind != CLMLP_JV_OBJECT)
+        return 0;
+    const clmlp_jv *ar = clmlp_jv_get(mpi, "allreduce");
+    const struct {
+        const char *key;
+        const clmlp_jv *from;
+        double *dst;
+    } amounts[] = {
+        {"mpi.global_batch", clmlp_jv_get(mpi, "global_batch"), &m->global_batch},
+        {"mpi.allreduce.bytes_per_step", clmlp_jv_get(ar, "bytes_per_step"), &m->bytes_per_step},
+        {"mpi.allreduce.steps", clmlp_jv_get(ar, "steps"), &m->steps},
+        {"mpi.allreduce.seconds_total", clmlp_jv_get(ar, "seconds_total"), &m->seconds_total},
+        {"mpi.allreduce.seconds_per_step_median", clmlp_jv_get(ar, "seconds_per_step_median"),
+         &m->seconds_per_step_median},
+        {"mpi.allreduce.seconds_per_step_min", clmlp_jv_get(ar, "seconds_per_step_min"), &m->seconds_per_step_min},
+        {"mpi.allreduce.seconds_per_step_max", clmlp_jv_get(ar, "seconds_per_step_max"), &m->seconds_per_step_max},
+        {"mpi.allreduce.share_of_train", clmlp_jv_get(ar, "share_of_train"), &m->share_of_train},
+    };
+    const clmlp_jv *ranks = clmlp_jv_get(mpi, "ranks");
+    if (ranks && ranks->kind != CLMLP_JV_NULL && read_count(ranks, "mpi.ranks", AS_INT, &m->ranks, path, err) < 0)
+        return -1;
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(amounts); i++)
+        if (read_amount(amounts[i].from, amounts[i].key, amounts[i].dst, path, err) < 0)
+            return -1;
+    if (slowest_rank_compute(clmlp_jv_get(mpi, "per_rank"), path, &m->rank_compute_s, err) < 0)
+        return -1;
+    /* Without per_rank: the run's training time less its all-reduce (which may be unknown: 0). */
+    if (m->rank_compute_s == 0 && res->train_seconds > m->seconds_total)
+        m->rank_compute_s = res->train_seconds - m->seconds_total;
+    /* Each rank computed 1/ranks of every global batch; the run's own
+     * steps and batch stand in for keys the block lacks. */
+    double steps = m->steps > 0 ? m->steps : (double)res->steps_per_epoch * res->epochs_done;
+    double images = steps * (m->global_batch > 0 ? m->global_batch : batch);
+    if (m->ranks >= 2 && images > 0)
+        m->device_train_s_per_image = m->rank_compute_s * m->ranks / images;
+    return 0;
+}
+
 /* "784-400-400-500-10" from the report's config.layers. */
 static void report_layers(const clmlp_jv *root, char *buf, size_t cap)
 {
@@ -213,7 +296,9 @@ int clmlp_compare_from_report(const clmlp_config *cfg, const char *report_path, 
     if (rc < 0)
         return clmlp_fail_prefix(err, "%s:", report_path);
     int input_dim = 0;
-    rc = read_run(root, report_path, &r->run, err) < 0 || check_same_recipe(root, report_path, &c->cfg, &input_dim, err) < 0
+    rc = read_run(root, report_path, &r->run, err) < 0 ||
+                 check_same_recipe(root, report_path, &c->cfg, &input_dim, err) < 0 ||
+                 read_mpi(root, report_path, &r->run, c->cfg.training.batch_size, &r->mpi, err) < 0
              ? -1
              : 0;
     clmlp_jv_free(root);
@@ -228,5 +313,7 @@ int clmlp_compare_from_report(const clmlp_config *cfg, const char *report_path, 
         clmlp_devmodels_load(cfg->compare.models, &c->models, &c->n_models, err) < 0)
         return -1;
     clmlp_strlcpy(c->from_report, report_path, sizeof c->from_report);
+    if (clmlp_compare_check_interconnect(c, report_path, err) < 0)
+        return -1;
     return clmlp_compare_analyze(c, err);
 }

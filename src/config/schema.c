@@ -13,6 +13,7 @@ _Static_assert(sizeof(clmlp_activation) == sizeof(int), "enum size");
 _Static_assert(sizeof(clmlp_gemm_provider) == sizeof(int), "enum size");
 _Static_assert(sizeof(clmlp_precision) == sizeof(int), "enum size");
 _Static_assert(sizeof(clmlp_on_problem) == sizeof(int), "enum size");
+_Static_assert(sizeof(clmlp_interconnect) == sizeof(int), "enum size");
 
 /* Value names, indexed by the C enum value. */
 static const char *const device_kinds[] = {"any", "cpu", "gpu", "accelerator", NULL};
@@ -25,6 +26,8 @@ static const char *const gemms[] = {"auto", "clblast", "generated", NULL};
 static const char *const autotunes[] = {"off", "quick", "full", NULL};
 static const char *const precisions[] = {"fp32", "fp16", "bf16", NULL};
 static const char *const on_problems[] = {"stop", "warn", NULL};
+static const char *const interconnects[] = {"auto", "nvlink", "infiniband", "ethernet", "measured", "custom", "none", NULL};
+_Static_assert(CLMLP_ARRAY_LEN(interconnects) == CLMLP_LINK_COUNT + 1, "one name per clmlp_interconnect");
 
 #define F(member) .offset = offsetof(clmlp_config, member), .size = sizeof(((clmlp_config *)0)->member)
 
@@ -161,6 +164,14 @@ const cfg_key cfg_schema[] = {
      .def = "0.0", .doc = "USD per device-hour of a measured device no priced model describes, 0 = unknown"},
     {.path = "extrapolate.precision", .type = CFG_ENUM, F(extrapolate.precision), .names = precisions,
      .def = "fp32", .doc = "fp32, fp16 or bf16: the peak the roofline uses for modeled devices"},
+    {.path = "extrapolate.interconnect", .type = CFG_ENUM, F(extrapolate.interconnect), .names = interconnects,
+     .def = "auto",
+     .doc = "link of the gradient all-reduce: auto (measured with an MPI report of 2+ ranks, else nvlink), nvlink, "
+            "infiniband, ethernet, measured, custom (link_gbps, link_latency_us) or none (perfect scaling)"},
+    {.path = "extrapolate.link_gbps", .type = CFG_FLOAT, F(extrapolate.link_gbps), CLOSED(0, 1e6), .def = "0.0",
+     .doc = "custom link: GB/s (1e9 bytes/s, not bits) per direction per device, 0 = no custom link"},
+    {.path = "extrapolate.link_latency_us", .type = CFG_FLOAT, F(extrapolate.link_latency_us), CLOSED(0, 1e6),
+     .def = "0.0", .doc = "custom link: latency of one ring step in µs"},
 
     {.path = "output.dir", .type = CFG_STRING, F(output.dir), .def = "runs",
      .doc = "parent of run directories, relative to the current directory"},
@@ -276,6 +287,11 @@ const char *clmlp_optimizer_name(clmlp_optimizer opt)
 const char *clmlp_precision_name(clmlp_precision prec)
 {
     return enum_name(precisions, CLMLP_ARRAY_LEN(precisions) - 1, (int)prec);
+}
+
+const char *clmlp_interconnect_name(clmlp_interconnect link)
+{
+    return enum_name(interconnects, CLMLP_ARRAY_LEN(interconnects) - 1, (int)link);
 }
 
 const char *clmlp_gemm_provider_name(clmlp_gemm_provider provider)

@@ -36,5 +36,9 @@ int cfg_validate(const clmlp_config *cfg, const char *origin, clmlp_err *err)
     /* Training needs a target; only a test CSV may come without one. */
     if (cfg->data.train.format == CLMLP_FORMAT_CSV && !cfg->data.train.has_labels)
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: data.train.has_labels: the training set needs labels", origin);
+    if (cfg->extrapolate.interconnect == CLMLP_LINK_CUSTOM && !(cfg->extrapolate.link_gbps > 0))
+        return clmlp_fail(err, CLMLP_EXIT_USAGE,
+                          "%s: extrapolate.interconnect: custom needs extrapolate.link_gbps > 0 (the link's GB/s per "
+                          "direction, e.g. 50 for 400 Gb/s)", origin);
     return 0;
 }
