@@ -98,11 +98,23 @@ static int launch_kernel(clmlp_executor *ex, const clmlp_launch *l, bool cached[
     return 0;
 }
 
+/* CLMLP_CHECK_BOUNDS=1: every step-local tensor in a buffer of its own
+ * instead of a sub-range of the arena, so that a kernel writing past a
+ * tensor's end is out of bounds to Oclgrind (which checks whole buffers:
+ * an overrun into the arena's next tensor passes unseen). For tests: it
+ * gives up the arena's reuse of memory. */
+static bool separate_tensors(void)
+{
+    const char *v = getenv("CLMLP_CHECK_BOUNDS");
+    return v && v[0] && strcmp(v, "0") != 0;
+}
+
 static int alloc_regions(clmlp_executor *ex, const clmlp_executor *share, clmlp_err *err)
 {
     const clmlp_buffer_plan *bp = &ex->plan->buffers;
+    const bool separate = separate_tensors();
     for (int r = 0; r < CLMLP_REGION_COUNT; r++) {
-        if (bp->region_bytes[r] == 0)
+        if (bp->region_bytes[r] == 0 || (separate && r == CLMLP_REGION_ARENA))
             continue;
         if (r == CLMLP_REGION_PARAMS && share) {
             if (share->plan->buffers.region_bytes[r] != bp->region_bytes[r])
@@ -125,8 +137,11 @@ static int alloc_regions(clmlp_executor *ex, const clmlp_executor *share, clmlp_
         cl_buffer_region sub = {bp->offset[t], clmlp_tensor_bytes(&g->tensors[t])};
         cl_int rc;
         ex->tensor_mem[t] =
-            clCreateSubBuffer(ex->regions[r], CL_MEM_READ_WRITE, CL_BUFFER_CREATE_TYPE_REGION, &sub, &rc);
-        if (clmlp_cl_check(rc, "clCreateSubBuffer", err) < 0)
+            separate && r == CLMLP_REGION_ARENA
+                ? clCreateBuffer(ex->dev->context, CL_MEM_READ_WRITE, sub.size, NULL, &rc)
+                : clCreateSubBuffer(ex->regions[r], CL_MEM_READ_WRITE, CL_BUFFER_CREATE_TYPE_REGION, &sub, &rc);
+        if (clmlp_cl_check(rc, separate && r == CLMLP_REGION_ARENA ? "clCreateBuffer(tensor)" : "clCreateSubBuffer",
+                           err) < 0)
             return clmlp_fail_prefix(err, "tensor %s at %s+%zu: ", g->tensors[t].name,
                                      clmlp_region_name(r), bp->offset[t]);
     }
