@@ -451,7 +451,13 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
         goto done;
 
     clmlp_run_phase_begin(res, CLMLP_PHASE_DEVICE);
-    if (clmlp_device_open_spec(&local.device, &dev, err) < 0 || clmlp_profiler_calibrate(&res->profile, &dev, err) < 0)
+    if (clmlp_device_open_spec(&local.device, &dev, err) < 0) {
+        if (world->size > 1 && cfg->device.per_rank)
+            clmlp_fail_prefix(err, "device.per_rank (rank %d opens the matching device at index %d): ", world->rank,
+                              world->rank);
+        goto done;
+    }
+    if (clmlp_profiler_calibrate(&res->profile, &dev, err) < 0)
         goto done;
     res->device = dev.desc;
     res->host_timed = dev.desc.host_timed;
