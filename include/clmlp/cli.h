@@ -65,6 +65,10 @@ int clmlp_cli_compare_run(const clmlp_config *cfg, const char *devices, struct c
 struct clmlp_run_dir;
 int clmlp_cli_write_compare(const struct clmlp_run_dir *rd, const struct clmlp_compare *c, const char *md_name,
                             int (*md)(FILE *out, const void *c), bool html, clmlp_err *err);
+/* The output folder of compare and sweep, made ready before their runs:
+ * out_dir (--out), else <output.dir>/<prefix>-<name>-<timestamp>. */
+int clmlp_cli_prepare_out_dir(const clmlp_config *cfg, const char *prefix, const char *out_dir,
+                              struct clmlp_run_dir *rd, clmlp_err *err);
 /* The model's input width: model.input, or the training images' (loaded). */
 int clmlp_cli_input_dim(const clmlp_config *cfg, int *dim, clmlp_err *err);
 /* The training and evaluation plans of cfg, compiled with its options
