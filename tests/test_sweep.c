@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "clmlp/fit.h"
 #include "clmlp/json_parse.h"
@@ -75,10 +75,152 @@ static void degenerate_inputs_are_refused_with_a_reason(void)
     CHECK(isinf(a.r2_log)); /* a prediction of 0 has no logarithm: it never wins on that scale */
 }
 
+/* The number at key in a JSON object, NAN when absent. */
+static double num(const clmlp_jv *obj, const char *key) { return clmlp_jv_number(clmlp_jv_get(obj, key), NAN); }
+
+static void sweep_writes_json_md_and_svg(void)
+{
+    static char out[200000];
+    char dir[1024];
+    test_mnist_dir();
+    snprintf(dir, sizeof dir, "%s/sw", test_tmpdir());
+    /* on_divergence=warn: 300 images for one epoch are at chance level, which would stop the sweep */
+    int rc = test_run_clmlpf(out, sizeof out,
+                             "sweep configs/tiny-mnist.yaml --over data.train.limit=300,600,1200 --set training.epochs=1 "
+                             "--set profile.probe=false --set training.on_divergence=warn --out '%s'",
+                             dir);
+    CHECK_INT(rc, 0);
+    /* a line per value as it runs, then sweep.md */
+    CHECK_CONTAINS(out, "[1/3] data.train.limit=300: 300 images");
+    CHECK_CONTAINS(out, "[3/3] data.train.limit=1200: 1200 images");
+    CHECK_CONTAINS(out, "# Sweep: tiny-mnist over data.train.limit");
+    clmlp_jv *j = test_parse_json_file(dir, "sweep.json");
+    if (j) {
+        CHECK_STR(clmlp_jv_string(clmlp_jv_get(j, "clmlp_sweep_version"), ""), "1");
+        CHECK_STR(clmlp_jv_string(clmlp_jv_get(j, "key"), ""), "data.train.limit");
+        const clmlp_jv *pts = clmlp_jv_get(j, "points");
+        CHECK(pts && pts->kind == CLMLP_JV_ARRAY && pts->count == 3);
+        static const char *const keys[] = {"x", "train_count", "epochs", "steps_per_epoch", "train_seconds",
+                                           "seconds_per_epoch", "train_images_per_second", "eval_seconds",
+                                           "accuracy", "host_peak_rss_bytes", "device_alloc_bytes"};
+        for (size_t i = 0; pts && pts->kind == CLMLP_JV_ARRAY && i < pts->count; i++) {
+            const clmlp_jv *p = &pts->items[i];
+            for (size_t k = 0; k < CLMLP_ARRAY_LEN(keys); k++)
+                if (!(num(p, keys[k]) >= 0))
+                    test_fail(__FILE__, __LINE__, "point %zu: %s missing or negative", i, keys[k]);
+            CHECK(clmlp_jv_get(p, "extra") && clmlp_jv_get(p, "extra")->kind == CLMLP_JV_OBJECT);
+            CHECK(num(p, "train_seconds") > 0 && num(p, "host_peak_rss_bytes") > 0);
+            CHECK_NEAR(num(p, "train_count"), 300.0 * (1 << i), 0.5);
+            CHECK_NEAR(num(p, "x"), num(p, "train_count"), 0.5);
+            CHECK_NEAR(num(p, "steps_per_epoch"), 3.0 * (1 << i), 0.5);
+        }
+        /* three distinct x: every quantity fitted, and the extrapolation labelled modeled */
+        CHECK(clmlp_jv_path(j, "fits.fitted") && clmlp_jv_path(j, "fits.fitted")->boolean);
+        CHECK(num(clmlp_jv_path(j, "fits.train_seconds.power"), "b") > 0);
+        CHECK(num(clmlp_jv_path(j, "fits.train_seconds.power"), "r2") <= 1.0);
+        const char *chosen = clmlp_jv_string(clmlp_jv_path(j, "fits.host_peak_rss_bytes.chosen"), "");
+        CHECK(strcmp(chosen, "power") == 0 || strcmp(chosen, "affine") == 0);
+        const clmlp_jv *ex = clmlp_jv_get(j, "extrapolation");
+        CHECK(ex && ex->kind == CLMLP_JV_OBJECT);
+        CHECK(clmlp_jv_get(ex, "modeled") && clmlp_jv_get(ex, "modeled")->boolean);
+        CHECK_NEAR(num(ex, "x"), 60e9, 1);
+        CHECK_NEAR(num(ex, "x_max"), 1200, 0.5);
+        CHECK_NEAR(num(ex, "factor"), 60e9 / 1200, 1);
+        CHECK(num(clmlp_jv_get(ex, "train_seconds"), "value") > 0);
+        clmlp_jv_free(j);
+    }
+    char path[1200];
+    snprintf(path, sizeof path, "%s/sweep.md", dir);
+    char *md = test_read_file(path, NULL);
+    CHECK(md != NULL);
+    if (md) {
+        CHECK_CONTAINS(md, "| `600` | 600 | 1 | 6 |");
+        CHECK_CONTAINS(md, "## How they grow with x");
+        CHECK_CONTAINS(md, "*modeled (fitted law)*");
+        CHECK_CONTAINS(md, "Validity: measured 300–1200 images");
+        CHECK_CONTAINS(md, "the law, not a measurement");
+        free(md);
+    }
+    snprintf(path, sizeof path, "%s/sweep.svg", dir);
+    char *svg = test_read_file(path, NULL);
+    CHECK(svg != NULL);
+    if (svg) {
+        CHECK(strncmp(svg, "<svg", 4) == 0);
+        CHECK_CONTAINS(svg, "xmlns=\"http://www.w3.org/2000/svg\"");
+        CHECK_CONTAINS(svg, "viewBox=\"0 0 ");
+        CHECK_CONTAINS(svg, "id=\"sweep-time\"");
+        CHECK_CONTAINS(svg, "id=\"sweep-memory\"");
+        CHECK_CONTAINS(svg, "class=\"law\"");
+        const char *end = strstr(svg, "</svg>\n");
+        CHECK(end != NULL && strcmp(svg + strlen(svg) - 7, "</svg>\n") == 0);
+        free(svg);
+    }
+    snprintf(path, sizeof path, "%s/INCOMPLETE", dir);
+    CHECK(access(path, F_OK) != 0);
+    /* a folder that holds a sweep is not written over */
+    CHECK_INT(test_run_clmlpf(out, sizeof out, "sweep configs/tiny-mnist.yaml --over data.train.limit=300,600 --out '%s'",
+                              dir),
+              2);
+    CHECK_CONTAINS(out, "already holds a run");
+}
+
+/* Each: exit 2, one line naming the problem, and no folder made. */
+static void sweep_refuses_bad_requests(void)
+{
+    static const struct {
+        const char *args, *says;
+    } cases[] = {
+        {"", "missing --over"},
+        {"--over data.train.limit", "expected KEY=V1,V2"},
+        {"--over =1,2", "expected KEY=V1,V2"},
+        {"--over data.train.limit=300,,600", "an empty value"},
+        {"--over data.train.limit=300,", "an empty value"},
+        {"--over data.train.limit=300", "at least 2 values"},
+        {"--over data.trian.limit=300,600", "did you mean 'data.train.limit'"},
+        {"--over training.batch_size=10,0", "value 2 of 2"},
+        {"--over training.epochs=1,two", "value 2 of 2"},
+        {"--over", "needs a value"},
+    };
+    static char out[20000];
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/none", test_tmpdir());
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(cases); i++) {
+        int rc = test_run_clmlpf(out, sizeof out, "sweep configs/tiny-mnist.yaml --out '%s' %s", dir, cases[i].args);
+        if (rc != 2 || !test_one_line(out) || !strstr(out, cases[i].says))
+            test_fail(__FILE__, __LINE__, "sweep %s: exit %d, output: %s", cases[i].args, rc, out);
+        CHECK(access(dir, F_OK) != 0);
+    }
+    CHECK_INT(test_run_clmlp("sweep --over data.train.limit=1,2", out, sizeof out), 2);
+    CHECK_CONTAINS(out, "missing CONFIG");
+}
+
+/* A run that fails stops the sweep: the error names the value, nothing is written. */
+static void a_failed_run_stops_the_sweep_and_writes_nothing(void)
+{
+    static char out[100000];
+    char dir[1024];
+    const char *mnist = test_mnist_dir();
+    snprintf(dir, sizeof dir, "%s/failed", test_tmpdir());
+    int rc = test_run_clmlpf(out, sizeof out,
+                             "sweep configs/tiny-mnist.yaml --over data.train.images=%s/train-images-idx3-ubyte.gz,"
+                             "/nonexistent/images.gz --set data.train.limit=300 --set training.epochs=1 "
+                             "--set profile.probe=false --set training.on_divergence=warn --out '%s'",
+                             mnist, dir);
+    CHECK(rc != 0);
+    CHECK_CONTAINS(out, "[1/2] data.train.images=");
+    const char *last = strstr(out, "clmlp: sweep: the run with data.train.images=/nonexistent/images.gz (value 2 of 2) "
+                                   "failed: ");
+    CHECK(last != NULL && test_one_line(last));
+    CHECK(access(dir, F_OK) != 0);
+}
+
 const test_case sweep_tests[] = {
     {"power_law_is_recovered_exactly", power_law_is_recovered_exactly, false},
     {"affine_law_is_recovered_exactly", affine_law_is_recovered_exactly, false},
     {"the_better_law_is_chosen_on_the_log_scale", the_better_law_is_chosen_on_the_log_scale, false},
     {"degenerate_inputs_are_refused_with_a_reason", degenerate_inputs_are_refused_with_a_reason, false},
+    {"sweep_writes_json_md_and_svg", sweep_writes_json_md_and_svg, true},
+    {"sweep_refuses_bad_requests", sweep_refuses_bad_requests, false},
+    {"a_failed_run_stops_the_sweep_and_writes_nothing", a_failed_run_stops_the_sweep_and_writes_nothing, true},
     {NULL, NULL, false},
 };

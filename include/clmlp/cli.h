@@ -36,6 +36,7 @@ typedef struct clmlp_cli_args {
     const char *interconnect;    /* --interconnect LINK (checked by the command) */
     const char *link_gbps;       /* --link-gbps X */
     const char *link_latency_us; /* --link-latency-us Y */
+    const char *over;            /* --over KEY=V1,V2,... (clmlp sweep) */
 } clmlp_cli_args;
 
 /* Parses argv after the subcommand name. `allowed` lists the flags the
@@ -88,5 +89,6 @@ int clmlp_cmd_extrapolate(int argc, char **argv);
 int clmlp_cmd_tune(int argc, char **argv);
 int clmlp_cmd_bench(int argc, char **argv);
 int clmlp_cmd_show(int argc, char **argv);
+int clmlp_cmd_sweep(int argc, char **argv);
 
 #endif
