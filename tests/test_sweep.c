@@ -8,6 +8,7 @@
 
 #include "clmlp/fit.h"
 #include "clmlp/json_parse.h"
+#include "clmlp/sweep.h"
 #include "harness.h"
 
 static void power_law_is_recovered_exactly(void)
@@ -214,11 +215,71 @@ static void a_failed_run_stops_the_sweep_and_writes_nothing(void)
     CHECK(access(dir, F_OK) != 0);
 }
 
+/* The record and writers without a device: a model's own measurement goes
+ * into sweep.json and sweep.md by name; x that are not numbers are measured
+ * but not fitted, and nothing is extrapolated. */
+static void a_model_adds_measurements_and_words_are_not_fitted(void)
+{
+    static clmlp_sweep s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.name, sizeof s.name, "svm");
+    snprintf(s.key, sizeof s.key, "model.activation");
+    s.n = 2;
+    const char *values[2] = {"relu", "tanh"};
+    clmlp_err err = {0};
+    for (int i = 0; i < 2; i++) {
+        clmlp_sweep_point *p = &s.points[i];
+        snprintf(p->value, sizeof p->value, "%s", values[i]);
+        p->x = NAN;
+        p->train_count = 1000, p->epochs = 1, p->steps_per_epoch = 10;
+        p->train_seconds = 1.0 + i, p->accuracy = 0.9, p->host_peak_bytes = 1e8, p->device_alloc_bytes = 1e6;
+        CHECK_INT(clmlp_sweep_point_add(p, "support_vectors", 100.0 + i, &err), 0);
+    }
+    for (int k = 1; k < CLMLP_SWEEP_MAX_EXTRA; k++)
+        CHECK_INT(clmlp_sweep_point_add(&s.points[0], "more", k, &err), 0);
+    CHECK_INT(clmlp_sweep_point_add(&s.points[0], "one_too_many", 1, &err), -1);
+    s.points[0].n_extra = 1;
+    clmlp_sweep_analyze(&s);
+    CHECK(!s.fitted && !s.extrapolated);
+    CHECK_CONTAINS(s.why_not_fitted, "'relu' is not a number");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    CHECK_INT(clmlp_sweep_write_json(mem, &s), 0);
+    fclose(mem);
+    clmlp_jv *j = NULL;
+    CHECK_INT(clmlp_json_parse(text, len, &j, &err), 0);
+    const clmlp_jv *pts = clmlp_jv_get(j, "points");
+    CHECK(pts && pts->kind == CLMLP_JV_ARRAY && pts->count == 2);
+    if (pts && pts->count == 2) {
+        CHECK_NEAR(clmlp_jv_number(clmlp_jv_path(&pts->items[1], "extra.support_vectors"), NAN), 101.0, 0);
+        CHECK(clmlp_jv_get(&pts->items[0], "x") && clmlp_jv_get(&pts->items[0], "x")->kind == CLMLP_JV_NULL);
+    }
+    CHECK(clmlp_jv_get(j, "extrapolation") && clmlp_jv_get(j, "extrapolation")->kind == CLMLP_JV_NULL);
+    CHECK_CONTAINS(clmlp_jv_string(clmlp_jv_path(j, "fits.why_not"), ""), "not a number");
+    clmlp_jv_free(j);
+    free(text);
+    mem = open_memstream(&text, &len);
+    CHECK_INT(clmlp_sweep_write_md(mem, &s), 0);
+    fclose(mem);
+    CHECK_CONTAINS(text, " support_vectors |");
+    CHECK_CONTAINS(text, "| 101 |");
+    CHECK_CONTAINS(text, "No law fitted: the value 'relu' is not a number.");
+    free(text);
+    mem = open_memstream(&text, &len);
+    CHECK_INT(clmlp_sweep_write_svg(mem, &s), 0); /* runs side by side on a category axis */
+    fclose(mem);
+    CHECK_CONTAINS(text, ">relu</text>");
+    CHECK(strstr(text, "class=\"law\"") == NULL);
+    free(text);
+}
+
 const test_case sweep_tests[] = {
     {"power_law_is_recovered_exactly", power_law_is_recovered_exactly, false},
     {"affine_law_is_recovered_exactly", affine_law_is_recovered_exactly, false},
     {"the_better_law_is_chosen_on_the_log_scale", the_better_law_is_chosen_on_the_log_scale, false},
     {"degenerate_inputs_are_refused_with_a_reason", degenerate_inputs_are_refused_with_a_reason, false},
+    {"a_model_adds_measurements_and_words_are_not_fitted", a_model_adds_measurements_and_words_are_not_fitted, false},
     {"sweep_writes_json_md_and_svg", sweep_writes_json_md_and_svg, true},
     {"sweep_refuses_bad_requests", sweep_refuses_bad_requests, false},
     {"a_failed_run_stops_the_sweep_and_writes_nothing", a_failed_run_stops_the_sweep_and_writes_nothing, true},
