@@ -62,25 +62,27 @@ static void write_law_cells(FILE *out, clmlp_sweep_quantity q, const clmlp_law *
     if (law->kind == CLMLP_LAW_POWER)
         fprintf(out, " %.4g·x^%.3f |", law->a, law->b);
     else
-        fprintf(out, " %s + %s·x |", fmt_quantity(q, law->a, a, sizeof a), fmt_quantity(q, law->b, b, sizeof b));
+        fprintf(out, " %s %s %s·x |", fmt_quantity(q, law->a, a, sizeof a), law->b < 0 ? "−" : "+",
+                fmt_quantity(q, fabs(law->b), b, sizeof b));
     fprintf(out, " %.4f | %.3f–%.3f |", law->r2_log, law->ratio_lo, law->ratio_hi);
 }
 
-/* What the exponent of train time says: the check that an MLP's time is linear in its images. */
+/* What the exponent of train time says: the check that an MLP's time is
+ * linear in its images (for another key, the exponent as it is). */
 static void write_time_reading(FILE *out, const clmlp_sweep *s)
 {
     const clmlp_law *p = &s->fits[CLMLP_SWEEP_TRAIN_SECONDS].power;
     if (!p->ok)
         return;
-    bool images = strcmp(s->key, "data.train.limit") == 0;
-    if (fabs(p->b - 1.0) <= LINEAR_TOLERANCE)
-        fprintf(out, "Train time grows as x^%.3f (R² %.4f on log-log): linear in %s%s.\n\n", p->b, p->r2,
-                images ? "the images per epoch" : "x", images ? ", as one pass over each image per epoch predicts" : "");
+    fprintf(out, "Train time grows as x^%.3f (R² %.4f on log–log)", p->b, p->r2);
+    if (strcmp(s->key, "data.train.limit") != 0)
+        fprintf(out, ".\n\n");
+    else if (fabs(p->b - 1.0) <= LINEAR_TOLERANCE)
+        fprintf(out, ": linear in the images per epoch, as one pass over each image per epoch predicts.\n\n");
     else
-        fprintf(out, "Train time grows as x^%.3f (R² %.4f on log-log): not linear in %s (the exponent is more than "
-                     "%.1f from 1)%s.\n\n",
-                p->b, p->r2, images ? "the images per epoch" : "x", LINEAR_TOLERANCE,
-                images && p->b < 1 ? "; a fixed cost per run (warm-up, the first steps) weighs on the small runs" : "");
+        fprintf(out, ": not linear in the images per epoch (the exponent is more than %.1f from 1)%s.\n\n",
+                LINEAR_TOLERANCE,
+                p->b < 1 ? "; a fixed cost per run (warm-up, the first steps) weighs on the small runs" : "");
 }
 
 static void write_fits(FILE *out, const clmlp_sweep *s)
