@@ -20,7 +20,7 @@ static const struct {
     {"gemm", "gemm"},         {"gemm_kernels", "gemm"},   {"compiler", "compiler"}, {"runtime", "runtime"},
     {"session", "runtime"},   {"experiment", "runtime"},  {"inference", "runtime"},  {"profile", "profile"},   {"probe", "probe"},
     {"roofline", "roofline"}, {"tune", "tune"},           {"report", "report"},     {"compare", "compare"},
-    {"devmodel", "model"},    {"extrapolate", "model"},   {"cli", "cli"},           {"plot", "plot"},           {"svg", "plot"},
+    {"devmodel", "model"},    {"extrapolate", "model"},   {"fit", "model"},   {"sweep", "compare"},   {"cli", "cli"},           {"plot", "plot"},           {"svg", "plot"},
     {"safetensors", "modelfile"}, {"modelfile", "modelfile"}, {"dist", "dist"},
 };
 

@@ -36,6 +36,7 @@ typedef struct clmlp_cli_args {
     const char *interconnect;    /* --interconnect LINK (checked by the command) */
     const char *link_gbps;       /* --link-gbps X */
     const char *link_latency_us; /* --link-latency-us Y */
+    const char *over;            /* --over KEY=V1,V2,... (clmlp sweep) */
 } clmlp_cli_args;
 
 /* Parses argv after the subcommand name. `allowed` lists the flags the
@@ -65,6 +66,10 @@ int clmlp_cli_compare_run(const clmlp_config *cfg, const char *devices, struct c
 struct clmlp_run_dir;
 int clmlp_cli_write_compare(const struct clmlp_run_dir *rd, const struct clmlp_compare *c, const char *md_name,
                             int (*md)(FILE *out, const void *c), bool html, clmlp_err *err);
+/* The output folder of compare and sweep, made ready before their runs:
+ * out_dir (--out), else <output.dir>/<prefix>-<name>-<timestamp>. */
+int clmlp_cli_prepare_out_dir(const clmlp_config *cfg, const char *prefix, const char *out_dir,
+                              struct clmlp_run_dir *rd, clmlp_err *err);
 /* The model's input width: model.input, or the training images' (loaded). */
 int clmlp_cli_input_dim(const clmlp_config *cfg, int *dim, clmlp_err *err);
 /* The training and evaluation plans of cfg, compiled with its options
@@ -84,5 +89,6 @@ int clmlp_cmd_extrapolate(int argc, char **argv);
 int clmlp_cmd_tune(int argc, char **argv);
 int clmlp_cmd_bench(int argc, char **argv);
 int clmlp_cmd_show(int argc, char **argv);
+int clmlp_cmd_sweep(int argc, char **argv);
 
 #endif

@@ -121,5 +121,11 @@ double clmlp_profiler_phase_device_seconds(const clmlp_profiler *p, const char *
 /* Host memory of this process: resident set now, and its peak so far. */
 size_t clmlp_host_rss_bytes(void);
 size_t clmlp_host_peak_rss_bytes(void);
+/* The peak again from now on (Linux: the high-water mark VmHWM, reset by
+ * /proc/self/clear_refs), so runs one after another in a process each get
+ * their own peak; false where the kernel cannot reset it. */
+bool clmlp_host_peak_reset(void);
+/* The high-water mark since the last reset (or process start); 0 if unknown. */
+size_t clmlp_host_hwm_bytes(void);
 
 #endif

@@ -37,6 +37,13 @@ typedef struct clmlp_svg_chart {
  * axes are written as data-x-axis / data-y-axis="SCALE LO HI FROM TO" by
  * clmlp_svg_axes, so a reader (a test) can map values itself. */
 void clmlp_svg_begin(clmlp_svg_chart *c, FILE *out, int width, int height, const char *id, const char *title);
+/* The same chart nested at (x, y) in a standalone SVG document. */
+void clmlp_svg_begin_at(clmlp_svg_chart *c, FILE *out, int x, int y, int width, int height, const char *id,
+                        const char *title);
+/* A standalone .svg file around nested charts: the SVG namespace, the
+ * title, the charts' style sheet and a white background. */
+void clmlp_svg_document_begin(FILE *out, int width, int height, const char *title);
+void clmlp_svg_document_end(FILE *out);
 /* Grid lines, ticks, tick labels and the axis labels (with their units). */
 void clmlp_svg_axes(const clmlp_svg_chart *c, const char *xlabel, const char *ylabel);
 void clmlp_svg_end(const clmlp_svg_chart *c);

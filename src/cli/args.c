@@ -35,7 +35,7 @@ int clmlp_cli_parse_args(int argc, char **argv, const char *command, const char 
                            strcmp(a, "--from") == 0 || strcmp(a, "--labels") == 0 || strcmp(a, "--index") == 0 ||
                            strcmp(a, "--bins") == 0 || strcmp(a, "--resume") == 0 || strcmp(a, "--config") == 0 ||
                            strcmp(a, "--interconnect") == 0 || strcmp(a, "--link-gbps") == 0 ||
-                           strcmp(a, "--link-latency-us") == 0;
+                           strcmp(a, "--link-latency-us") == 0 || strcmp(a, "--over") == 0;
         if (takes_value && i + 1 >= argc)
             return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: option '%s' needs a value", command, a);
         if (strcmp(a, "--set") == 0) {
@@ -76,6 +76,8 @@ int clmlp_cli_parse_args(int argc, char **argv, const char *command, const char 
             args->link_gbps = argv[++i];
         } else if (strcmp(a, "--link-latency-us") == 0) {
             args->link_latency_us = argv[++i];
+        } else if (strcmp(a, "--over") == 0) {
+            args->over = argv[++i];
         }
     }
     return 0;

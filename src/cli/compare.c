@@ -89,11 +89,8 @@ int clmlp_cmd_compare(int argc, char **argv)
         return clmlp_cli_report_error(&err);
     /* The directory is named compare-<name>-<timestamp> unless --out names
      * it; it is made ready before the rounds, so a bad one costs nothing. */
-    clmlp_config named = cfg;
-    snprintf(named.name, sizeof named.name, "compare-%.*s", (int)sizeof named.name - 16, cfg.name);
-    named.output.run_dir[0] = '\0';
     clmlp_run_dir rd;
-    if (clmlp_run_dir_prepare(&named, args.out_dir, CLMLP_RUN_DIR_NEW, &rd, &err) < 0)
+    if (clmlp_cli_prepare_out_dir(&cfg, "compare", args.out_dir, &rd, &err) < 0)
         return clmlp_cli_report_error(&err);
     clmlp_compare *c = clmlp_calloc(1, sizeof *c, &err);
     int rc = 0;

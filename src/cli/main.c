@@ -34,6 +34,10 @@ static const command commands[] = {
      "            [--interconnect auto|nvlink|infiniband|ethernet|measured|custom|none] [--link-gbps X] [--link-latency-us Y]\n"
      "                              per-image costs (measured now, or from a run) scaled to 60 B / 10 B images,\n"
      "                              devices with perfect scaling and with a gradient all-reduce per step"},
+    {"sweep", clmlp_cmd_sweep,
+     "sweep CONFIG --over KEY=V1,V2,... [--set k=v] [--out DIR]\n"
+     "                              run once per value of KEY; how train time and memory grow (fitted laws),\n"
+     "                              extrapolated to extrapolate.train_images when KEY is data.train.limit"},
     {"tune", clmlp_cmd_tune, "tune CONFIG [--set k=v] [--force] [--dump]   time GEMM candidates, cache the choices"},
     {"bench", clmlp_cmd_bench, "bench CONFIG [--set k=v]    GEMM GFLOP/s per provider, step times, images/s"},
     {"show", clmlp_cmd_show,

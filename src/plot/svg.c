@@ -101,17 +101,49 @@ const char *clmlp_svg_colour(int i)
     return palette[(i % 8 + 8) % 8];
 }
 
-void clmlp_svg_begin(clmlp_svg_chart *c, FILE *out, int width, int height, const char *id, const char *title)
+/* The chart's <svg>: class and id first (readers look for them), then place, size and viewBox. */
+static void open_chart(clmlp_svg_chart *c, FILE *out, int width, int height, const char *id, const char *title,
+                       const char *place)
 {
     c->out = out;
     c->width = width;
     c->height = height;
-    /* At most 1.25 times its own size: a small chart does not fill a wide page. */
-    fprintf(out, "<svg class=\"chart\" id=\"%s\" viewBox=\"0 0 %d %d\" style=\"max-width:%dpx\" role=\"img\">\n<title>",
-            id, width, height, width * 5 / 4);
+    fprintf(out, "<svg class=\"chart\" id=\"%s\" %s viewBox=\"0 0 %d %d\" role=\"img\">\n<title>", id, place, width,
+            height);
     clmlp_svg_escape(out, title);
     fputs("</title>\n", out);
 }
+
+void clmlp_svg_begin(clmlp_svg_chart *c, FILE *out, int width, int height, const char *id, const char *title)
+{
+    /* At most 1.25 times its own size: a small chart does not fill a wide page. */
+    char place[64];
+    snprintf(place, sizeof place, "style=\"max-width:%dpx\"", width * 5 / 4);
+    open_chart(c, out, width, height, id, title, place);
+}
+
+void clmlp_svg_begin_at(clmlp_svg_chart *c, FILE *out, int x, int y, int width, int height, const char *id,
+                        const char *title)
+{
+    char place[96];
+    snprintf(place, sizeof place, "x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"", x, y, width, height);
+    open_chart(c, out, width, height, id, title, place);
+}
+
+/* The charts' own look, shared by the HTML pages and standalone SVG files. */
+static const char chart_css[] = "svg .grid{stroke:#e4e4e4}svg .frame{stroke:#444;fill:none}svg .label{font-size:12px}\n"
+                                "svg text{fill:#222}svg .roof{fill:none;stroke-width:1.5}\n";
+
+void clmlp_svg_document_begin(FILE *out, int width, int height, const char *title)
+{
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
+                 "font-family=\"system-ui,sans-serif\" font-size=\"11\">\n<title>",
+            width, height, width, height);
+    clmlp_svg_escape(out, title);
+    fprintf(out, "</title>\n<style>\n%s</style>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n", chart_css);
+}
+
+void clmlp_svg_document_end(FILE *out) { fputs("</svg>\n", out); }
 
 static const char *scale_name(clmlp_svg_scale s)
 {
@@ -187,8 +219,9 @@ void clmlp_html_begin(FILE *out, const char *title)
           "line-height:1.45}\n"
           "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ccc}\n"
           "svg.chart{width:100%;height:auto;display:block;font-size:11px;margin:8px 0}\n"
-          "svg .grid{stroke:#e4e4e4}svg .frame{stroke:#444;fill:none}svg .label{font-size:12px}\n"
-          "svg text{fill:#222}svg .roof{fill:none;stroke-width:1.5}\n"
+          , out);
+    fputs(chart_css, out);
+    fputs(
           "p.src{font-size:.85em;color:#555}\n"
           "table{border-collapse:collapse;font-size:.85em;margin:8px 0}td,th{border:1px solid #ccc;padding:2px 6px;"
           "text-align:right}td.t,th.t{text-align:left}td.n{white-space:nowrap}\n"

@@ -26,3 +26,28 @@ size_t clmlp_host_peak_rss_bytes(void)
         return 0;
     return (size_t)ru.ru_maxrss * 1024; /* Linux reports KiB */
 }
+
+bool clmlp_host_peak_reset(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (!f)
+        return false;
+    bool ok = fputs("5", f) >= 0; /* 5: reset the peak resident set size */
+    return fclose(f) == 0 && ok;
+}
+
+/* getrusage's ru_maxrss cannot serve here: the kernel folds in the peak at
+ * each thread's exit, which no reset undoes. */
+size_t clmlp_host_hwm_bytes(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return 0;
+    char line[256];
+    unsigned long kib = 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %lu kB", &kib) == 1)
+            break;
+    fclose(f);
+    return (size_t)kib * 1024;
+}

@@ -11,11 +11,11 @@
 #include "clmlp/modelfile.h"
 #include "clmlp/report.h"
 
-/* The files a run (train, compare, extrapolate) leaves; one of them in a
+/* The files a run (train, compare, extrapolate, sweep) leaves; one of them in a
  * folder means the folder holds a run. */
 static const char *const run_files[] = {CLMLP_RUN_MARKER, "report.json",  "report.md",      "trace.json",
                                         "config.yaml",    "compare.json", "compare.md",     "extrapolate.md",
-                                        CLMLP_MODEL_FILE, CLMLP_CHECKPOINT_FILE};
+                                        CLMLP_MODEL_FILE, CLMLP_CHECKPOINT_FILE, "sweep.json", "sweep.md"};
 
 static bool exists(const char *dir, const char *name)
 {
