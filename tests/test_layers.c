@@ -21,7 +21,7 @@ static const struct {
     {"session", "runtime"},   {"experiment", "runtime"},  {"inference", "runtime"},  {"profile", "profile"},   {"probe", "probe"},
     {"roofline", "roofline"}, {"tune", "tune"},           {"report", "report"},     {"compare", "compare"},
     {"devmodel", "model"},    {"extrapolate", "model"},   {"fit", "model"},   {"sweep", "compare"},   {"cli", "cli"},           {"plot", "plot"},           {"svg", "plot"},
-    {"safetensors", "modelfile"}, {"modelfile", "modelfile"}, {"dist", "dist"},
+    {"safetensors", "modelfile"}, {"modelfile", "modelfile"}, {"dist", "dist"},       {"svm", "svm"},
 };
 
 enum { MAX_FOLDERS = 32, MAX_HEADERS = 64 };
