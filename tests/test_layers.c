@@ -1,8 +1,8 @@
 /* The architecture, checked on the source tree: folders under src/ depend
  * on each other without loops (config → data → graph → compiler → device →
- * runtime → profile → report, with gemm, tune, probe, roofline, compare and
- * plot beside), and no OpenCL header is reachable from the headers the graph
- * and the compiler are written against. A new header must say which folder owns
+ * runtime → profile → report, with gemm, tune, probe, roofline, compare,
+ * plot and svm beside), and no OpenCL header is reachable from the headers
+ * the graph and the compiler are written against. A new header must say which folder owns
  * it (the table below), so the check cannot silently skip it. */
 #include <dirent.h>
 #include <stdio.h>

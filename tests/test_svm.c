@@ -429,6 +429,10 @@ static void bad_input_fails_with_one_line(void)
     clmlp_svm_result r;
     CHECK_INT(clmlp_svm_solve(3, NULL, y, &k, &p, a, g, &r, &err), -1);
     CHECK_CONTAINS(err.msg, "not +1 or -1");
+    const signed char all_pos[] = {1, 1, 1};
+    CHECK_INT(clmlp_svm_solve(3, NULL, all_pos, &k, &p, a, g, &r, &err), -1);
+    CHECK_CONTAINS(err.msg, "both labels");
+    CHECK(test_one_line(strcat(err.msg, "\n")));
     p.C = 0;
     const signed char y2[] = {1, 1, -1};
     CHECK_INT(clmlp_svm_solve(3, NULL, y2, &k, &p, a, g, &r, &err), -1);

@@ -62,7 +62,9 @@ void clmlp_svm_cache_free(clmlp_svm_cache *cache);
 typedef struct clmlp_svm_result {
     double rho;          /* decision f(x) = sum_i alpha_i y_i K(x_i, x) - rho (scikit-learn: intercept = -rho) */
     double obj;          /* dual objective 1/2 a'Qa - e'a at the end */
-    double max_violation; /* max over I_up of -y G minus min over I_low of -y G (< eps when converged) */
+    /* max over I_up of -y G minus min over I_low of -y G: < eps when
+     * converged, negative when the optimum's KKT conditions hold strictly */
+    double max_violation;
     long iterations;
     long rows_computed;  /* kernel rows the callback produced */
     int hit_max_iter;    /* stopped at max_iter (LIBSVM warns and goes on) */
@@ -71,7 +73,8 @@ typedef struct clmlp_svm_result {
 /* Solves min 1/2 a'Qa - e'a, 0 <= a <= C, y'a = 0, Q_ij = y_i y_j K_ij for
  * the l examples cols[0..l) (NULL: 0..l-1) with labels y = +1/-1. alpha
  * and grad (length l, the caller's) receive the solution and the gradient
- * G = Qa - e. Errors: CLMLP_EXIT_USAGE for bad parameters, or the callback's. */
+ * G = Qa - e. Errors: CLMLP_EXIT_USAGE for bad parameters or labels (both
+ * +1 and -1 must occur), or the callback's. */
 int clmlp_svm_solve(int l, const int *cols, const signed char *y, const clmlp_svm_kernel *kernel,
                     const clmlp_svm_params *params, double *alpha, double *grad, clmlp_svm_result *result,
                     clmlp_err *err);

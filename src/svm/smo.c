@@ -155,9 +155,15 @@ int clmlp_svm_solve(int l, const int *cols, const signed char *y, const clmlp_sv
     if (!(params->C > 0) || !(params->eps > 0))
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "svm: C and eps must be positive (C %g, eps %g)", params->C,
                           params->eps);
-    for (int t = 0; t < l; t++)
+    int n_pos = 0;
+    for (int t = 0; t < l; t++) {
         if (y[t] != 1 && y[t] != -1)
             return clmlp_fail(err, CLMLP_EXIT_USAGE, "svm: label %d of example %d is not +1 or -1", y[t], t);
+        n_pos += y[t] > 0;
+    }
+    if (n_pos == 0 || n_pos == l) /* y'a = 0 would pin every alpha at 0 and leave rho unbounded */
+        return clmlp_fail(err, CLMLP_EXIT_USAGE, "svm: a binary problem needs examples of both labels (+1: %d of %d)",
+                          n_pos, l);
     double *qd = clmlp_calloc((size_t)l, sizeof *qd, err);
     if (!qd)
         return -1;
