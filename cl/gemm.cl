@@ -77,7 +77,7 @@
 #define DOT_FORM 0 /* 1: the dot form, for op(A)·B^T (NT); 0: the outer-product form, every other case */
 #endif
 #ifndef ACT
-#define ACT 0 /* the activation of GEMM_ACT: 0 ReLU, 1 sigmoid, 2 tanh */
+#define ACT 0 /* the activation of GEMM_ACT: 0 ReLU, 1 sigmoid, 2 tanh, 3 exp (the RBF kernel) */
 #endif
 #ifndef LOCAL_FORM
 #define LOCAL_FORM 0 /* 1: the local-memory form (GPUs), every transpose */
@@ -154,6 +154,8 @@ typedef CAT(float, VW) floatV;
 #define ACTIVATE(x) (1.0f / (1.0f + exp(-(x))))
 #elif ACT == 2
 #define ACTIVATE(x) tanh(x)
+#elif ACT == 3
+#define ACTIVATE(x) exp(x)
 #else
 #define ACTIVATE(x) fmax((x), 0.0f)
 #endif
@@ -162,11 +164,13 @@ typedef CAT(float, VW) floatV;
 #define ACT_DERIV(y) ((y) * (1.0f - (y)))
 #elif ACT == 2
 #define ACT_DERIV(y) (1.0f - (y) * (y))
+#elif ACT == 3
+#define ACT_DERIV(y) (y) /* exp' = exp; no backward epilogue uses it */
 #else
 #define ACT_DERIV(y) ((y) > 0.0f ? 1.0f : 0.0f)
 #endif
 /* The same for a floatV (isgreater is false for NaN, as > is). */
-#if ACT == 1 || ACT == 2
+#if ACT == 1 || ACT == 2 || ACT == 3
 #define ACT_DERIV_V(y) ACT_DERIV(y)
 #else
 #define ACT_DERIV_V(y) select((floatV)0.0f, (floatV)1.0f, isgreater((y), (floatV)0.0f))

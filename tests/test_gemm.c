@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "clmlp/gemm_kernels.h"
+#include "clmlp/svm.h"
 #include "device_fixture.h"
 #include "harness.h"
 
@@ -158,6 +159,8 @@ static bool check_gemm(clmlp_device *dev, provider p, const clmlp_gemm_shape *s,
         double mag = scale[idx] + (s->accumulate ? fabs(old[idx]) : 0.0) +
                      (clmlp_epilogue_adds_bias(s->epilogue) ? fabs(bias[j]) : 0.0);
         double tol = (h ? 2e-4 : 1e-4) * mag + 1e-6; /* |act'| <= 2 on [-1, 1) */
+        if (s->epilogue == CLMLP_EPILOGUE_EXP) /* exp carries the sum's error over, scaled by itself */
+            tol = 1e-4 * mag * fmax(1.0, fabs((double)want[idx])) + 1e-6;
         if (!(fabs((double)c[idx] - (double)want[idx]) <= tol) && bad++ < 3)
             test_fail(__FILE__, __LINE__, "%s: C[%zu][%zu] = %.9g, reference %.9g (tol %.3g)", label, i, j, c[idx],
                       want[idx], tol);
@@ -518,6 +521,43 @@ static void test_generated_local_form(void)
 /* The same form on two small odd shapes, every transpose, the forward and
  * backward epilogues: small enough for Oclgrind, which runs this test under
  * its race and bounds checks (tests/test_oclgrind.c). */
+/* The RBF kernel matrix of the coming SVM as one NT GEMM with the EXP
+ * epilogue on augmented operands (clmlp_gemm_rbf_operands), against the
+ * solver's double-precision host RBF (src/svm/kernel.c), on the default
+ * tunables of the device (PoCL's register forms; the local form where a
+ * device has dedicated local memory, as under Oclgrind). MNIST-like pixels
+ * in [0, 1] and gamma = "scale"'s order of magnitude. */
+static void test_rbf_kernel_rows_match_the_host(void)
+{
+    clmlp_device dev;
+    if (!test_open_device(&dev))
+        return;
+    enum { NX = 9, NY = 23, D = 70 };
+    float x[NX * D], y[NY * D], all[(NX + NY) * D];
+    uint64_t state = 0x243f6a8885a308d3ull;
+    float *r = random_floats((NX + NY) * D, &state);
+    for (int i = 0; i < (NX + NY) * D; i++)
+        all[i] = 0.5f + 0.5f * r[i]; /* [0, 1) */
+    free(r);
+    memcpy(x, all, sizeof x);
+    memcpy(y, all + NX * D, sizeof y);
+    const double gamma = 1.0 / (D * 0.08);
+    float a[NX * (D + 2)], b[NY * (D + 2)], c[NX * NY];
+    clmlp_gemm_rbf_operands(x, NX, D, gamma, true, a);
+    clmlp_gemm_rbf_operands(y, NY, D, gamma, false, b);
+    clmlp_gemm_shape s = shape(NX, NY, D + 2, false, true, false, CLMLP_EPILOGUE_EXP);
+    clmlp_err err = {0};
+    if (run_gemm(&dev, PROVIDER_GENERATED, &s, NULL, a, b, NULL, NULL, c, &err) < 0)
+        test_fail(__FILE__, __LINE__, "rbf gemm: %s", err.msg);
+    double worst = 0;
+    for (int i = 0; i < NX; i++)
+        for (int j = 0; j < NY; j++)
+            worst = fmax(worst, fabs((double)c[i * NY + j] - clmlp_svm_rbf_value(x + i * D, y + j * D, D, gamma)));
+    if (!(worst <= 2e-6))
+        test_fail(__FILE__, __LINE__, "rbf gemm differs from the host RBF by %g", worst);
+    clmlp_device_close(&dev);
+}
+
 static void test_local_form_small_shapes(void)
 {
     clmlp_device dev;
@@ -529,7 +569,7 @@ static void test_local_form_small_shapes(void)
         bool acc;
     } cases[] = {{CLMLP_EPILOGUE_NONE, true},       {CLMLP_EPILOGUE_BIAS_RELU, false},
                  {CLMLP_EPILOGUE_RELU_GRAD, false}, {CLMLP_EPILOGUE_BIAS_GRAD, false},
-                 {CLMLP_EPILOGUE_BIAS_GRAD, true}};
+                 {CLMLP_EPILOGUE_BIAS_GRAD, true},  {CLMLP_EPILOGUE_EXP, false}};
     const clmlp_gemm_tunables tun = {.tile_m = 2, .tile_n = 4, .vector_width = 2, .local_m = 4, .local_n = 2,
                                      .local_k = 8};
     printf("        device: %s\n", dev.desc.name); /* the Oclgrind test checks it ran there */
@@ -812,5 +852,6 @@ const test_case gemm_tests[] = {
     {"split_k_chunks_equal_the_whole", test_split_k_chunks_equal_the_whole, true},
     {"generated_local_form", test_generated_local_form, true},
     {"local_form_small_shapes", test_local_form_small_shapes, true},
+    {"rbf_kernel_rows_match_the_host", test_rbf_kernel_rows_match_the_host, true},
     {NULL, NULL, false},
 };

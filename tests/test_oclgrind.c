@@ -71,7 +71,8 @@ static void plan_kernels_run_clean_under_oclgrind(void)
  * checks are for (a missing barrier is reported as a "Read-write data race"
  * on the panel). ~15 s. */
 static const char *const REFERENCE_TESTS =
-    "gemm/local_form_small_shapes runtime/gather_converts_every_pixel runtime/relu_adam_fused_matches_reference "
+    "gemm/local_form_small_shapes gemm/rbf_kernel_rows_match_the_host runtime/gather_converts_every_pixel "
+    "runtime/relu_adam_fused_matches_reference "
     "runtime/relu_adam_unfused_matches_reference runtime/sigmoid_sgd_fused_matches_reference "
     "runtime/tanh_sgd_unfused_matches_reference runtime/tanh_adam_fused_matches_reference "
     "runtime/evaluation_matches_reference_predictions";
@@ -89,7 +90,7 @@ static void gpu_kernels_match_the_host_reference_under_oclgrind(void)
     snprintf(cmd, sizeof cmd, "%s '%s' %s 2>&1", UNDER_OCLGRIND, self, REFERENCE_TESTS);
     CHECK_INT(test_run_command(cmd, got, sizeof got), 0);
     CHECK_CONTAINS(got, "device: Oclgrind Simulator");
-    CHECK_CONTAINS(got, "8 passed, 0 failed");
+    CHECK_CONTAINS(got, "9 passed, 0 failed");
     expect_no_problems();
 }
 

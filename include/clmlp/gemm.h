@@ -39,15 +39,21 @@ typedef enum {
     CLMLP_EPILOGUE_SIGMOID_GRAD,
     CLMLP_EPILOGUE_TANH_GRAD,
     CLMLP_EPILOGUE_BIAS_GRAD,
+    /* C = exp(op(A)·op(B)): the RBF kernel matrix when the operands are
+     * augmented so that their product is -gamma·|x - y|^2 (clmlp_gemm_rbf_operands). */
+    CLMLP_EPILOGUE_EXP,
     CLMLP_EPILOGUE_COUNT
 } clmlp_epilogue;
 
 /* "none", "bias", "bias_relu", "bias_sigmoid", "bias_tanh", "relu_grad",
- * "sigmoid_grad", "tanh_grad", "bias_grad"; NULL out of range. */
+ * "sigmoid_grad", "tanh_grad", "bias_grad", "exp"; NULL out of range. */
 const char *clmlp_epilogue_name(clmlp_epilogue epilogue);
 /* The epilogue's activation (forward or its gradient) as cl/'s ACT value:
- * a clmlp_activation, or -1 for none. */
+ * a clmlp_activation, CLMLP_GEMM_ACT_EXP, or -1 for none. */
+#define CLMLP_GEMM_ACT_EXP 3
 int clmlp_epilogue_activation(clmlp_epilogue epilogue);
+/* True for BIAS_RELU..BIAS_TANH and EXP: the activation is applied (forward). */
+bool clmlp_epilogue_applies_activation(clmlp_epilogue epilogue);
 /* True for BIAS..BIAS_TANH: bias[N] is read. */
 bool clmlp_epilogue_adds_bias(clmlp_epilogue epilogue);
 /* True for the <act>_GRAD epilogues: the M×N operand H is read. */
@@ -156,6 +162,14 @@ void clmlp_gemm_choice_describe(const clmlp_gemm_choice *c, char *buf, size_t ca
  * add or gradient product, K·N for BIAS_GRAD's sums; activations are not
  * counted. */
 double clmlp_gemm_flops(const clmlp_gemm_shape *shape);
+
+/* The operands of the RBF kernel K(x, y) = exp(-gamma·|x - y|^2) as one
+ * NT GEMM with the EXP epilogue: row i of A' is [2·gamma·x_i, -gamma·|x_i|^2, 1]
+ * (left) and row j of B' is [y_j, 1, -gamma·|y_j|^2] (right), d + 2 floats
+ * each, so that A'·B'^T = -gamma·(|x|^2 + |y|^2 - 2·x·y): the norms ride in
+ * the GEMM, whose epilogue only exponentiates (the squared norms are summed
+ * in double). x: rows × d, row-major; out: rows × (d + 2). */
+void clmlp_gemm_rbf_operands(const float *x, int rows, int d, double gamma, bool left, float *out);
 
 /* Host reference (double accumulation) used by tests and by the check that
  * any tuned kernel must pass before it is used. Same contract as the device:

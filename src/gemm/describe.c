@@ -8,7 +8,7 @@
 const char *clmlp_epilogue_name(clmlp_epilogue epilogue)
 {
     static const char *const names[] = {"none",      "bias",         "bias_relu", "bias_sigmoid", "bias_tanh",
-                                        "relu_grad", "sigmoid_grad", "tanh_grad", "bias_grad"};
+                                        "relu_grad", "sigmoid_grad", "tanh_grad", "bias_grad",    "exp"};
     _Static_assert(CLMLP_ARRAY_LEN(names) == CLMLP_EPILOGUE_COUNT, "one name per epilogue");
     return (int)epilogue >= 0 && epilogue < CLMLP_EPILOGUE_COUNT ? names[epilogue] : NULL;
 }
@@ -25,12 +25,19 @@ int clmlp_epilogue_activation(clmlp_epilogue e)
     case CLMLP_EPILOGUE_BIAS_TANH:
     case CLMLP_EPILOGUE_TANH_GRAD:
         return CLMLP_ACT_TANH;
+    case CLMLP_EPILOGUE_EXP:
+        return CLMLP_GEMM_ACT_EXP;
     default:
         return -1;
     }
 }
 
 bool clmlp_epilogue_adds_bias(clmlp_epilogue e) { return e >= CLMLP_EPILOGUE_BIAS && e <= CLMLP_EPILOGUE_BIAS_TANH; }
+
+bool clmlp_epilogue_applies_activation(clmlp_epilogue e)
+{
+    return (clmlp_epilogue_adds_bias(e) && clmlp_epilogue_activation(e) >= 0) || e == CLMLP_EPILOGUE_EXP;
+}
 
 bool clmlp_epilogue_act_grad(clmlp_epilogue e) { return e >= CLMLP_EPILOGUE_RELU_GRAD && e <= CLMLP_EPILOGUE_TANH_GRAD; }
 
@@ -83,7 +90,8 @@ void clmlp_gemm_operand_elems(const clmlp_gemm_shape *s, size_t *a, size_t *b, s
 double clmlp_gemm_flops(const clmlp_gemm_shape *s)
 {
     double mn = (double)s->m * (double)s->n;
-    bool per_output = clmlp_epilogue_adds_bias(s->epilogue) || clmlp_epilogue_act_grad(s->epilogue);
+    bool per_output = clmlp_epilogue_adds_bias(s->epilogue) || clmlp_epilogue_act_grad(s->epilogue) ||
+                      s->epilogue == CLMLP_EPILOGUE_EXP;
     double sums = s->epilogue == CLMLP_EPILOGUE_BIAS_GRAD ? (double)s->k * (double)s->n : 0.0;
     return 2.0 * mn * (double)s->k + (s->accumulate ? mn : 0.0) + (per_output ? mn : 0.0) + sums;
 }

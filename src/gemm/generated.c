@@ -86,7 +86,7 @@ int clmlp_gemm_generated_bind_at(clmlp_gemm_kernel *gk, const clmlp_gemm_split *
     /* The `flags` bits of cl/gemm.cl: 1 accumulate, 2 bias, 4 activation,
      * 8 and 16 the transposes of A and B (read by the outer-product form),
      * 32 the activation's gradient from H, 64 the column sums of op(B). */
-    bool act = clmlp_epilogue_adds_bias(s->epilogue) && clmlp_epilogue_activation(s->epilogue) >= 0;
+    bool act = clmlp_epilogue_applies_activation(s->epilogue);
     cl_int flags = (s->accumulate ? 1 : 0) | (clmlp_epilogue_adds_bias(s->epilogue) ? 2 : 0) | (act ? 4 : 0) |
                    (s->trans_a ? 8 : 0) | (s->trans_b ? 16 : 0) | (clmlp_epilogue_act_grad(s->epilogue) ? 32 : 0) |
                    (s->epilogue == CLMLP_EPILOGUE_BIAS_GRAD ? 64 : 0);

@@ -1,5 +1,6 @@
 /* The host reference every device GEMM is checked against (tests, and the
- * autotuner's check of each candidate): double accumulation. */
+ * autotuner's check of each candidate): double accumulation. And the RBF
+ * kernel's augmented operands (gemm.h). */
 #include "clmlp/gemm.h"
 
 #include <math.h>
@@ -54,10 +55,28 @@ void clmlp_gemm_reference(const clmlp_gemm_shape *s, const float *a, const float
             case CLMLP_EPILOGUE_BIAS_TANH:
                 sum = tanh(sum);
                 break;
+            case CLMLP_EPILOGUE_EXP:
+                sum = exp(sum);
+                break;
             default:
                 break;
             }
             *out = (float)sum;
         }
+    }
+}
+
+void clmlp_gemm_rbf_operands(const float *x, int rows, int d, double gamma, bool left, float *out)
+{
+    for (int i = 0; i < rows; i++) {
+        const float *xi = x + (size_t)i * d;
+        float *o = out + (size_t)i * (d + 2);
+        double sq = 0.0;
+        for (int f = 0; f < d; f++) {
+            sq += (double)xi[f] * xi[f];
+            o[f] = left ? (float)(2.0 * gamma * xi[f]) : xi[f];
+        }
+        o[d] = left ? (float)(-gamma * sq) : 1.0f;
+        o[d + 1] = left ? 1.0f : (float)(-gamma * sq);
     }
 }
