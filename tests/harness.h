@@ -53,6 +53,8 @@ void test_fail(const char *file, int line, const char *fmt, ...) __attribute__((
 const char *test_tmpdir(void);
 /* Writes data to <tmpdir>/<name>; returns the full path (static buffer per call slot). */
 const char *test_write_file(const char *name, const void *data, size_t len);
+/* Writes text to path (any folder), failing the test when it cannot. */
+void test_write_text(const char *path, const char *text);
 /* The whole file, NUL-terminated (malloc'ed), or NULL; *len (may be NULL) gets its size. */
 char *test_read_file(const char *path, size_t *len);
 /* Runs the built clmlp binary with `args` (shell words) and captures its

@@ -32,6 +32,15 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 
 const char *test_tmpdir(void) { return case_tmpdir; }
 
+void test_write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) < 0)
+        test_fail(__FILE__, __LINE__, "cannot write %s", path);
+    if (f)
+        fclose(f);
+}
+
 const char *test_write_file(const char *name, const void *data, size_t len)
 {
     static char paths[8][700];

@@ -243,12 +243,7 @@ static const char *write_mpi_report(const char *dir, const char *mpi_json)
              mpi_json ? ",\n \"mpi\": " : "", mpi_json ? mpi_json : "");
     mkdir(dir, 0700);
     snprintf(path, sizeof path, "%s/report.json", dir);
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL);
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
+    test_write_text(path, text);
     return path;
 }
 

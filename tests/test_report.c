@@ -323,12 +323,7 @@ static void write_report(const char *dir, const char *version, const char *name,
              " \"kernels\": [%s]}\n",
              version, name, accuracy, kernels);
     snprintf(path, sizeof path, "%s/report.json", dir);
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL);
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
+    test_write_text(path, text);
 }
 
 static const char *const a_kernel = "{\"name\": \"gemm0\", \"label\": \"h0 = x . W0\", \"phase\": \"train\", "

@@ -77,18 +77,32 @@ static bool refuse(clmlp_law *law, const char *why)
     return law->ok = false;
 }
 
-bool clmlp_fit_power(const double *x, const double *y, int n, clmlp_law *law)
+static bool both_positive(double x, double y) { return x > 0 && y > 0; }
+static bool both_finite(double x, double y) { return isfinite(x) && isfinite(y); }
+
+/* What both laws check before fitting: the count, every point (valid,
+ * else why_invalid), and 3 distinct x. */
+static bool begin_fit(clmlp_law *law, clmlp_law_kind kind, const double *x, const double *y, int n,
+                      bool (*valid)(double, double), const char *why_invalid)
 {
     memset(law, 0, sizeof *law);
-    law->kind = CLMLP_LAW_POWER;
+    law->kind = kind;
     law->n = n;
     if (n > CLMLP_FIT_MAX_POINTS)
         return refuse(law, "too many points");
     for (int i = 0; i < n; i++)
-        if (!(x[i] > 0) || !(y[i] > 0))
-            return refuse(law, "a value is not positive (a power law needs x > 0 and y > 0)");
+        if (!valid(x[i], y[i]))
+            return refuse(law, why_invalid);
     if (distinct(x, n) < 3)
         return refuse(law, "fewer than 3 distinct x");
+    return true;
+}
+
+bool clmlp_fit_power(const double *x, const double *y, int n, clmlp_law *law)
+{
+    if (!begin_fit(law, CLMLP_LAW_POWER, x, y, n, both_positive,
+                   "a value is not positive (a power law needs x > 0 and y > 0)"))
+        return false;
     double u[CLMLP_FIT_MAX_POINTS], v[CLMLP_FIT_MAX_POINTS];
     for (int i = 0; i < n; i++)
         u[i] = log(x[i]), v[i] = log(y[i]);
@@ -102,16 +116,8 @@ bool clmlp_fit_power(const double *x, const double *y, int n, clmlp_law *law)
 
 bool clmlp_fit_affine(const double *x, const double *y, int n, clmlp_law *law)
 {
-    memset(law, 0, sizeof *law);
-    law->kind = CLMLP_LAW_AFFINE;
-    law->n = n;
-    if (n > CLMLP_FIT_MAX_POINTS)
-        return refuse(law, "too many points");
-    for (int i = 0; i < n; i++)
-        if (!isfinite(x[i]) || !isfinite(y[i]))
-            return refuse(law, "a value is not a finite number");
-    if (distinct(x, n) < 3)
-        return refuse(law, "fewer than 3 distinct x");
+    if (!begin_fit(law, CLMLP_LAW_AFFINE, x, y, n, both_finite, "a value is not a finite number"))
+        return false;
     regress(x, y, n, &law->a, &law->b, &law->r2);
     law->ok = true;
     residuals(x, y, n, law);

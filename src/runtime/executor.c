@@ -281,9 +281,10 @@ int clmlp_executor_run_range(clmlp_executor *ex, const clmlp_step_args *step, in
                              clmlp_pending_event *timing, clmlp_err *err)
 {
     const clmlp_plan *plan = ex->plan;
+    const bool host_timed = timing && ex->dev->desc.host_timed; /* the clock is read only where it is used */
     for (int i = first; i < end; i++) {
         cl_event *ev = events ? &events[i] : NULL;
-        double begin = clmlp_now();
+        double begin = host_timed ? clmlp_now() : 0;
         if (enqueue(ex, i, step, ev, err) < 0 ||
             clmlp_profiler_host_span(ex->dev, ev, timing ? &timing[i] : NULL, begin, err) < 0)
             return clmlp_fail_prefix(err, "launch %d (%s): ", i, plan->launches[i].name);

@@ -423,7 +423,7 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     opt.ranks = world->size;
     clmlp_err stop = {0}; /* a check that ends the run (training.on_*: stop) */
     int rc = -1;
-    static clmlp_config local; /* this rank's; static: a config is large, and a process runs one experiment */
+    clmlp_config local; /* this rank's (12.5 KB) */
     if (rank_config(cfg, world, &local, err) < 0)
         return -1;
 
