@@ -11,7 +11,7 @@ typedef struct test_suite {
 
 #define SUITES(X) X(rng) X(config) X(data) X(device) X(gemm) X(compiler) X(runtime) X(cli) X(train_cli) X(infer_cli) \
     X(report) X(compare) X(extrapolate_comm) X(tune) X(probe) X(layers) X(show) X(modelfile) X(html) X(oclgrind) \
-    X(implementations) X(mpi) X(sweep) X(svm)
+    X(implementations) X(mpi) X(sweep) X(svm) X(svm_device)
 
 #define DECLARE_SUITE(name) extern const test_case name##_tests[];
 SUITES(DECLARE_SUITE)

@@ -1022,7 +1022,40 @@ static void kernels_above_the_roof_are_flagged(void)
     clmlp_compare_free(&c);
 }
 
+/* SVM runs (model.kind svm) train once: their "epoch" is the whole
+ * training, E is 1, and the reports say what the per-image rows are. */
+static void svm_runs_are_compared_per_training(void)
+{
+    static clmlp_compare c;
+    fake_compare(&c, 2, 0, NULL);
+    c.cfg.model.kind = CLMLP_MODEL_SVM;
+    const double train_s[2] = {4.0, 2.0};
+    for (int i = 0; i < 2; i++) {
+        clmlp_compare_run *r = &c.runs[i];
+        fake_run(r, i ? "cpu-b" : "cpu-a", CL_DEVICE_TYPE_CPU, train_s[i], 0.95);
+        r->run.kind = r->run.model.kind = CLMLP_MODEL_SVM;
+        r->run.epochs_done = r->run.steps_per_epoch = r->run.batch_size = 0;
+        r->run.train_count = 1000;
+        clmlp_run_result_rates(&r->run);
+    }
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_compare_analyze(&c, &err), 0);
+    CHECK_NEAR(c.runs[0].train_s_per_epoch, 4.0, 1e-12); /* the whole training */
+    CHECK_NEAR(c.runs[0].step_s, 0, 0);
+    CHECK_NEAR(c.runs[1].speedup, 2.0, 1e-12);
+    CHECK_INT(c.epochs, 1);
+    char *md = written(clmlp_compare_write_md, &c);
+    CHECK_CONTAINS(md, "Model SVM (RBF kernel, C 1, gamma `scale`, one-vs-one), one training of 1000\nimages");
+    CHECK_CONTAINS(md, "E = 1 epoch\n");
+    CHECK_CONTAINS(md, "**An SVM** (`model.kind: svm`)");
+    CHECK_CONTAINS(md, "Not modeled for an SVM");
+    CHECK(md && strstr(md, "lr 0.001") == NULL);
+    free(md);
+    clmlp_compare_free(&c);
+}
+
 const test_case compare_tests[] = {
+    {"svm_runs_are_compared_per_training", svm_runs_are_compared_per_training, false},
     {"devmodel_parses_with_defaults", devmodel_parses_with_defaults, false},
     {"devmodel_validation_errors_are_one_line", devmodel_validation_errors_are_one_line, false},
     {"builtin_models_load_and_a_folder_overrides", builtin_models_load_and_a_folder_overrides, false},

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "clmlp/json_parse.h"
+#include "clmlp/report.h"
 #include "clmlp/svg.h"
 #include "harness.h"
 
@@ -347,6 +348,87 @@ static void compare_html_draws_compare_json(void)
     clmlp_jv_free(c);
 }
 
+/* ---- report.html of an SVM run, from a report.json written by hand ---- */
+
+static const char svm_report[] =
+    "{\"clmlp_report_version\": \"1\", \"name\": \"svm<x>\", \"status\": \"ok\",\n"
+    " \"device\": {\"name\": \"dev\", \"type\": \"cpu\", \"platform\": \"p\", \"probe\": null},\n"
+    " \"config\": {\"name\": \"svm\", \"kind\": \"svm\", \"layers\": [784, 3], \"kernel\": \"rbf\", \"C\": 10,\n"
+    "  \"gamma_setting\": \"scale\", \"tol\": 0.001, \"cache_mb\": 256, \"gemm\": \"auto\"},\n"
+    " \"data\": {\"train_examples\": 600, \"test_examples\": 300, \"steps_per_epoch\": 0},\n"
+    " \"plan\": {\"launches_per_step\": 0, \"flops_per_step\": 0, \"bytes_per_step\": 0},\n"
+    " \"train\": {\"seconds\": 2.0, \"images_per_second\": 300, \"epochs\": []},\n"
+    " \"eval\": {\"accuracy\": 0.92, \"examples\": 300, \"seconds\": 0.5, \"images_per_second\": 600,\n"
+    "  \"confusion\": [[90, 5, 5], [4, 92, 4], [3, 3, 94]]},\n"
+    " \"svm\": {\"kernel\": \"rbf\", \"C\": 10, \"gamma\": 0.0123, \"gamma_setting\": \"scale\", \"tol\": 0.001,\n"
+    "  \"classes\": 3, \"pairs\": 3, \"support_vectors\": 60, \"support_vectors_per_class\": [20, 25, 15],\n"
+    "  \"largest_problem\": 410, \"blocks\": 2, \"iterations\": 4321, \"kernel_rows_computed\": 987,\n"
+    "  \"hit_max_iter\": 0, \"max_violation\": 0.0009, \"kernel_seconds\": 1.5, \"solver_seconds\": 0.5,\n"
+    "  \"kernel_flops\": 3e9, \"kernel_gflops\": 2, \"predict_flops\": 1e9, \"cache_bytes\": 268435456},\n"
+    " \"memory\": {\"host_peak_bytes\": 1e8, \"device_alloc_bytes\": 4e6}, \"phases\": [],\n"
+    " \"profile\": {\"enabled\": true},\n"
+    " \"kernels\": [{\"name\": \"svm_kernel_block\", \"label\": \"K\", \"phase\": \"train\", \"calls\": 2,\n"
+    "  \"device_ms_total\": 1000, \"device_ms_mean\": 500, \"flops_per_call\": 1.5e9, \"bytes_per_call\": 1e8}],\n"
+    " \"mpi\": null}\n";
+
+/* The solver's time split and support vectors drawn at their values; no
+ * step, timeline or loss chart, which an SVM does not have. */
+static void svm_report_html_draws_the_solver(void)
+{
+    clmlp_jv *r = NULL;
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_json_parse(svm_report, strlen(svm_report), &r, &err), 0);
+    if (!r)
+        return;
+    CHECK_INT(clmlp_report_md_check(r, &err), 0);
+    char *html = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&html, &len);
+    clmlp_report_html ctx = {r, NULL};
+    CHECK_INT(clmlp_report_write_html(mem, &ctx), 0);
+    fclose(mem);
+    check_self_contained(html);
+    CHECK_CONTAINS(html, "<title>clmlp run: svm&lt;x&gt;</title>");
+    CHECK_CONTAINS(html, "<b>Model</b>: SVM, rbf kernel, C 10, gamma 0.0123 (scale), one-vs-one over 3 classes: 60 "
+                         "support vectors");
+    CHECK_CONTAINS(html, "<h2>Roofline of the training kernels</h2>");
+    CHECK_CONTAINS(html, "<h2>SVM: the solver</h2>");
+    static const char *const absent[] = {"id=\"loss\"", "id=\"step\"", "id=\"timeline\"", "Loss and epoch times",
+                                         "A training step's time", "<b>plan</b>"};
+    for (size_t i = 0; html && i < CLMLP_ARRAY_LEN(absent); i++)
+        if (strstr(html, absent[i]))
+            test_fail(__FILE__, __LINE__, "an SVM's report.html has '%s'", absent[i]);
+    /* the time split: kernel then solver, stacked from 0 on the chart's axis */
+    clmlp_svg_axis x;
+    const char *chart = html ? strstr(html, "id=\"svm-time\"") : NULL;
+    CHECK(chart && chart_axis(html, "svm-time", "data-x-axis", &x));
+    const double seconds[2] = {1.5, 0.5};
+    const char *rect = chart;
+    for (int i = 0, at = 0; chart && i < 2; i++) {
+        rect = strstr(rect + 1, "<rect class=\"svm-part\"");
+        CHECK(rect != NULL);
+        if (!rect)
+            break;
+        CHECK_NEAR(attr(rect, "data-seconds"), seconds[i], 1e-12);
+        CHECK_NEAR(attr(rect, "x"), map(&x, at ? 1.5 : 0), 0.01);
+        CHECK_NEAR(attr(rect, "width"), map(&x, (at ? 1.5 : 0) + seconds[i]) - map(&x, at ? 1.5 : 0), 0.01);
+        at = 1;
+    }
+    /* support vectors per class: three bars up from 0 */
+    clmlp_svg_axis y;
+    CHECK(html && chart_axis(html, "svm-support-vectors", "data-y-axis", &y));
+    CHECK_INT(count_of(html, "<rect class=\"sv\""), 3);
+    const char *bar = html ? strstr(html, "<rect class=\"sv\"") : NULL;
+    for (int i = 0; bar && i < 3; i++, bar = strstr(bar + 1, "<rect class=\"sv\"")) {
+        double v = (double[]){20, 25, 15}[i];
+        CHECK_NEAR(attr(bar, "data-count"), v, 0);
+        CHECK_NEAR(attr(bar, "y"), map(&y, v), 0.01);
+        CHECK_NEAR(attr(bar, "height"), map(&y, 0) - map(&y, v), 0.01);
+    }
+    free(html);
+    clmlp_jv_free(r);
+}
+
 /* ---- in a browser ---- */
 
 static const char *chromium(void)
@@ -469,6 +551,7 @@ static void pages_load_in_chromium_without_errors(void)
 const test_case html_tests[] = {
     {"svg_axes_map_and_text_is_escaped", svg_axes_map_and_text_is_escaped, false},
     {"report_html_draws_report_json", report_html_draws_report_json, true},
+    {"svm_report_html_draws_the_solver", svm_report_html_draws_the_solver, false},
     {"compare_html_draws_compare_json", compare_html_draws_compare_json, true},
     {"pages_load_in_chromium_without_errors", pages_load_in_chromium_without_errors, true},
     {NULL, NULL, false},

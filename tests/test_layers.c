@@ -22,6 +22,7 @@ static const struct {
     {"roofline", "roofline"}, {"tune", "tune"},           {"report", "report"},     {"compare", "compare"},
     {"devmodel", "model"},    {"extrapolate", "model"},   {"fit", "model"},   {"sweep", "compare"},   {"cli", "cli"},           {"plot", "plot"},           {"svg", "plot"},
     {"safetensors", "modelfile"}, {"modelfile", "modelfile"}, {"dist", "dist"},       {"svm", "svm"},
+    {"svm_device", "svm_device"},
 };
 
 enum { MAX_FOLDERS = 32, MAX_HEADERS = 64 };

@@ -563,6 +563,266 @@ static void from_report_refuses_counts_out_of_range(void)
     free(text);
 }
 
+/* ---- SVM runs (model.kind svm), hand-filled: no device ---- */
+
+/* What a 3-class SVM run on 600 images would leave: 3 pairs, 60 support
+ * vectors, a kernel block GEMM and a row kernel, no epochs. The arrays
+ * are static: the result is not freed. */
+static void fill_svm_run(clmlp_config *cfg, clmlp_run_result *res)
+{
+    static int sv_count[3] = {20, 25, 15};
+    static int64_t confusion[9] = {90, 5, 5, 4, 92, 4, 3, 3, 94};
+    static clmlp_kernel_stats stats[3];
+    clmlp_config_defaults(cfg);
+    snprintf(cfg->name, sizeof cfg->name, "svm-test");
+    cfg->model.kind = CLMLP_MODEL_SVM;
+    cfg->model.classes = 3;
+    cfg->model.C = 10;
+    snprintf(cfg->model.gamma, sizeof cfg->model.gamma, "scale");
+    cfg->model.tol = 1e-3;
+    cfg->model.cache_mb = 256;
+    memset(res, 0, sizeof *res);
+    memset(stats, 0, sizeof stats);
+    static const char *const names[3] = {"svm_kernel_block", "svm_kernel_row", "svm_predict"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(stats[i].name, sizeof stats[i].name, "%s", names[i]);
+        snprintf(stats[i].label, sizeof stats[i].label, "K = exp(-gamma |x - y|^2)");
+        snprintf(stats[i].phase, sizeof stats[i].phase, "%s", i == 2 ? "eval" : "train");
+        stats[i].calls = 10, stats[i].device_seconds = 0.1 * (i + 1), stats[i].flops = 1e9, stats[i].bytes = 1e8;
+    }
+    res->kind = res->model.kind = CLMLP_MODEL_SVM;
+    res->status = CLMLP_RUN_OK;
+    res->trained = res->evaluated = true;
+    snprintf(res->device.name, sizeof res->device.name, "dev");
+    res->input_dim = 784, res->classes = 3;
+    res->train_count = 600, res->test_count = 300;
+    res->train_seconds = 2.0, res->eval_seconds = 0.5, res->accuracy = 0.92;
+    res->train_images_per_second = 300, res->eval_images_per_second = 600;
+    res->confusion = confusion;
+    res->profile.enabled = true;
+    res->profile.stats = stats, res->profile.n_stats = res->profile.cap_stats = 3;
+    res->device_alloc_bytes = 4 << 20, res->device_plan_bytes = 1 << 20, res->dataset_device_bytes = 2 << 20;
+    res->phase_memory[CLMLP_PHASE_TRAIN].peak_end = 100 << 20;
+    res->svm = (clmlp_svm_run){.gamma = 0.0123, .pairs = 3, .largest_problem = 410, .blocks = 2, .iterations = 4321,
+                               .rows_computed = 987, .hit_max_iter = 0, .max_violation = 9e-4,
+                               .kernel_seconds = 1.5, .solver_seconds = 0.5, .kernel_flops = 3e9,
+                               .predict_flops = 1e9, .cache_bytes = (size_t)256 << 20};
+    res->model.svm.n_classes = 3, res->model.svm.n_sv = 60, res->model.svm.sv_count = sv_count;
+}
+
+/* report.json's text for a result, parsed. */
+static clmlp_jv *report_tree(const clmlp_config *cfg, const clmlp_run_result *res, char **text)
+{
+    size_t len = 0;
+    FILE *mem = open_memstream(text, &len);
+    CHECK_INT(clmlp_report_write_json(mem, cfg, res), 0);
+    fclose(mem);
+    clmlp_jv *v = NULL;
+    clmlp_err err = {0};
+    if (clmlp_json_parse(*text, len, &v, &err) < 0)
+        test_fail(__FILE__, __LINE__, "report.json does not parse: %s", err.msg);
+    return v;
+}
+
+/* report.md from a tree, after its check. */
+static char *render_md(clmlp_jv *r)
+{
+    clmlp_err err = {0};
+    if (clmlp_report_md_check(r, &err) < 0) {
+        test_fail(__FILE__, __LINE__, "report.md refused: %s", err.msg);
+        return NULL;
+    }
+    char *md = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&md, &len);
+    clmlp_report_md ctx = {r, false};
+    CHECK_INT(clmlp_report_write_md(mem, &ctx), 0);
+    fclose(mem);
+    return md;
+}
+
+static void svm_report_has_its_keys_and_an_svm_section(void)
+{
+    clmlp_config cfg;
+    static clmlp_run_result res;
+    fill_svm_run(&cfg, &res);
+    char *text = NULL;
+    clmlp_jv *r = report_tree(&cfg, &res, &text);
+    if (!r) {
+        free(text);
+        return;
+    }
+    CHECK_STR(str(r, "config.kind"), "svm");
+    CHECK_STR(str(r, "config.kernel"), "rbf");
+    CHECK_NEAR(num(r, "config.C"), 10, 0);
+    CHECK_STR(str(r, "config.gamma_setting"), "scale");
+    CHECK_NEAR(num(r, "config.tol"), 1e-3, 0);
+    CHECK_NEAR(num(r, "config.cache_mb"), 256, 0);
+    const clmlp_jv *layers = clmlp_jv_path(r, "config.layers");
+    CHECK(layers && layers->count == 2 && layers->items[0].number == 784 && layers->items[1].number == 3);
+    static const char *const mlp_only[] = {"lr", "batch_size", "epochs", "optimizer", "activation", "seed", "fuse"};
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(mlp_only); i++)
+        if (clmlp_jv_get(clmlp_jv_get(r, "config"), mlp_only[i]))
+            test_fail(__FILE__, __LINE__, "an SVM's config has the MLP key %s", mlp_only[i]);
+    CHECK_NEAR(num(r, "svm.gamma"), 0.0123, 0);
+    CHECK_STR(str(r, "svm.gamma_setting"), "scale");
+    CHECK_NEAR(num(r, "svm.classes"), 3, 0);
+    CHECK_NEAR(num(r, "svm.pairs"), 3, 0);
+    CHECK_NEAR(num(r, "svm.support_vectors"), 60, 0);
+    const clmlp_jv *per = clmlp_jv_path(r, "svm.support_vectors_per_class");
+    CHECK(per && per->count == 3 && per->items[1].number == 25);
+    CHECK_NEAR(num(r, "svm.blocks"), 2, 0);
+    CHECK_NEAR(num(r, "svm.iterations"), 4321, 0);
+    CHECK_NEAR(num(r, "svm.kernel_rows_computed"), 987, 0);
+    CHECK_NEAR(num(r, "svm.max_violation"), 9e-4, 0);
+    CHECK_NEAR(num(r, "svm.kernel_gflops"), 3e9 / 1.5 / 1e9, 1e-12);
+    CHECK_NEAR(num(r, "svm.cache_bytes"), 256.0 * 1048576, 0);
+    CHECK(clmlp_jv_path(r, "train.epochs") && clmlp_jv_path(r, "train.epochs")->count == 0);
+    CHECK_NEAR(num(r, "train.images_per_second"), 300, 0);
+    CHECK_NEAR(num(r, "plan.launches_per_step"), 0, 0); /* plan stays, zeros */
+    char *md = render_md(r);
+    CHECK_CONTAINS(md, "- **Model**: SVM (scikit-learn's SVC), rbf kernel, C 10, gamma 0.0123 (`scale`)");
+    CHECK_CONTAINS(md, "- **Train**: 2.000 s for 600 images (one training, no epochs), 300 images/s\n");
+    CHECK_CONTAINS(md, "## SVM\n");
+    CHECK_CONTAINS(md, "| support vectors | 60 of 600 training images (10.0 %) |\n");
+    CHECK_CONTAINS(md, "| support vectors per class | 0: 20, 1: 25, 2: 15 |\n");
+    CHECK_CONTAINS(md, "| problems computed as one kernel block (one GEMM) | 2 of 3 |\n");
+    CHECK_CONTAINS(md, "(below tol: every problem converged)");
+    CHECK_CONTAINS(md, "| training: kernel on the device | 1.500 s (75.0 %) |\n");
+    CHECK_CONTAINS(md, "| kernel GFLOP/s | 2.0 (3.00 GFLOP) |\n");
+    CHECK_CONTAINS(md, "| `svm_kernel_row` | K = exp(-gamma \\|x - y\\|^2) | train |"); /* the kernels, as for an MLP */
+    CHECK_CONTAINS(md, "## Memory");
+    static const char *const absent[] = {"## Epochs", "- **Plan**", "per epoch", "mean loss", "% of a step"};
+    for (size_t i = 0; md && i < CLMLP_ARRAY_LEN(absent); i++)
+        if (strstr(md, absent[i]))
+            test_fail(__FILE__, __LINE__, "an SVM's report.md has '%s'", absent[i]);
+    free(md);
+    clmlp_jv_free(r);
+    free(text);
+}
+
+/* The same writer for an MLP: its recipe and epochs as before, kind "mlp", svm null. */
+static void mlp_report_keeps_its_epochs(void)
+{
+    clmlp_config cfg;
+    static clmlp_run_result res;
+    fill_svm_run(&cfg, &res);
+    static clmlp_epoch_stats epochs[2] = {{0.7, 1.0}, {0.4, 1.0}};
+    cfg.model.kind = CLMLP_MODEL_MLP;
+    res.kind = res.model.kind = CLMLP_MODEL_MLP;
+    memset(&res.model.svm, 0, sizeof res.model.svm);
+    res.epochs = epochs, res.epochs_done = 2, res.steps_per_epoch = 6, res.batch_size = 100;
+    res.launches_per_step = 8, res.flops_per_step = 2e7;
+    char *text = NULL;
+    clmlp_jv *r = report_tree(&cfg, &res, &text);
+    if (!r) {
+        free(text);
+        return;
+    }
+    CHECK_STR(str(r, "config.kind"), "mlp");
+    CHECK(clmlp_jv_get(r, "svm") && clmlp_jv_get(r, "svm")->kind == CLMLP_JV_NULL);
+    CHECK_NEAR(num(r, "config.batch_size"), cfg.training.batch_size, 0);
+    CHECK_STR(str(r, "config.optimizer"), "adam");
+    CHECK(clmlp_jv_path(r, "train.epochs") && clmlp_jv_path(r, "train.epochs")->count == 2);
+    char *md = render_md(r);
+    CHECK_CONTAINS(md, "## Epochs\n\n| epoch | mean loss | seconds |\n|---:|---:|---:|\n| 1 | 0.7 | 1.000 |\n");
+    CHECK_CONTAINS(md, "- **Plan**: 8 launches per step");
+    CHECK_CONTAINS(md, "(1.000 s per epoch)");
+    CHECK_CONTAINS(md, "i.e. % of a step for training kernels");
+    CHECK(md && strstr(md, "## SVM") == NULL);
+    free(md);
+    clmlp_jv_free(r);
+    free(text);
+}
+
+/* An SVM report the renderer cannot show: refused in one line naming the key. */
+static void svm_report_refuses_what_it_cannot_render(void)
+{
+    clmlp_config cfg;
+    static clmlp_run_result res;
+    fill_svm_run(&cfg, &res);
+    char *text = NULL;
+    clmlp_jv *r = report_tree(&cfg, &res, &text);
+    clmlp_jv_free(r);
+    static const struct {
+        const char *from, *to, *error;
+    } edits[] = {
+        {"\"kind\": \"svm\"", "\"kind\": \"rnn\"", "config.kind: expected \"mlp\" or \"svm\", got rnn"},
+        {"\"svm\": {", "\"svm\": null, \"old\": {", "svm: expected an object, got null"},
+        {"\"iterations\": 4321", "\"iterations\": \"many\"", "svm.iterations: expected a number, got a string"},
+        {"[\n      20,", "[\n      \"20\",", "svm.support_vectors_per_class[0]: expected a number, got a string"},
+    };
+    for (size_t i = 0; text && i < CLMLP_ARRAY_LEN(edits); i++) {
+        char edited[65536];
+        const char *at = strstr(text, edits[i].from);
+        if (!at) {
+            test_fail(__FILE__, __LINE__, "report.json has no '%s'", edits[i].from);
+            continue;
+        }
+        snprintf(edited, sizeof edited, "%.*s%s%s", (int)(at - text), text, edits[i].to, at + strlen(edits[i].from));
+        clmlp_err err = {0};
+        CHECK_INT(clmlp_json_parse(edited, strlen(edited), &r, &err), 0);
+        CHECK_INT(clmlp_report_md_check(r, &err), -1);
+        CHECK_INT(err.code, 3);
+        CHECK_STR(err.msg, edits[i].error);
+        clmlp_jv_free(r);
+    }
+    free(text);
+}
+
+/* extrapolate --from an SVM's run: kind, solver figures and support
+ * vectors come back; no plan is compiled; E is one training. */
+static void from_report_reads_an_svm_report(void)
+{
+    clmlp_config cfg;
+    static clmlp_run_result res;
+    static clmlp_compare c;
+    fill_svm_run(&cfg, &res);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/report.json", test_tmpdir());
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    CHECK_INT(clmlp_report_write_json(f, &cfg, &res), 0);
+    fclose(f);
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_compare_from_report(&cfg, path, &c, &err), 0);
+    if (err.code)
+        fprintf(stderr, "    %s\n", err.msg);
+    const clmlp_run_result *back = &c.runs[0].run;
+    CHECK_INT(back->kind, CLMLP_MODEL_SVM);
+    CHECK_INT(back->epochs_done, 0);
+    CHECK_INT(back->train_count, 600);
+    CHECK_INT(back->input_dim, 784);
+    CHECK_NEAR(back->train_seconds, 2.0, 0);
+    CHECK_NEAR(back->accuracy, 0.92, 0);
+    CHECK_INT(back->svm.pairs, 3);
+    CHECK_INT((int)back->svm.iterations, 4321);
+    CHECK_NEAR(back->svm.gamma, 0.0123, 0);
+    CHECK_NEAR(back->svm.kernel_seconds, 1.5, 0);
+    CHECK_INT(back->model.svm.n_sv, 60);
+    CHECK(back->model.svm.sv_count && back->model.svm.n_classes == 3 && back->model.svm.sv_count[1] == 25);
+    CHECK(c.runs[0].train_plan == NULL);
+    CHECK_INT(c.epochs, 1);
+    char *md = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&md, &len);
+    CHECK_INT(clmlp_compare_write_extrapolation_md(mem, &c, 1), 0);
+    fclose(mem);
+    CHECK_CONTAINS(md, "E = 1 epoch\n");
+    CHECK_CONTAINS(md, "**An SVM** (`model.kind: svm`)");
+    CHECK_CONTAINS(md, "Not modeled for an SVM");
+    free(md);
+    clmlp_compare_free(&c);
+    /* an MLP config against an SVM's report: the recipes differ */
+    cfg.model.kind = CLMLP_MODEL_MLP;
+    CHECK_INT(clmlp_compare_from_report(&cfg, path, &c, &err), -1);
+    CHECK_INT(err.code, 2);
+    CHECK_CONTAINS(err.msg, "the run trained an SVM (784-3), the config describes an MLP");
+    clmlp_compare_free(&c);
+}
+
 const test_case report_tests[] = {
     {"json_parse_values", json_parse_values, false},
     {"json_parse_errors_name_line_and_column", json_parse_errors_name_line_and_column, false},
@@ -578,5 +838,9 @@ const test_case report_tests[] = {
     {"incomplete_run_directory_is_explained", incomplete_run_directory_is_explained, false},
     {"run_dir_refuses_a_folder_holding_a_run", run_dir_refuses_a_folder_holding_a_run, false},
     {"from_report_refuses_counts_out_of_range", from_report_refuses_counts_out_of_range, false},
+    {"svm_report_has_its_keys_and_an_svm_section", svm_report_has_its_keys_and_an_svm_section, false},
+    {"mlp_report_keeps_its_epochs", mlp_report_keeps_its_epochs, false},
+    {"svm_report_refuses_what_it_cannot_render", svm_report_refuses_what_it_cannot_render, false},
+    {"from_report_reads_an_svm_report", from_report_reads_an_svm_report, false},
     {NULL, NULL, false},
 };

@@ -52,7 +52,7 @@ static void two_points_by_hand(void)
     const double diag[] = {0, 4};
     const signed char y[] = {1, -1};
     linear_kernel lk = {x, 1, 0};
-    clmlp_svm_kernel k = {linear_row, &lk, diag};
+    clmlp_svm_kernel k = {linear_row, &lk, diag, NULL};
     clmlp_svm_params p = clmlp_svm_default_params();
     double alpha[2], grad[2];
     clmlp_svm_result r;
@@ -195,7 +195,7 @@ static void rbf_matches_active_set_enumeration(void)
     }
     CHECK(at_c > 0 && free_ > 0);
 
-    clmlp_svm_kernel k = {clmlp_svm_rbf_row, &rbf, NULL};
+    clmlp_svm_kernel k = {clmlp_svm_rbf_row, &rbf, NULL, NULL};
     clmlp_svm_params p = clmlp_svm_default_params();
     double alpha[BF_N], grad[BF_N];
     clmlp_svm_result r;
@@ -248,7 +248,7 @@ static void two_row_cache_is_bounded_and_exact(void)
     counting_rbf small = {0}, big = {0};
     CHECK_INT(clmlp_svm_rbf_init(&small.rbf, x, N, 2, clmlp_svm_gamma_scale(x, N, 2), &err), 0);
     CHECK_INT(clmlp_svm_rbf_init(&big.rbf, x, N, 2, small.rbf.gamma, &err), 0);
-    clmlp_svm_kernel ks = {counting_rbf_row, &small, NULL}, kb = {counting_rbf_row, &big, NULL};
+    clmlp_svm_kernel ks = {counting_rbf_row, &small, NULL, NULL}, kb = {counting_rbf_row, &big, NULL, NULL};
     clmlp_svm_params p = clmlp_svm_default_params();
     double a_small[N], a_big[N], g[N];
     clmlp_svm_result rs, rb;
@@ -311,7 +311,7 @@ static void ovo_separates_three_blobs(void)
     clmlp_err err = {0};
     clmlp_svm_rbf rbf;
     CHECK_INT(clmlp_svm_rbf_init(&rbf, x, N, 2, clmlp_svm_gamma_scale(x, N, 2), &err), 0);
-    clmlp_svm_kernel k = {clmlp_svm_rbf_row, &rbf, NULL};
+    clmlp_svm_kernel k = {clmlp_svm_rbf_row, &rbf, NULL, NULL};
     clmlp_svm_params p = clmlp_svm_default_params();
     clmlp_svm_model m;
     if (clmlp_svm_train_ovo(N, labels, &k, &p, &m, &err) != 0) {
@@ -418,7 +418,7 @@ static void bad_input_fails_with_one_line(void)
     clmlp_err err = {0};
     clmlp_svm_rbf rbf;
     CHECK_INT(clmlp_svm_rbf_init(&rbf, x, 3, 1, 1.0, &err), 0);
-    clmlp_svm_kernel k = {clmlp_svm_rbf_row, &rbf, NULL};
+    clmlp_svm_kernel k = {clmlp_svm_rbf_row, &rbf, NULL, NULL};
     clmlp_svm_params p = clmlp_svm_default_params();
     clmlp_svm_model m;
     CHECK_INT(clmlp_svm_train_ovo(3, one_class, &k, &p, &m, &err), -1);
@@ -533,7 +533,7 @@ static void matches_scikit_learn(void)
     clmlp_err err = {0};
     clmlp_svm_rbf rbf;
     CHECK_INT(clmlp_svm_rbf_init(&rbf, x, N, D, g, &err), 0);
-    clmlp_svm_kernel k = {clmlp_svm_rbf_row, &rbf, NULL};
+    clmlp_svm_kernel k = {clmlp_svm_rbf_row, &rbf, NULL, NULL};
     clmlp_svm_params p = clmlp_svm_default_params();
     clmlp_svm_model m;
     if (clmlp_svm_train_ovo(N, labels, &k, &p, &m, &err) != 0) {

@@ -76,6 +76,14 @@ static void degenerate_inputs_are_refused_with_a_reason(void)
     CHECK(isinf(a.r2_log)); /* a prediction of 0 has no logarithm: it never wins on that scale */
 }
 
+static int count_in(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = text; p && (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
 /* The number at key in a JSON object, NAN when absent. */
 static double num(const clmlp_jv *obj, const char *key) { return clmlp_jv_number(clmlp_jv_get(obj, key), NAN); }
 
@@ -114,6 +122,7 @@ static void sweep_writes_json_md_and_svg(void)
             CHECK_NEAR(num(p, "train_count"), 300.0 * (1 << i), 0.5);
             CHECK_NEAR(num(p, "x"), num(p, "train_count"), 0.5);
             CHECK_NEAR(num(p, "steps_per_epoch"), 3.0 * (1 << i), 0.5);
+            CHECK(num(p, "test_count") > 0);
         }
         /* three distinct x: every quantity fitted, and the extrapolation labelled modeled */
         CHECK(clmlp_jv_path(j, "fits.fitted") && clmlp_jv_path(j, "fits.fitted")->boolean);
@@ -128,6 +137,13 @@ static void sweep_writes_json_md_and_svg(void)
         CHECK_NEAR(num(ex, "x_max"), 1200, 0.5);
         CHECK_NEAR(num(ex, "factor"), 60e9 / 1200, 1);
         CHECK(num(clmlp_jv_get(ex, "train_seconds"), "value") > 0);
+        /* an MLP's: eval time per test image is fitted and carried to the test images; no support vectors */
+        CHECK(clmlp_jv_path(j, "fits.eval_seconds_per_image.power") != NULL);
+        CHECK(clmlp_jv_path(j, "fits.support_vectors") == NULL);
+        CHECK_NEAR(num(ex, "test_images"), 10e9, 1);
+        CHECK(num(clmlp_jv_get(ex, "eval_seconds_per_image"), "eval_seconds") > 0);
+        CHECK_STR(clmlp_jv_string(clmlp_jv_path(j, "extrapolation.eval_seconds_per_image.law"), ""), "constant");
+        CHECK_STR(clmlp_jv_string(clmlp_jv_get(j, "model_kind"), ""), "mlp");
         clmlp_jv_free(j);
     }
     char path[1200];
@@ -274,12 +290,160 @@ static void a_model_adds_measurements_and_words_are_not_fitted(void)
     free(text);
 }
 
+/* An SVM sweep over data.train.limit, made by hand from exact laws: train
+ * time x^2 (kept as a power law by the model even where the affine one fits
+ * better), support vectors 3·x^0.8, eval time per test image following
+ * them, memory affine; each carried to 60 B training / 10 B test images. */
+static void fill_svm_sweep(clmlp_sweep *s)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->name, sizeof s->name, "svm");
+    snprintf(s->key, sizeof s->key, "data.train.limit");
+    s->kind = CLMLP_MODEL_SVM;
+    s->target_x = 60e9, s->target_test = 10e9;
+    s->n = 3;
+    const double xs[3] = {1000, 2000, 5000};
+    clmlp_err err = {0};
+    for (int i = 0; i < 3; i++) {
+        clmlp_sweep_point *p = &s->points[i];
+        double x = xs[i], sv = 3.0 * pow(x, 0.8);
+        snprintf(p->value, sizeof p->value, "%.0f", x);
+        p->x = x, p->train_count = (int64_t)x, p->test_count = 1000;
+        p->train_seconds = 2e-6 * x * x, p->train_images_per_second = x / p->train_seconds;
+        p->eval_seconds = 1e-7 * sv * (double)p->test_count;
+        p->accuracy = 0.9, p->host_peak_bytes = 1e8 + 1000 * x, p->device_alloc_bytes = 1e6 + 800 * x;
+        p->host_peak_per_run = true;
+        CHECK_INT(clmlp_sweep_point_add(p, CLMLP_SWEEP_SUPPORT_VECTORS_NAME, sv, &err), 0);
+    }
+}
+
+static char *sweep_text(int (*write)(FILE *, const void *), const clmlp_sweep *s)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    CHECK_INT(write(mem, s), 0);
+    fclose(mem);
+    return text;
+}
+
+static void svm_sweep_fits_support_vector_and_time_laws(void)
+{
+    static clmlp_sweep s;
+    fill_svm_sweep(&s);
+    clmlp_sweep_analyze(&s);
+    CHECK(s.fitted && s.extrapolated);
+    const clmlp_sweep_fit *t = &s.fits[CLMLP_SWEEP_TRAIN_SECONDS], *sv = &s.fits[CLMLP_SWEEP_SUPPORT_VECTORS];
+    const clmlp_sweep_fit *ev = &s.fits[CLMLP_SWEEP_EVAL_SECONDS_PER_IMAGE];
+    CHECK(t->applies && t->has_chosen && t->by_model && t->chosen == CLMLP_LAW_POWER);
+    CHECK_NEAR(t->power.b, 2.0, 1e-9);
+    CHECK_NEAR(t->modeled, 2e-6 * 60e9 * 60e9, 1e-6 * 2e-6 * 60e9 * 60e9);
+    CHECK(sv->applies && sv->has_chosen && !sv->by_model && sv->chosen == CLMLP_LAW_POWER);
+    CHECK_NEAR(sv->power.b, 0.8, 1e-9);
+    CHECK_NEAR(sv->modeled, 3.0 * pow(60e9, 0.8), 1e-6 * 3.0 * pow(60e9, 0.8));
+    CHECK(ev->applies && ev->chosen == CLMLP_LAW_POWER);
+    CHECK_NEAR(ev->power.b, 0.8, 1e-9);
+    /* eval time: a kernel value per support vector, carried by their law, not by its own fit */
+    CHECK_INT(ev->rule, CLMLP_SWEEP_PER_SUPPORT_VECTOR);
+    CHECK_NEAR(ev->per_unit, 1e-7, 1e-18);
+    CHECK(s.fits[CLMLP_SWEEP_HOST_PEAK].chosen == CLMLP_LAW_AFFINE);
+    char *json = sweep_text(clmlp_sweep_write_json, &s);
+    clmlp_jv *j = NULL;
+    clmlp_err err = {0};
+    CHECK_INT(clmlp_json_parse(json ? json : "", json ? strlen(json) : 0, &j, &err), 0);
+    if (j) {
+        CHECK_STR(clmlp_jv_string(clmlp_jv_get(j, "model_kind"), ""), "svm");
+        CHECK_STR(clmlp_jv_string(clmlp_jv_path(j, "fits.train_seconds.chosen"), ""), "power");
+        CHECK_STR(clmlp_jv_string(clmlp_jv_path(j, "fits.train_seconds.chosen_by"), ""), "model");
+        CHECK_STR(clmlp_jv_string(clmlp_jv_path(j, "fits.support_vectors.chosen"), ""), "power");
+        CHECK_STR(clmlp_jv_string(clmlp_jv_path(j, "fits.support_vectors.chosen_by"), ""), "r2_log");
+        CHECK_NEAR(num(clmlp_jv_path(j, "fits.support_vectors.power"), "b"), 0.8, 1e-9);
+        const clmlp_jv *ex = clmlp_jv_get(j, "extrapolation");
+        CHECK_NEAR(num(ex, "test_images"), 10e9, 0);
+        CHECK_NEAR(num(clmlp_jv_get(ex, "train_seconds"), "exponent"), 2.0, 1e-9);
+        CHECK_NEAR(num(clmlp_jv_get(ex, "support_vectors"), "value"), sv->modeled, 1e-6 * sv->modeled);
+        double eval = 1e-7 * 3.0 * pow(60e9, 0.8) * 10e9; /* per test image at 60 B, times 10 B */
+        CHECK_NEAR(num(clmlp_jv_get(ex, "eval_seconds_per_image"), "eval_seconds"), eval, 1e-6 * eval);
+        CHECK_STR(clmlp_jv_string(clmlp_jv_path(j, "extrapolation.eval_seconds_per_image.law"), ""),
+                  "per_support_vector");
+        CHECK_STR(clmlp_jv_string(clmlp_jv_path(j, "fits.eval_seconds_per_image.modeled_by"), ""),
+                  "per_support_vector");
+        const clmlp_jv *affine_exponent = clmlp_jv_get(clmlp_jv_get(ex, "host_peak_rss_bytes"), "exponent");
+        CHECK(affine_exponent && affine_exponent->kind == CLMLP_JV_NULL);
+        clmlp_jv_free(j);
+    }
+    free(json);
+    char *md = sweep_text(clmlp_sweep_write_md, &s);
+    CHECK_CONTAINS(md, "| `2000` | 2000 | — | — |");
+    CHECK_CONTAINS(md, " support_vectors |");
+    CHECK_CONTAINS(md, "| support vectors | 3·x^0.800 |");
+    CHECK_CONTAINS(md, "| train time | 2e-06·x^2.000 |");
+    CHECK_CONTAINS(md, " power (the model's: superlinear) |\n");
+    CHECK_CONTAINS(md, "Train time grows as x^2.000 (power law, R² 1.0000 on log–log): superlinear");
+    CHECK_CONTAINS(md, "Support vectors grow as x^0.800");
+    CHECK_CONTAINS(md, "Validity: measured 1000–5000 images");
+    CHECK_CONTAINS(md, "Train time is for one training (an SVM has no epochs).");
+    CHECK_CONTAINS(md, "| eval time for 10 000 000 000 test images |");
+    CHECK_CONTAINS(md, "largest run's 100 ns per test image and support vector");
+    CHECK_CONTAINS(md, "| power, x^2.000 (the model's: superlinear) |\n");
+    free(md);
+    char *svg = sweep_text(clmlp_sweep_write_svg, &s);
+    CHECK_CONTAINS(svg, "id=\"sweep-support-vectors\"");
+    CHECK_CONTAINS(svg, "<title>power law x^2.000 (the model's: superlinear), R² 1.0000 on the log scale</title>");
+    CHECK_INT(count_in(svg, "class=\"law\""), 4); /* train time, both memories, support vectors */
+    free(svg);
+    /* The model decides only for an SVM: an MLP's affine train time stays affine. */
+    for (int i = 0; i < s.n; i++)
+        s.points[i].train_seconds = 5.0 + 1e-3 * s.points[i].x;
+    clmlp_sweep_analyze(&s);
+    CHECK(s.fits[CLMLP_SWEEP_TRAIN_SECONDS].by_model && s.fits[CLMLP_SWEEP_TRAIN_SECONDS].chosen == CLMLP_LAW_POWER);
+    s.kind = CLMLP_MODEL_MLP;
+    clmlp_sweep_analyze(&s);
+    CHECK(!s.fits[CLMLP_SWEEP_TRAIN_SECONDS].by_model);
+    CHECK(s.fits[CLMLP_SWEEP_TRAIN_SECONDS].chosen == CLMLP_LAW_AFFINE);
+}
+
+/* An MLP's runs have no support vectors: that quantity is neither fitted nor written. */
+static void mlp_sweep_has_no_support_vector_law(void)
+{
+    static clmlp_sweep s;
+    fill_svm_sweep(&s);
+    s.kind = CLMLP_MODEL_MLP;
+    s.epochs = 1;
+    for (int i = 0; i < s.n; i++)
+        s.points[i].n_extra = 0, s.points[i].epochs = 1, s.points[i].steps_per_epoch = 10;
+    clmlp_sweep_analyze(&s);
+    CHECK(!s.fits[CLMLP_SWEEP_SUPPORT_VECTORS].applies && !s.fits[CLMLP_SWEEP_SUPPORT_VECTORS].has_chosen);
+    const clmlp_sweep_fit *ev = &s.fits[CLMLP_SWEEP_EVAL_SECONDS_PER_IMAGE];
+    CHECK(ev->applies);
+    /* an MLP's evaluation does not see its training set: the median per test image, not a law */
+    double median = 1e-7 * 3.0 * pow(2000, 0.8);
+    CHECK_INT(ev->rule, CLMLP_SWEEP_CONSTANT);
+    CHECK_NEAR(ev->per_unit, median, 1e-12 * median);
+    CHECK_NEAR(ev->modeled, median, 1e-12 * median);
+    char *json = sweep_text(clmlp_sweep_write_json, &s);
+    CHECK(json && strstr(json, "\"support_vectors\"") == NULL);
+    CHECK_CONTAINS(json, "\"eval_seconds_per_image\"");
+    free(json);
+    char *md = sweep_text(clmlp_sweep_write_md, &s);
+    CHECK(md && strstr(md, "support vectors") == NULL);
+    CHECK_CONTAINS(md, "| `2000` | 2000 | 1 | 10 |");
+    CHECK_CONTAINS(md, "Train time is for 1 epoch, as measured.");
+    CHECK_CONTAINS(md, ": constant per test image (the model's) |\n");
+    free(md);
+    char *svg = sweep_text(clmlp_sweep_write_svg, &s);
+    CHECK(svg && strstr(svg, "sweep-support-vectors") == NULL);
+    free(svg);
+}
+
 const test_case sweep_tests[] = {
     {"power_law_is_recovered_exactly", power_law_is_recovered_exactly, false},
     {"affine_law_is_recovered_exactly", affine_law_is_recovered_exactly, false},
     {"the_better_law_is_chosen_on_the_log_scale", the_better_law_is_chosen_on_the_log_scale, false},
     {"degenerate_inputs_are_refused_with_a_reason", degenerate_inputs_are_refused_with_a_reason, false},
     {"a_model_adds_measurements_and_words_are_not_fitted", a_model_adds_measurements_and_words_are_not_fitted, false},
+    {"svm_sweep_fits_support_vector_and_time_laws", svm_sweep_fits_support_vector_and_time_laws, false},
+    {"mlp_sweep_has_no_support_vector_law", mlp_sweep_has_no_support_vector_law, false},
     {"sweep_writes_json_md_and_svg", sweep_writes_json_md_and_svg, true},
     {"sweep_refuses_bad_requests", sweep_refuses_bad_requests, false},
     {"a_failed_run_stops_the_sweep_and_writes_nothing", a_failed_run_stops_the_sweep_and_writes_nothing, true},

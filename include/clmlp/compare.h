@@ -208,7 +208,10 @@ int clmlp_compare_run_all(clmlp_compare *c, const clmlp_run_hooks *hooks,
 /* One "run" from an existing report.json instead of a measurement: its
  * device, times, accuracy, memory, probe and per-kernel times; the plans are
  * compiled from cfg, which must describe the same model and batch (the
- * run's config.yaml does). Loads the device models and analyzes. */
+ * run's config.yaml does). An SVM's report (config.kind svm) brings its
+ * solver figures and support vectors back, needs an SVM config of the same
+ * input width and classes, and compiles no plan. Loads the device models
+ * and analyzes. */
 int clmlp_compare_from_report(const clmlp_config *cfg, const char *report_path, clmlp_compare *c, clmlp_err *err);
 
 /* Pure: speedups, accuracy flags, predictions, chain and extrapolation from

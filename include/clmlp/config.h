@@ -38,9 +38,13 @@ typedef struct clmlp_data_source {
     char labels[CLMLP_PATH_MAX];
     char csv[CLMLP_PATH_MAX];
     bool has_labels; /* CSV only; the Kaggle test.csv has none */
-    int64_t limit;   /* use the first `limit` examples, 0 = all */
+    int64_t skip;    /* leave out the first `skip` examples (a held-out window of one file) */
+    int64_t limit;   /* then use the next `limit` examples, 0 = all */
 } clmlp_data_source;
 
+/* model.kind: the seed's two systems. */
+typedef enum { CLMLP_MODEL_MLP, CLMLP_MODEL_SVM } clmlp_model_kind;
+typedef enum { CLMLP_KERNEL_RBF } clmlp_svm_kernel_kind;
 typedef enum { CLMLP_ACT_RELU, CLMLP_ACT_SIGMOID, CLMLP_ACT_TANH } clmlp_activation;
 typedef enum { CLMLP_INIT_NORMAL, CLMLP_INIT_HE, CLMLP_INIT_XAVIER } clmlp_init_scheme;
 typedef enum { CLMLP_BIAS_INIT_NORMAL, CLMLP_BIAS_INIT_ZEROS } clmlp_bias_init;
@@ -84,6 +88,7 @@ typedef struct clmlp_config {
     } data;
 
     struct {
+        clmlp_model_kind kind;
         int input;                     /* 0 = taken from the data (784 for MNIST) */
         int hidden[CLMLP_MAX_HIDDEN];  /* hidden layer widths */
         int n_hidden;
@@ -93,6 +98,12 @@ typedef struct clmlp_config {
         double init_stddev;            /* for init: normal */
         clmlp_bias_init bias_init;
         double bias_stddev;            /* for bias_init: normal */
+        /* kind svm (scikit-learn's SVC meanings) */
+        clmlp_svm_kernel_kind kernel;
+        double C;                      /* box constraint */
+        char gamma[32];                /* "scale", "auto" or a positive number (clmlp_config_svm_gamma) */
+        double tol;                    /* SMO stopping tolerance (scikit-learn's tol) */
+        int cache_mb;                  /* kernel cache per binary problem, MiB */
     } model;
 
     struct {
@@ -174,6 +185,10 @@ int clmlp_config_load(const char *path, const char *const *overrides, int n_over
  *   device spec 'nme=x': unknown key 'device.nme' (did you mean 'device.name'?) */
 int clmlp_device_spec_parse(const char *text, clmlp_device_spec *spec, clmlp_err *err);
 
+/* model.gamma as a number: the literal, or for "scale" 1 / (d var(X)) and
+ * for "auto" 1 / d, which need the data's variance x_var and width d. */
+double clmlp_config_svm_gamma(const clmlp_config *cfg, int d, double x_var);
+
 /* The layer widths as "784-400-400-500-10" (input_dim first). */
 void clmlp_config_layers(const clmlp_config *cfg, int input_dim, char *buf, size_t cap);
 
@@ -182,6 +197,7 @@ int clmlp_config_write_yaml(const clmlp_config *cfg, FILE *out);
 
 const char *clmlp_device_kind_name(clmlp_device_kind kind);
 const char *clmlp_activation_name(clmlp_activation act);
+const char *clmlp_model_kind_name(clmlp_model_kind kind);
 const char *clmlp_optimizer_name(clmlp_optimizer opt);
 const char *clmlp_precision_name(clmlp_precision prec);
 const char *clmlp_interconnect_name(clmlp_interconnect link);

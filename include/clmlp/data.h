@@ -62,6 +62,9 @@ int clmlp_data_load(const clmlp_data_source *src, clmlp_dataset *ds, clmlp_err *
  * (CLMLP_EXIT_DATA). */
 int clmlp_data_source_detect(const char *path, const char *labels_path, clmlp_data_source *src, clmlp_err *err);
 
+/* Drops the first n examples (no-op when n <= 0 or n >= count). */
+void clmlp_dataset_skip(clmlp_dataset *ds, int64_t n);
+
 /* Keeps the first n examples (no-op when n <= 0 or n >= count). */
 void clmlp_dataset_limit(clmlp_dataset *ds, int64_t n);
 

@@ -66,8 +66,27 @@ typedef struct clmlp_mpi_result {
     clmlp_rank_spans *spans;               /* ranks entries (rank 0 only) */
 } clmlp_mpi_result;
 
+/* The solver's side of a kernel SVM run (model.kind svm): report.json's "svm". */
+typedef struct clmlp_svm_run {
+    double gamma;           /* the value used (model.gamma resolved on the training data) */
+    int pairs;              /* binary problems (one-vs-one) */
+    int largest_problem;    /* examples of the largest one */
+    int blocks;             /* problems whose whole kernel block was one GEMM (the rest went row by row) */
+    long iterations;        /* SMO steps over all problems */
+    long rows_computed;     /* kernel rows the device produced */
+    int hit_max_iter;       /* problems stopped at the iteration cap */
+    double max_violation;   /* the largest final KKT violation (below model.tol when all converged) */
+    double kernel_seconds;  /* training wall time inside the kernel provider: GEMMs, copies, read-back */
+    double solver_seconds;  /* the rest of training: SMO on the host */
+    double kernel_flops;    /* the training GEMMs' FLOPs */
+    double predict_flops;   /* the evaluation GEMMs' FLOPs */
+    size_t cache_bytes;     /* model.cache_mb */
+} clmlp_svm_run;
+
 typedef struct clmlp_run_result {
     clmlp_run_status status;
+    clmlp_model_kind kind;     /* MLP: epochs, steps, plans; SVM: epochs_done 0, svm and model.svm */
+    clmlp_svm_run svm;
     char status_why[768];      /* DIVERGED: what, and whether the run stopped; FAILED: the error */
     bool trained;              /* training began: the run has figures to report even if it then failed */
     bool evaluated;            /* accuracy and confusion are set */
@@ -116,6 +135,9 @@ typedef struct clmlp_run_result {
 typedef struct clmlp_run_hooks {
     void *user;
     void (*on_start)(void *user, const clmlp_config *cfg, const clmlp_session *s);
+    /* model.kind svm: once the examples are on the device (res has the
+     * device, the counts and svm.gamma); on_progress then gets (0, pair, pairs). */
+    void (*on_svm_start)(void *user, const clmlp_config *cfg, const clmlp_run_result *res);
     clmlp_progress_fn on_progress;
     void (*on_epoch)(void *user, int epoch, int epochs, const clmlp_epoch_stats *stats);
     double config_seconds; /* what loading the config took the caller, reported as its phase */
@@ -138,6 +160,12 @@ typedef struct clmlp_run_hooks {
  * failed; res->trained says whether it got far enough to report). */
 int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, clmlp_run_result *res,
                          clmlp_err *err);
+
+/* The run of a model.kind svm config (src/runtime/svm_experiment.c),
+ * which clmlp_experiment_run hands it to after the common set-up: the same
+ * phases, result and errors, with res->svm and res->model.svm. */
+int clmlp_svm_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, clmlp_run_result *res,
+                             clmlp_err *err);
 
 /* The plans a config runs on dev: compiled (compiler.h) for the device's
  * sub-buffer alignment, then their GEMM choices tuned or read from the

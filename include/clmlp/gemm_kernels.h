@@ -33,6 +33,10 @@ typedef struct clmlp_gemm_kernel {
  * tunables may be NULL (all defaults). out->tunables holds what was used. */
 int clmlp_gemm_generated_prepare(clmlp_device *dev, const clmlp_gemm_shape *shape,
                                  const clmlp_gemm_tunables *tunables, clmlp_gemm_kernel *out, clmlp_err *err);
+/* The same kernel for other sizes (sizes are kernel arguments: no new
+ * program): transposes, epilogue and tunables stay. Bind again afterwards.
+ * Error: CLMLP_EXIT_INTERNAL for a bad shape. */
+int clmlp_gemm_generated_resize(clmlp_gemm_kernel *gk, int m, int n, int k, clmlp_err *err);
 /* Binds the buffers (bias and h may be NULL unless the epilogue uses them).
  * Done once per launch in a plan; the enqueue below then only submits.
  * Buffers smaller than the shape needs are refused. */

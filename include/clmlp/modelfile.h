@@ -5,7 +5,11 @@
  * b<l> [out], so that logits = act(...act(x @ W0 + b0)...) @ Wn + bn; its
  * __metadata__ holds the architecture, activation, input scaling and class
  * count, which is all `clmlp eval` and `clmlp predict` need to compile the
- * inference plan again.
+ * inference plan again. An SVM's (kind svm in its metadata; a file
+ * without kind is an MLP) holds sv F32 [n_sv, input], dual_coef F64
+ * [k-1, n_sv], rho F64 [k(k-1)/2], sv_count and labels I32 [k], and in its
+ * metadata input, classes (labels are 0..classes-1), scaling, gamma, C,
+ * n_sv and the labels.
  *
  * checkpoint.safetensors: the same, plus the optimizer state per parameter
  * (adam.m.<p>, adam.v.<p>, or sgd.velocity.<p>), the shuffled epoch order
@@ -17,6 +21,7 @@
 
 #include "clmlp/config.h"
 #include "clmlp/safetensors.h"
+#include "clmlp/svm.h"
 
 #define CLMLP_MODEL_MAX_PARAMS (2 * (CLMLP_MAX_HIDDEN + 1))
 #define CLMLP_MODEL_FILE "model.safetensors"
@@ -25,11 +30,18 @@
 
 typedef struct clmlp_model {
     char name[CLMLP_NAME_MAX];
+    clmlp_model_kind kind;                /* MLP: the fields up to params; SVM: input, classes, scale, binarize, svm */
     int input, classes, n_hidden, hidden[CLMLP_MAX_HIDDEN];
     clmlp_activation activation;
     bool scale, binarize;
     int n_params;                         /* 2 per layer: W0, b0, W1, b1, ... */
     float *params[CLMLP_MODEL_MAX_PARAMS]; /* malloc'ed, row-major as the shapes say */
+    /* kind SVM: the one-vs-one model (svm.h; sv_index and pairs are the
+     * training run's, not in the file) and its support vectors' features
+     * (sv: n_sv x input, preprocessed as scale/binarize say), the RBF's gamma and C */
+    clmlp_svm_model svm;
+    float *sv;
+    double gamma, C;
 } clmlp_model;
 
 /* The architecture of cfg with input width input_dim (no parameters yet). */
@@ -50,8 +62,9 @@ void clmlp_model_free(clmlp_model *m);
 int clmlp_model_write(FILE *out, const void *model);
 /* Reads a model file strictly: the safetensors checks, then the metadata
  * keys, exactly the parameters the architecture names, each F32 of its
- * shape. A checkpoint file is read as the model it holds. Errors
- * (CLMLP_EXIT_DATA) are one line naming the file. */
+ * shape (an SVM: exactly its five tensors, shapes consistent, values
+ * finite, labels ascending). A checkpoint file is read as the model it
+ * holds. Errors (CLMLP_EXIT_DATA) are one line naming the file. */
 int clmlp_model_load(const char *path, clmlp_model *m, clmlp_err *err);
 /* The same from a parsed file; path only names it in errors. With
  * checkpoint, tensors other than the parameters are the caller's to check. */

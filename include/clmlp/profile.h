@@ -83,6 +83,10 @@ int clmlp_profiler_calibrate(clmlp_profiler *p, clmlp_device *dev, clmlp_err *er
 /* One stats entry per launch of the plan, in order; *first gets the index
  * of launch 0. */
 int clmlp_profiler_add_plan(clmlp_profiler *p, const clmlp_plan *plan, const char *phase, int *first, clmlp_err *err);
+/* One stats entry for a kernel outside a plan whose FLOPs and bytes vary
+ * per call (the caller sets them in each reserved slot's pending entry). */
+int clmlp_profiler_add_kernel(clmlp_profiler *p, const char *name, const char *ops, const char *label,
+                              const char *phase, int *index, clmlp_err *err);
 /* One stats entry for a kind of transfer ("write epoch order", ...). */
 int clmlp_profiler_add_transfer(clmlp_profiler *p, const char *name, int *index, clmlp_err *err);
 

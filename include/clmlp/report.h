@@ -44,8 +44,10 @@ void clmlp_run_dir_abandon(const clmlp_run_dir *rd);
 /* A folder with a marker is refused (CLMLP_EXIT_DATA), saying why. */
 int clmlp_run_dir_check_complete(const char *dir, clmlp_err *err);
 
-/* report.json: device (with its probed peak), config echo, data, plan,
- * train (epochs), eval, memory, phases, profile, kernels. */
+/* report.json: device (with its probed peak), config echo (config.kind
+ * "mlp" or "svm", each kind its own recipe keys), data, plan, train
+ * (epochs; none for an SVM), eval, svm (an SVM's solver, null for an MLP),
+ * memory, phases, profile, kernels. */
 int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_result *res);
 
 /* A probe record as a JSON object under key (NULL inside an array): the
@@ -60,8 +62,10 @@ int clmlp_report_write_trace(FILE *out, const clmlp_run_result *res);
 
 /* report.md from a parsed report.json. Check first: a tree the renderer
  * cannot show truthfully is refused (CLMLP_EXIT_DATA) in one line naming
- * the key: a missing key, another clmlp_report_version than "1", a value
- * of the wrong type, an accuracy outside 0..1. */
+ * the key: a missing key (an MLP's batch and plan, an SVM's svm object),
+ * another clmlp_report_version than "1", a config.kind other than mlp or
+ * svm, a value of the wrong type, an accuracy outside 0..1. An SVM's
+ * report.md has an SVM section where an MLP's has its epochs. */
 int clmlp_report_md_check(const clmlp_jv *report, clmlp_err *err);
 /* Control characters in the tree's strings as visible escapes (\n, \x1b),
  * so no name or label can break report.md's lines. */
@@ -75,8 +79,10 @@ int clmlp_report_write_md(FILE *out, const void *md /* const clmlp_report_md * *
 /* report.html: the same report.json as pictures (svg.h), one
  * self-contained page: the roofline of a training step's kernels, a step's
  * time by kernel, the traced steps' timeline (from trace.json, when the
- * folder has it), loss and epoch times, the confusion matrix, memory.
- * report is checked as for report.md; trace may be NULL. */
+ * folder has it), loss and epoch times, the confusion matrix, memory; for
+ * an SVM the training kernels' roofline, then the solver (its time split
+ * between device and host, support vectors per class) instead of steps
+ * and epochs. report is checked as for report.md; trace may be NULL. */
 typedef struct clmlp_report_html {
     const clmlp_jv *report;
     const clmlp_jv *trace; /* trace.json parsed, or NULL */

@@ -10,6 +10,7 @@
 #ifndef CLMLP_SVM_H
 #define CLMLP_SVM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "clmlp/common.h"
@@ -22,11 +23,21 @@
  * belongs to the cache. Returns 0, or -1 after filling err. */
 typedef int (*clmlp_svm_row_fn)(void *user, int i, const int *cols, int n, float *out, clmlp_err *err);
 
+/* The whole block K(x_cols[r], x_cols[c]) at [r * n + c] (n x n floats),
+ * in the provider's memory, valid until its next block call (so one buffer
+ * serves every problem: a fresh 600 MB block per MNIST problem cost more in
+ * page faults than its GEMMs); NULL after filling err. One call instead of
+ * n row calls, for a provider that computes a block faster than its rows
+ * one by one (device GEMMs). */
+typedef const float *(*clmlp_svm_block_fn)(void *user, const int *cols, int n, clmlp_err *err);
+
 typedef struct clmlp_svm_kernel {
     clmlp_svm_row_fn row;
     void *user;
     /* K(x_i, x_i) by example index; NULL: all 1, as for the RBF kernel. */
     const double *diag;
+    /* NULL, or used instead of row when the problem's whole n x n block fits the cache budget */
+    clmlp_svm_block_fn block;
 } clmlp_svm_kernel;
 
 typedef struct clmlp_svm_params {
@@ -34,6 +45,9 @@ typedef struct clmlp_svm_params {
     double eps;         /* stopping tolerance on the maximal violation (scikit-learn's tol, 1e-3) */
     size_t cache_bytes; /* kernel-row cache budget per binary problem; at least 2 rows are kept */
     long max_iter;      /* <= 0: LIBSVM's max(10^7, 100 l) */
+    /* optional: called before each binary problem of a one-vs-one training (pair == pairs when done) */
+    void (*progress)(void *user, int pair, int pairs);
+    void *progress_user;
 } clmlp_svm_params;
 
 /* C = 1, eps = 1e-3, a 200 MB cache (scikit-learn's cache_size), LIBSVM's iteration cap. */
@@ -42,7 +56,9 @@ clmlp_svm_params clmlp_svm_default_params(void);
 /* ---- kernel-row cache (cache.c) ---------------------------------------- */
 
 /* LRU cache of rows of length l for the problem's examples 0..l-1 (local
- * indices; cols maps them to the callback's indices). */
+ * indices; cols maps them to the callback's indices). With a block callback
+ * and a budget of l x l floats or more it holds the whole block instead,
+ * computed by one block call at the first row asked for. */
 typedef struct clmlp_svm_cache clmlp_svm_cache;
 
 clmlp_svm_cache *clmlp_svm_cache_new(const clmlp_svm_kernel *kernel, const int *cols, int l, size_t budget_bytes,
@@ -55,6 +71,8 @@ const float *clmlp_svm_cache_row(clmlp_svm_cache *cache, int i, clmlp_err *err);
 long clmlp_svm_cache_computed(const clmlp_svm_cache *cache);
 /* Rows the budget holds at once. */
 int clmlp_svm_cache_capacity(const clmlp_svm_cache *cache);
+/* True when the cache holds the whole block (one block call). */
+bool clmlp_svm_cache_is_block(const clmlp_svm_cache *cache);
 void clmlp_svm_cache_free(clmlp_svm_cache *cache);
 
 /* ---- binary SMO solver (smo.c) ------------------------------------------ */
@@ -66,7 +84,9 @@ typedef struct clmlp_svm_result {
      * converged, negative when the optimum's KKT conditions hold strictly */
     double max_violation;
     long iterations;
-    long rows_computed;  /* kernel rows the callback produced */
+    long rows_computed;  /* kernel rows the callback produced (a whole block counts its l rows) */
+    int l;               /* examples in the problem */
+    bool block;          /* its kernel came as one whole block */
     int hit_max_iter;    /* stopped at max_iter (LIBSVM warns and goes on) */
 } clmlp_svm_result;
 
@@ -132,6 +152,8 @@ int clmlp_svm_predict_batch(const clmlp_svm_model *model, int n, const float *km
  * of all n x d elements of the row-major matrix x; 1 when the variance is 0
  * (as scikit-learn). */
 double clmlp_svm_gamma_scale(const float *x, size_t n, size_t d);
+/* The population variance of count floats (two passes, in double). */
+double clmlp_svm_variance(const float *x, size_t count);
 
 /* Dense row-major float examples under the RBF kernel exp(-gamma |a - b|^2),
  * evaluated as exp(-gamma (|a|^2 + |b|^2 - 2 a.b)), the form the device

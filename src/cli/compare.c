@@ -20,9 +20,10 @@ static void on_run(void *user, const clmlp_compare *c, const clmlp_compare_progr
         printf("== round %d/%d, device %d/%d: %s ==\n", p->round + 1, p->rounds, p->device + 1, p->devices,
                c->runs[p->device].spec);
     } else {
-        printf("   %s: %.3f s per epoch, %.0f train img/s, %.0f eval img/s, accuracy %.2f %%\n", res->device.name,
-               res->train_seconds_per_epoch, res->train_images_per_second, res->eval_images_per_second,
-               100.0 * res->accuracy);
+        printf("   %s: %.3f s %s, %.0f train img/s, %.0f eval img/s, accuracy %.2f %%\n", res->device.name,
+               res->kind == CLMLP_MODEL_SVM ? res->train_seconds : res->train_seconds_per_epoch,
+               res->kind == CLMLP_MODEL_SVM ? "to train" : "per epoch", res->train_images_per_second,
+               res->eval_images_per_second, 100.0 * res->accuracy);
     }
     fflush(stdout);
 }

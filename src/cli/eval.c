@@ -1,7 +1,8 @@
 /* clmlp eval MODEL|RUN_DIR DATA... [--config CONFIG] [--set k=v]
  * Accuracy and the confusion matrix of a trained model on labeled data
  * (a Kaggle CSV with its label column, or IDX images and labels), through
- * the inference plan its metadata describe, with the profile. */
+ * the inference plan its metadata describe (an SVM: its kernel GEMM and
+ * votes), with the profile. */
 #include <stdlib.h>
 
 #include "infer.h"

@@ -1,9 +1,11 @@
 /* The parts of `clmlp eval` and `clmlp predict` they share; see infer.h. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clmlp/svm_device.h"
 #include "clmlp/tune.h"
 #include "infer.h"
 
@@ -109,12 +111,44 @@ static int compile_plan(infer_job *job, clmlp_err *err)
     return rc;
 }
 
+/* The MLP's evaluation plan, compiled and with the parameters uploaded. */
+static int mlp_prepare(infer_job *job, clmlp_err *err)
+{
+    if (compile_plan(job, err) < 0)
+        return -1;
+    return clmlp_inference_create(&job->dev, job->plan, &job->model, &job->prof, &job->inf, err);
+}
+
+/* The SVM's input: the images preprocessed as at training, n x input floats. */
+static int svm_prepare(infer_job *job, clmlp_err *err)
+{
+    if (job->data.count > INT_MAX)
+        return clmlp_fail(err, CLMLP_EXIT_DATA,
+                          "%lld images are more than an svm model takes at once (%d): split the data",
+                          (long long)job->data.count, INT_MAX);
+    job->features = clmlp_svm_features(job->data.pixels, job->data.count, job->model.input, job->model.scale,
+                                       job->model.binarize, err);
+    return job->features ? 0 : -1;
+}
+
+/* An SVM only votes: refused before the data are read or a device opened. */
+static int check_kind_options(const infer_args *a, const char *command, const infer_job *job, clmlp_err *err)
+{
+    if (job->model.kind == CLMLP_MODEL_SVM && a->probabilities)
+        return clmlp_fail(err, CLMLP_EXIT_USAGE,
+                          "%s: --probabilities is not available for an svm model ('%s' votes one-vs-one, it has no "
+                          "class probabilities): drop --probabilities",
+                          command, job->model_path);
+    return 0;
+}
+
 int infer_prepare(const infer_args *a, const char *command, bool need_labels, infer_job *job, clmlp_err *err)
 {
     memset(job, 0, sizeof *job);
     double t0 = clmlp_now();
     if (model_path(a->model, job->model_path, sizeof job->model_path, err) < 0 ||
-        clmlp_model_load(job->model_path, &job->model, err) < 0 || load_config(a, &job->cfg, err) < 0)
+        clmlp_model_load(job->model_path, &job->model, err) < 0 || check_kind_options(a, command, job, err) < 0 ||
+        load_config(a, &job->cfg, err) < 0)
         return -1;
     clmlp_model_to_config(&job->model, &job->cfg);
     clmlp_profiler_init(&job->prof, job->cfg.profile.enabled, job->cfg.profile.trace_steps);
@@ -128,8 +162,7 @@ int infer_prepare(const infer_args *a, const char *command, bool need_labels, in
         clmlp_profiler_calibrate(&job->prof, &job->dev, err) < 0)
         return -1;
     double t2 = clmlp_now();
-    if (compile_plan(job, err) < 0 || clmlp_inference_create(&job->dev, job->plan, &job->model, &job->prof, &job->inf,
-                                                             err) < 0)
+    if ((job->model.kind == CLMLP_MODEL_SVM ? svm_prepare(job, err) : mlp_prepare(job, err)) < 0)
         return -1;
     double t3 = clmlp_now();
     job->seconds[0] = t1 - t0;
@@ -141,23 +174,42 @@ int infer_prepare(const infer_args *a, const char *command, bool need_labels, in
 int infer_run(infer_job *job, int *pred, float *probs, clmlp_err *err)
 {
     double t0 = clmlp_now();
-    if (clmlp_inference_run(&job->inf, &job->data, pred, probs, err) < 0)
+    const clmlp_model *m = &job->model;
+    int rc = m->kind == CLMLP_MODEL_SVM
+                 ? clmlp_svm_device_predict(&job->dev, &job->prof, &m->svm, m->sv, m->input, m->gamma, job->features,
+                                            (int)job->data.count, NULL, pred, &job->svm_flops, err)
+                 : clmlp_inference_run(&job->inf, &job->data, pred, probs, err);
+    if (rc < 0)
         return -1;
     job->seconds[4] = clmlp_now() - t0;
     return 0;
 }
 
+static const char *input_name(const clmlp_model *m)
+{
+    return m->binarize ? "binarized" : m->scale ? "scaled to [0, 1]" : "raw";
+}
+
 void infer_print_setup(const infer_job *job)
 {
-    char layers[256];
-    clmlp_model_layers(&job->model, layers, sizeof layers);
-    printf("model:   %s (%s %s, input %s)\n", job->model_path, layers, clmlp_activation_name(job->model.activation),
-           job->model.binarize ? "binarized" : job->model.scale ? "scaled to [0, 1]" : "raw");
+    const clmlp_model *m = &job->model;
+    if (m->kind == CLMLP_MODEL_SVM) {
+        printf("model:   %s (svm rbf, gamma %.6g, C %g, %d support vectors, %d classes, input %s)\n", job->model_path,
+               m->gamma, m->C, m->svm.n_sv, m->svm.n_classes, input_name(m));
+    } else {
+        char layers[256];
+        clmlp_model_layers(m, layers, sizeof layers);
+        printf("model:   %s (%s %s, input %s)\n", job->model_path, layers, clmlp_activation_name(m->activation),
+               input_name(m));
+    }
     printf("device:  %s (%s, %s)\n", job->dev.desc.name, clmlp_device_type_name(job->dev.desc.type),
            job->dev.desc.platform);
-    printf("data:    %lld images of %dx%d, %s, batches of %d (%d launches each)\n", (long long)job->data.count,
-           job->data.rows, job->data.cols, job->data.labels ? "labeled" : "unlabeled", job->plan->graph.batch,
-           job->plan->n_launches);
+    printf("data:    %lld images of %dx%d, %s, ", (long long)job->data.count, job->data.rows, job->data.cols,
+           job->data.labels ? "labeled" : "unlabeled");
+    if (m->kind == CLMLP_MODEL_SVM)
+        printf("kernel values against %d support vectors, votes on the host\n", m->svm.n_sv);
+    else
+        printf("batches of %d (%d launches each)\n", job->plan->graph.batch, job->plan->n_launches);
     fflush(stdout);
 }
 
@@ -170,8 +222,13 @@ static int by_device_time(const void *a, const void *b)
 void infer_print_profile(const infer_job *job)
 {
     double run = job->seconds[4];
-    printf("phases:  load %.3f s, device %.3f s, compile %.3f s, run %.3f s (%.0f images/s)\n", job->seconds[0],
-           job->seconds[1], job->seconds[2], run, run > 0 ? (double)job->data.count / run : 0.0);
+    bool svm = job->model.kind == CLMLP_MODEL_SVM;
+    printf("phases:  load %.3f s, device %.3f s, %s %.3f s, run %.3f s (%.0f images/s", job->seconds[0],
+           job->seconds[1], svm ? "features" : "compile", job->seconds[2], run,
+           run > 0 ? (double)job->data.count / run : 0.0);
+    if (svm)
+        printf(", %.3g GFLOP of kernel", job->svm_flops / 1e9);
+    printf(")\n");
     const clmlp_profiler *p = &job->prof;
     if (!p->enabled || p->n_stats == 0)
         return;
@@ -202,6 +259,8 @@ void infer_release(infer_job *job)
     job->plan = NULL;
     clmlp_device_close(&job->dev);
     clmlp_dataset_free(&job->data);
+    free(job->features);
+    job->features = NULL;
     clmlp_model_free(&job->model);
     clmlp_profiler_release(&job->prof);
 }

@@ -1,7 +1,8 @@
 /* clmlp predict MODEL|RUN_DIR DATA... [--out results.csv] [--force]
  *               [--probabilities] [--config CONFIG] [--set k=v]
  * Kaggle's submission file: `ImageId,Label`, ImageId from 1 in the data's
- * order; --probabilities adds the classes' softmax probabilities, p0..pN.
+ * order; --probabilities adds the classes' softmax probabilities, p0..pN
+ * (an MLP's only: an SVM model votes, and predict refuses the option).
  * The output is refused when it exists (--force replaces it), checked
  * writable before any work, and written atomically. */
 #include <errno.h>

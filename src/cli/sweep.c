@@ -21,9 +21,14 @@ static void on_point(void *user, const clmlp_sweep *s, int i)
         snprintf(acc, sizeof acc, "no accuracy (unlabeled test set)");
     else
         snprintf(acc, sizeof acc, "accuracy %.2f %%", 100.0 * p->accuracy);
-    printf("[%d/%d] %s=%s: %lld images x %d epoch%s, train %.3f s (%.0f img/s), eval %.3f s, %s, host peak %.1f MiB, "
+    char passes[48];
+    if (s->kind == CLMLP_MODEL_SVM) /* one training, no epochs */
+        snprintf(passes, sizeof passes, "one training");
+    else
+        snprintf(passes, sizeof passes, "%d epoch%s", p->epochs, p->epochs == 1 ? "" : "s");
+    printf("[%d/%d] %s=%s: %lld images x %s, train %.3f s (%.0f img/s), eval %.3f s, %s, host peak %.1f MiB, "
            "device %.1f MiB\n",
-           i + 1, s->n, s->key, p->value, (long long)p->train_count, p->epochs, p->epochs == 1 ? "" : "s",
+           i + 1, s->n, s->key, p->value, (long long)p->train_count, passes,
            p->train_seconds, p->train_images_per_second, p->eval_seconds, acc, p->host_peak_bytes / 1048576.0,
            p->device_alloc_bytes / 1048576.0);
     fflush(stdout);

@@ -57,6 +57,24 @@ static void on_start(void *user, const clmlp_config *cfg, const clmlp_session *s
     fflush(stdout);
 }
 
+static void on_svm_start(void *user, const clmlp_config *cfg, const clmlp_run_result *res)
+{
+    progress_state *ps = user;
+    ps->start = clmlp_now();
+    printf("device:  %s (%s, %s)\n", res->device.name, clmlp_device_type_name(res->device.type),
+           res->device.platform);
+    if (res->host_timed && res->profile.enabled)
+        printf("timing:  by the host clock, one command at a time (the device's profiling timestamps are not real: "
+               "%s)\n", res->host_timed_why);
+    printf("model:   SVC rbf, C %g, gamma %.6g (%s), tol %g, one-vs-one (%lld training examples of %d features, %lld "
+           "test)\n", cfg->model.C, res->svm.gamma, cfg->model.gamma, cfg->model.tol, (long long)res->train_count,
+           res->input_dim, (long long)res->test_count);
+    printf("kernel:  exp(-gamma |x - y|^2) as GEMMs on the device; largest problem %d examples (%.0f MiB block, "
+           "model.cache_mb %d)\n", res->svm.largest_problem,
+           (double)res->svm.largest_problem * res->svm.largest_problem * 4 / (1024.0 * 1024.0), cfg->model.cache_mb);
+    fflush(stdout);
+}
+
 static void format_eta(double seconds, char *buf, size_t cap)
 {
     int s = (int)(seconds + 0.5);
@@ -82,6 +100,20 @@ static void on_progress(void *user, int epoch, int step, int steps)
         bar[i] = i < filled ? '#' : '.';
     bar[width] = '\0';
     printf("\r  epoch %d/%d [%s] %d/%d  %.0f img/s  ETA %s   ", epoch + 1, ps->epochs, bar, step, steps, rate, eta);
+    fflush(stdout);
+}
+
+/* model.kind svm: one binary problem after another. */
+static void on_svm_progress(void *user, int epoch, int pair, int pairs)
+{
+    (void)epoch;
+    progress_state *ps = user;
+    if (!ps->tty)
+        return;
+    double elapsed = clmlp_now() - ps->start;
+    char eta[32];
+    format_eta(pair > 0 ? elapsed * (pairs - pair) / pair : 0, eta, sizeof eta);
+    printf("\r  binary problem %d/%d  %.1f s  ETA %s   %s", pair, pairs, elapsed, eta, pair == pairs ? "\n" : "");
     fflush(stdout);
 }
 
@@ -156,8 +188,14 @@ static void print_confusion(const clmlp_run_result *res)
 /* What the run measured: training time, then accuracy and confusion when it got to its evaluation. */
 static void print_results(const clmlp_run_result *res)
 {
-    printf("train:   %.2f s (%.2f s per epoch)\n", res->train_seconds,
-           res->epochs_done ? res->train_seconds / res->epochs_done : 0.0);
+    if (res->kind == CLMLP_MODEL_SVM && res->has_model)
+        printf("train:   %.2f s: kernel %.2f s on the device (%ld rows, %.1f GFLOP/s), solver %.2f s on the host (%ld "
+               "SMO steps); %d support vectors\n", res->train_seconds, res->svm.kernel_seconds, res->svm.rows_computed,
+               res->svm.kernel_seconds > 0 ? res->svm.kernel_flops / res->svm.kernel_seconds / 1e9 : 0.0,
+               res->svm.solver_seconds, res->svm.iterations, res->model.svm.n_sv);
+    else
+        printf("train:   %.2f s (%.2f s per epoch)\n", res->train_seconds,
+               res->epochs_done ? res->train_seconds / res->epochs_done : 0.0);
     if (res->test_unlabeled)
         printf("eval:    skipped: the test set has no labels (data.test.has_labels: false); clmlp predict RUN_DIR DATA "
                "predicts it\n");
@@ -220,7 +258,9 @@ int clmlp_cmd_train(int argc, char **argv)
     snprintf(ck_path, sizeof ck_path, "%s/%s", rd.path, CLMLP_CHECKPOINT_FILE);
     progress_state ps = {.tty = isatty(STDOUT_FILENO) != 0, .batch = cfg.training.batch_size,
                          .epochs = cfg.training.epochs, .rd = &rd};
-    clmlp_run_hooks hooks = {.user = &ps, .on_start = on_start, .on_progress = on_progress, .on_epoch = on_epoch,
+    bool svm = cfg.model.kind == CLMLP_MODEL_SVM;
+    clmlp_run_hooks hooks = {.user = &ps, .on_start = on_start, .on_svm_start = on_svm_start,
+                             .on_progress = svm ? on_svm_progress : on_progress, .on_epoch = on_epoch,
                              .config_seconds = config_seconds, .on_checkpoint = on_checkpoint,
                              .resume = has_ck ? &ck : NULL, .resume_path = ck_path};
     clmlp_run_result res;

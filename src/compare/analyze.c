@@ -24,7 +24,8 @@ static void ensure_rounds(clmlp_compare *c)
 static void measure(clmlp_compare_run *r, int rounds, const clmlp_config *cfg)
 {
     const clmlp_run_result *res = &r->run;
-    int epochs = res->epochs_done;
+    /* An SVM trains once, with no epochs: its "epoch" is the whole training. */
+    int epochs = res->kind == CLMLP_MODEL_SVM ? 1 : res->epochs_done;
     double per_epoch[CLMLP_COMPARE_MAX_ROUNDS];
     for (int k = 0; k < rounds; k++)
         per_epoch[k] = epochs ? r->round_train_s[k] / epochs : 0;
@@ -196,6 +197,8 @@ int clmlp_compare_analyze(clmlp_compare *c, clmlp_err *err)
     clmlp_compare_chain(c);
 
     c->epochs = cfg->extrapolate.epochs ? cfg->extrapolate.epochs : cfg->training.epochs;
+    if (base->run.kind == CLMLP_MODEL_SVM || cfg->model.kind == CLMLP_MODEL_SVM)
+        c->epochs = 1; /* one training over the set, not E passes */
     int input_dim = base->run.input_dim ? base->run.input_dim
                     : base->train_plan ? base->train_plan->graph.input_dim
                                        : cfg->model.input;

@@ -27,14 +27,23 @@ static void write_header(FILE *out, const clmlp_compare *c)
     char layers[256], a[48], b[48];
     clmlp_config_layers(cfg, base->run.input_dim ? base->run.input_dim : cfg->model.input, layers, sizeof layers);
     fprintf(out, "# clmlp compare: %s on %d device%s\n\n", cfg->name, c->n_runs, c->n_runs == 1 ? "" : "s");
-    fprintf(out, "The same experiment (`%s`) ran on every device, each run in a fresh OpenCL context: the same\n"
-                 "data, seeds and compiled plan. Model %s (%s), %s lr %g, batch %d, %d epoch%s of %d steps,\n"
-                 "%s training and %s test images. Started %s.\n",
-            cfg->source_path[0] ? cfg->source_path : cfg->name, layers, clmlp_activation_name(cfg->model.activation),
-            clmlp_optimizer_name(cfg->training.optimizer), cfg->training.lr, cfg->training.batch_size,
-            base->run.epochs_done, base->run.epochs_done == 1 ? "" : "s", base->run.steps_per_epoch,
-            fmt_count((double)base->run.train_count, a, sizeof a), fmt_count((double)base->run.test_count, b, sizeof b),
-            c->started);
+    if (cfg->model.kind == CLMLP_MODEL_SVM)
+        fprintf(out, "The same experiment (`%s`) ran on every device, each run in a fresh OpenCL context: the same\n"
+                     "data and settings. Model SVM (RBF kernel, C %g, gamma `%s`, one-vs-one), one training of %s\n"
+                     "images (no epochs: \"per epoch\" below is the whole training), %s test images. Started %s.\n",
+                cfg->source_path[0] ? cfg->source_path : cfg->name, cfg->model.C, cfg->model.gamma,
+                fmt_count((double)base->run.train_count, a, sizeof a),
+                fmt_count((double)base->run.test_count, b, sizeof b), c->started);
+    else
+        fprintf(out, "The same experiment (`%s`) ran on every device, each run in a fresh OpenCL context: the same\n"
+                     "data, seeds and compiled plan. Model %s (%s), %s lr %g, batch %d, %d epoch%s of %d steps,\n"
+                     "%s training and %s test images. Started %s.\n",
+                cfg->source_path[0] ? cfg->source_path : cfg->name, layers,
+                clmlp_activation_name(cfg->model.activation),
+                clmlp_optimizer_name(cfg->training.optimizer), cfg->training.lr, cfg->training.batch_size,
+                base->run.epochs_done, base->run.epochs_done == 1 ? "" : "s", base->run.steps_per_epoch,
+                fmt_count((double)base->run.train_count, a, sizeof a),
+                fmt_count((double)base->run.test_count, b, sizeof b), c->started);
     if (c->n_rounds > 1)
         fprintf(out, "%d rounds (`compare.rounds`): each round runs every device once, in the list's order in odd\n"
                      "rounds and reversed in even ones, so a machine that drifts slows every device alike.\n\n",

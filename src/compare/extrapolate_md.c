@@ -49,6 +49,26 @@ static void write_seed_on_measurement(FILE *out, const clmlp_compare *c)
     }
 }
 
+static bool is_svm(const clmlp_compare *c)
+{
+    return c->cfg.model.kind == CLMLP_MODEL_SVM || c->runs[c->baseline].run.kind == CLMLP_MODEL_SVM;
+}
+
+/* An SVM's cost is not a per-image constant: the rows scale one measured
+ * training linearly, which only bounds it from below. */
+static void write_svm_note(FILE *out, const clmlp_compare *c)
+{
+    if (!is_svm(c))
+        return;
+    char n[48];
+    fprintf(out, "**An SVM** (`model.kind: svm`): the rows below scale one training of %s images linearly to\n"
+                 "N_train, with E = 1 (an SVM trains once, with no epochs). That is a lower bound: SMO's work grows\n"
+                 "faster than the training set (kernel rows × iterations), and predicting a test image costs a kernel\n"
+                 "value per support vector, whose number grows with the training set too. `clmlp sweep CONFIG --over\n"
+                 "data.train.limit=...` measures how both grow, fits the laws and carries them to N_train.\n\n",
+            fmt_count((double)c->runs[c->baseline].run.train_count, n, sizeof n));
+}
+
 static void row_name(const clmlp_compare *c, const clmlp_extrap_row *row, char *buf, size_t cap)
 {
     if (row->measured)
@@ -323,6 +343,11 @@ static void write_comm_notes(FILE *out, const clmlp_compare *c)
 
 static void write_comm(FILE *out, const clmlp_compare *c)
 {
+    if (is_svm(c)) {
+        fprintf(out, "### Devices with communication\n\nNot modeled for an SVM: the all-reduce model is that of "
+                     "data-parallel gradient descent, and an SVM has no gradient to all-reduce.\n\n");
+        return;
+    }
     if (c->n_rows == 0)
         return;
     write_comm_intro(out, c);
@@ -359,10 +384,17 @@ static void write_memory(FILE *out, const clmlp_compare *c)
             c->bytes_per_image, fmt_bytes(train_b, a, sizeof a), fmt_bytes(test_b, b, sizeof b),
             cfg->extrapolate.storage_read_gbps, fmt_hours(once_h, h1, sizeof h1), c->epochs,
             fmt_hours(once_h * c->epochs, h2, sizeof h2));
-    fprintf(out, "- Device memory does not grow with N: the plan's %s (parameters, gradients, Adam m and v, one batch's\n"
-                 "  activations, the evaluation arena) plus the double-buffered chunks the training set streams through\n"
-                 "  (`data.stream`). Every device model here has far more (the smallest: %g GiB).\n",
-            fmt_bytes((double)base->run.device_plan_bytes, p, sizeof p), smallest_memory(c));
+    if (is_svm(c))
+        fprintf(out, "- Device memory of an SVM grows with N: the training set and the support vectors live on the\n"
+                     "  device; the kernel values of a binary problem are held to `model.cache_mb` (%s here),\n"
+                     "  computed row by row beyond it.\n",
+                fmt_bytes((double)base->run.svm.cache_bytes, p, sizeof p));
+    else
+        fprintf(out,
+                "- Device memory does not grow with N: the plan's %s (parameters, gradients, Adam m and v, one batch's\n"
+                "  activations, the evaluation arena) plus the double-buffered chunks the training set streams through\n"
+                "  (`data.stream`). Every device model here has far more (the smallest: %g GiB).\n",
+                fmt_bytes((double)base->run.device_plan_bytes, p, sizeof p), smallest_memory(c));
     fmt_bytes((cfg->extrapolate.train_images + cfg->extrapolate.test_images) * 8.0, per, sizeof per);
     fmt_count(4294967295.0, ord, sizeof ord);
     fprintf(out, "- The %s of data live on host storage. clmlp as built would not run at this size: its loader reads a\n"
@@ -380,6 +412,7 @@ int clmlp_compare_write_extrapolation_md(FILE *out, const clmlp_compare *c, int 
     fprintf(out, "## %d. Extrapolation to N_train = %s training and N_test = %s test images, E = %d epoch%s\n\n",
             section, fmt_count(cfg->extrapolate.train_images, a, sizeof a),
             fmt_count(cfg->extrapolate.test_images, b, sizeof b), c->epochs, c->epochs == 1 ? "" : "s");
+    write_svm_note(out, c);
     write_seed(out, c);
     write_seed_on_measurement(out, c);
     write_table(out, c);

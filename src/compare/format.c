@@ -7,6 +7,11 @@
 
 const char *fmt_seconds(double s, char *buf, size_t cap)
 {
+    if (s < 0 && cap > 1) { /* a fitted law's intercept can be negative */
+        buf[0] = '-';
+        fmt_seconds(-s, buf + 1, cap - 1);
+        return buf;
+    }
     if (s < 1e-6)
         snprintf(buf, cap, "%.0f ns", s * 1e9);
     else if (s < 1e-3)

@@ -234,6 +234,74 @@ static int read_mpi(const clmlp_jv *root, const char *path, const clmlp_run_resu
     return 0;
 }
 
+/* config.kind "svm"; a report without the key is an MLP's (from before SVMs). */
+static bool report_is_svm(const clmlp_jv *root)
+{
+    return strcmp(clmlp_jv_string(clmlp_jv_path(root, "config.kind"), "mlp"), "svm") == 0;
+}
+
+/* support_vectors_per_class back into the model's sv_count (n_classes entries). */
+static int read_per_class(const clmlp_jv *svm, const char *path, clmlp_svm_model *m, clmlp_err *err)
+{
+    const clmlp_jv *a = clmlp_jv_get(svm, "support_vectors_per_class");
+    if (!a || a->kind != CLMLP_JV_ARRAY || a->count == 0)
+        return 0;
+    if (a->count > 65536)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: svm.support_vectors_per_class has %zu entries", path, a->count);
+    m->sv_count = clmlp_calloc(a->count, sizeof *m->sv_count, err);
+    if (!m->sv_count)
+        return -1;
+    m->n_classes = (int)a->count;
+    for (size_t i = 0; i < a->count; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "svm.support_vectors_per_class[%zu]", i);
+        if (read_count(&a->items[i], what, AS_INT, &m->sv_count[i], path, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* An SVM report's solver figures (report.json's "svm") into the result:
+ * kind, the solver's counts and times, the support vectors. */
+static int read_svm(const clmlp_jv *root, const char *path, clmlp_run_result *res, clmlp_err *err)
+{
+    const clmlp_jv *svm = clmlp_jv_get(root, "svm");
+    if (!svm || svm->kind != CLMLP_JV_OBJECT)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: config.kind is svm, but the report has no svm object", path);
+    clmlp_svm_run *v = &res->svm;
+    res->kind = res->model.kind = CLMLP_MODEL_SVM;
+    const count_field counts[] = {
+        {"svm.pairs", AS_INT, &v->pairs},
+        {"svm.largest_problem", AS_INT, &v->largest_problem},
+        {"svm.blocks", AS_INT, &v->blocks},
+        {"svm.iterations", AS_LONG, &v->iterations},
+        {"svm.kernel_rows_computed", AS_LONG, &v->rows_computed},
+        {"svm.hit_max_iter", AS_INT, &v->hit_max_iter},
+        {"svm.support_vectors", AS_INT, &res->model.svm.n_sv},
+        {"svm.cache_bytes", AS_SIZE, &v->cache_bytes},
+    };
+    const struct {
+        const char *key;
+        double *dst;
+    } amounts[] = {
+        {"gamma", &v->gamma},
+        {"max_violation", &v->max_violation},
+        {"kernel_seconds", &v->kernel_seconds},
+        {"solver_seconds", &v->solver_seconds},
+        {"kernel_flops", &v->kernel_flops},
+        {"predict_flops", &v->predict_flops},
+    };
+    if (read_counts(root, counts, CLMLP_ARRAY_LEN(counts), path, err) < 0)
+        return -1;
+    for (size_t i = 0; i < CLMLP_ARRAY_LEN(amounts); i++) {
+        char what[48];
+        snprintf(what, sizeof what, "svm.%s", amounts[i].key);
+        if (read_amount(clmlp_jv_get(svm, amounts[i].key), what, amounts[i].dst, path, err) < 0)
+            return -1;
+    }
+    return read_per_class(svm, path, &res->model.svm, err);
+}
+
 /* "784-400-400-500-10" from the report's config.layers. */
 static void report_layers(const clmlp_jv *root, char *buf, size_t cap)
 {
@@ -242,6 +310,29 @@ static void report_layers(const clmlp_jv *root, char *buf, size_t cap)
     buf[0] = '\0';
     for (size_t i = 0; layers && layers->kind == CLMLP_JV_ARRAY && i < layers->count && n < cap; i++)
         n += (size_t)snprintf(buf + n, cap - n, "%s%.0f", i ? "-" : "", clmlp_jv_number(&layers->items[i], 0));
+}
+
+/* An SVM's recipe: the config must be an SVM's too, on the same input
+ * width and classes (no batch or plan: it trains once). */
+static int check_same_svm(const clmlp_jv *root, const char *path, const clmlp_config *cfg, int input_dim,
+                          clmlp_err *err)
+{
+    char theirs[256], ours[256];
+    report_layers(root, theirs, sizeof theirs);
+    if (cfg->model.kind != CLMLP_MODEL_SVM) {
+        clmlp_config_layers(cfg, input_dim, ours, sizeof ours);
+        return clmlp_fail(err, CLMLP_EXIT_USAGE,
+                          "%s: the run trained an SVM (%s), the config describes an MLP %s (pass the run's "
+                          "config.yaml)",
+                          path, theirs, ours);
+    }
+    snprintf(ours, sizeof ours, "%d-%d", input_dim, cfg->model.classes);
+    if (strcmp(theirs, ours) != 0)
+        return clmlp_fail(err, CLMLP_EXIT_USAGE,
+                          "%s: the run trained an SVM on %s, the config describes one on %s (pass the run's "
+                          "config.yaml)",
+                          path, theirs, ours);
+    return 0;
 }
 
 /* The report must describe the config's model and batch, or the roofline
@@ -257,6 +348,11 @@ static int check_same_recipe(const clmlp_jv *root, const char *path, clmlp_confi
         return -1;
     if (*input_dim <= 0)
         return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: config.layers gives no input width", path);
+    if (report_is_svm(root))
+        return check_same_svm(root, path, cfg, *input_dim, err);
+    if (cfg->model.kind == CLMLP_MODEL_SVM)
+        return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: the run trained an MLP, the config describes an SVM (pass the "
+                                                 "run's config.yaml)", path);
     if (read_count(clmlp_jv_path(root, "config.batch_size"), "config.batch_size", AS_INT, &batch, path, err) < 0)
         return -1;
     char theirs[256], ours[256];
@@ -296,8 +392,10 @@ int clmlp_compare_from_report(const clmlp_config *cfg, const char *report_path, 
     if (rc < 0)
         return clmlp_fail_prefix(err, "%s:", report_path);
     int input_dim = 0;
+    bool svm = report_is_svm(root);
     rc = read_run(root, report_path, &r->run, err) < 0 ||
                  check_same_recipe(root, report_path, &c->cfg, &input_dim, err) < 0 ||
+                 (svm && read_svm(root, report_path, &r->run, err) < 0) ||
                  read_mpi(root, report_path, &r->run, c->cfg.training.batch_size, &r->mpi, err) < 0
              ? -1
              : 0;
@@ -305,11 +403,12 @@ int clmlp_compare_from_report(const clmlp_config *cfg, const char *report_path, 
     if (rc < 0)
         return -1;
     r->run.input_dim = input_dim;
-    r->run.batch_size = c->cfg.training.batch_size; /* check_same_recipe: the run's */
+    r->run.batch_size = svm ? 0 : c->cfg.training.batch_size; /* check_same_recipe: the run's */
     clmlp_run_result_rates(&r->run);
     clmlp_strlcpy(r->spec, r->run.device.name, sizeof r->spec);
     c->cfg.training.epochs = r->run.epochs_done;
-    if (compile_plans(&c->cfg, input_dim, r, err) < 0 ||
+    /* An SVM has no plan to compile: its roofline rows stay empty. */
+    if ((!svm && compile_plans(&c->cfg, input_dim, r, err) < 0) ||
         clmlp_devmodels_load(cfg->compare.models, &c->models, &c->n_models, err) < 0)
         return -1;
     clmlp_strlcpy(c->from_report, report_path, sizeof c->from_report);

@@ -21,7 +21,7 @@ static void keep_plans(void *user, const clmlp_config *cfg, const clmlp_session 
 {
     start_ctx *sc = user;
     clmlp_compare_run *r = sc->run;
-    if (!r->train_plan) {
+    if (!r->train_plan && s && s->train_plan && s->eval_plan) { /* an SVM's session has no plans */
         r->train_plan = malloc(sizeof *r->train_plan);
         r->eval_plan = malloc(sizeof *r->eval_plan);
         if (r->train_plan && r->eval_plan) {

@@ -85,7 +85,8 @@ int clmlp_sweep_prepare(const char *config_path, const char *const *overrides, i
             p->x = NAN;
     }
     snprintf(s->name, sizeof s->name, "%s", s->configs[0].name);
-    s->epochs = s->configs[0].training.epochs;
+    s->kind = s->configs[0].model.kind;
+    s->epochs = s->kind == CLMLP_MODEL_SVM ? 0 : s->configs[0].training.epochs;
     return 0;
 }
 
@@ -98,6 +99,7 @@ void clmlp_sweep_free(clmlp_sweep *s)
 void clmlp_sweep_point_from_result(clmlp_sweep_point *p, const clmlp_run_result *res)
 {
     p->train_count = res->train_count;
+    p->test_count = res->test_count;
     p->epochs = res->epochs_done;
     p->steps_per_epoch = res->steps_per_epoch;
     p->train_seconds = res->train_seconds;
@@ -106,6 +108,11 @@ void clmlp_sweep_point_from_result(clmlp_sweep_point *p, const clmlp_run_result 
     p->eval_seconds = res->eval_seconds;
     p->accuracy = res->evaluated ? res->accuracy : NAN;
     p->device_alloc_bytes = (double)res->device_alloc_bytes;
+    p->n_extra = 0;
+    if (res->kind == CLMLP_MODEL_SVM) { /* the first extra: adding it cannot fail */
+        clmlp_err ignored = {0};
+        clmlp_sweep_point_add(p, CLMLP_SWEEP_SUPPORT_VECTORS_NAME, res->model.svm.n_sv, &ignored);
+    }
 }
 
 int clmlp_sweep_point_add(clmlp_sweep_point *p, const char *name, double value, clmlp_err *err)

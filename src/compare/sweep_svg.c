@@ -1,7 +1,8 @@
 /* sweep.svg: a standalone picture of the sweep, log–log: train time against
- * x, then host peak RSS and device bytes against x, each measured value a
- * point and each quantity's chosen law a line over the measured range
- * (a value that is not a number puts the runs side by side, unfitted). */
+ * x, then host peak RSS and device bytes against x (then an SVM's support
+ * vectors), each measured value a point and each quantity's chosen law a
+ * line over the measured range (a value that is not a number puts the runs
+ * side by side, unfitted). */
 #include <math.h>
 #include <string.h>
 
@@ -40,8 +41,11 @@ static void draw_law(const clmlp_sweep *s, const clmlp_svg_chart *c, clmlp_sweep
         double x = s->x_lo * pow(s->x_hi / s->x_lo, k / 48.0), y = clmlp_law_eval(law, x);
         fprintf(c->out, "%s%.2f %.2f", k ? "L" : "M", clmlp_svg_pos(&c->x, x), clmlp_svg_pos(&c->y, y > 0 ? y : c->y.lo));
     }
-    fprintf(c->out, "\"><title>%s law, R² %.4f on the log scale</title></path>\n", clmlp_law_name(law->kind),
-            law->r2_log);
+    char exponent[32] = "";
+    if (law->kind == CLMLP_LAW_POWER) /* the figure a reader wants: how fast it grows */
+        snprintf(exponent, sizeof exponent, " x^%.3f", law->b);
+    fprintf(c->out, "\"><title>%s law%s%s, R² %.4f on the log scale</title></path>\n", clmlp_law_name(law->kind),
+            exponent, f->by_model ? " (the model's: superlinear)" : "", law->r2_log);
 }
 
 static void draw_points(const clmlp_sweep *s, const clmlp_svg_chart *c, clmlp_sweep_quantity q, const char *colour)
@@ -123,13 +127,19 @@ int clmlp_sweep_write_svg(FILE *out, const void *ctx)
     char title[sizeof s->name + sizeof s->key + 80];
     snprintf(title, sizeof title, "clmlp sweep %s over %s: measured (points) and the fitted law (dashed)", s->name,
              s->key);
-    clmlp_svg_document_begin(out, WIDTH, 2 * HEIGHT, title);
+    bool svm = clmlp_sweep_applies(s, CLMLP_SWEEP_SUPPORT_VECTORS); /* a third chart: how the model grows */
+    clmlp_svg_document_begin(out, WIDTH, (svm ? 3 : 2) * HEIGHT, title);
     static const clmlp_sweep_quantity time_q[] = {CLMLP_SWEEP_TRAIN_SECONDS};
     static const char *const time_names[] = {"train time (measured; dashed: fitted law)"};
     chart(out, s, 0, "sweep-time", "Train time", time_q, time_names, 1, "train seconds, log");
     static const clmlp_sweep_quantity mem_q[] = {CLMLP_SWEEP_HOST_PEAK, CLMLP_SWEEP_DEVICE_BYTES};
     static const char *const mem_names[] = {"host peak RSS", "device bytes allocated"};
     chart(out, s, HEIGHT, "sweep-memory", "Memory", mem_q, mem_names, 2, "bytes, log");
+    static const clmlp_sweep_quantity sv_q[] = {CLMLP_SWEEP_SUPPORT_VECTORS};
+    static const char *const sv_names[] = {"support vectors (measured; dashed: fitted law)"};
+    if (svm)
+        chart(out, s, 2 * HEIGHT, "sweep-support-vectors", "Support vectors", sv_q, sv_names, 1,
+              "support vectors, log");
     clmlp_svg_document_end(out);
     return ferror(out) ? -1 : 0;
 }

@@ -14,10 +14,14 @@ _Static_assert(sizeof(clmlp_gemm_provider) == sizeof(int), "enum size");
 _Static_assert(sizeof(clmlp_precision) == sizeof(int), "enum size");
 _Static_assert(sizeof(clmlp_on_problem) == sizeof(int), "enum size");
 _Static_assert(sizeof(clmlp_interconnect) == sizeof(int), "enum size");
+_Static_assert(sizeof(clmlp_model_kind) == sizeof(int), "enum size");
+_Static_assert(sizeof(clmlp_svm_kernel_kind) == sizeof(int), "enum size");
 
 /* Value names, indexed by the C enum value. */
 static const char *const device_kinds[] = {"any", "cpu", "gpu", "accelerator", NULL};
 static const char *const formats[] = {"idx", "csv", NULL};
+static const char *const model_kinds[] = {"mlp", "svm", NULL};
+static const char *const svm_kernels[] = {"rbf", NULL};
 static const char *const activations[] = {"relu", "sigmoid", "tanh", NULL};
 static const char *const inits[] = {"normal", "he", "xavier", NULL};
 static const char *const bias_inits[] = {"normal", "zeros", NULL};
@@ -43,8 +47,10 @@ _Static_assert(CLMLP_ARRAY_LEN(interconnects) == CLMLP_LINK_COUNT + 1, "one name
      .doc = "CSV of the " what " set (label,pixel0..pixel783); required for format csv"},                      \
     {.path = "data." #split ".has_labels", .type = CFG_BOOL, F(data.split.has_labels), .def = "true",          \
      .doc = "CSV only: the first column is the label (Kaggle's test.csv has none)"},                           \
+    {.path = "data." #split ".skip", .type = CFG_INT64, F(data.split.skip), AT_LEAST(0), .def = "0",           \
+     .doc = "leave out the first N examples (with limit: a window of the file, e.g. a held-out split)"},       \
     {.path = "data." #split ".limit", .type = CFG_INT64, F(data.split.limit), AT_LEAST(0), .def = "0",         \
-     .doc = "use only the first N examples, 0 = all"}
+     .doc = "use only the first N examples (after skip), 0 = all"}
 
 const cfg_key cfg_schema[] = {
     {.path = "name", .type = CFG_STRING, F(name), .def = "experiment",
@@ -77,6 +83,8 @@ const cfg_key cfg_schema[] = {
      .doc = "leave out the images past the last whole batch of each epoch (a note says how many); false: a batch "
             "size that does not divide the training set is an error"},
 
+    {.path = "model.kind", .type = CFG_ENUM, F(model.kind), .names = model_kinds, .def = "mlp",
+     .doc = "mlp (the seed's TensorFlow network) or svm (its scikit-learn SVC: RBF kernel, one-vs-one)"},
     {.path = "model.input", .type = CFG_INT, F(model.input), CLOSED(0, 16777216), .def = "0",
      .doc = "input width, 0 = taken from the data (784 for MNIST)"},
     {.path = "model.hidden", .type = CFG_INT_LIST, F(model.hidden), .count_offset = offsetof(clmlp_config, model.n_hidden),
@@ -94,6 +102,17 @@ const cfg_key cfg_schema[] = {
      .doc = "biases: normal (stddev bias_stddev) or zeros"},
     {.path = "model.bias_stddev", .type = CFG_FLOAT, F(model.bias_stddev), CLOSED(0, 100), .def = "1.0",
      .doc = "stddev of the biases for bias_init normal"},
+    {.path = "model.kernel", .type = CFG_ENUM, F(model.kernel), .names = svm_kernels, .def = "rbf",
+     .doc = "svm: the kernel, rbf = exp(-gamma |x - y|^2)"},
+    {.path = "model.C", .type = CFG_FLOAT, F(model.C), OPEN_CLOSED(0, 1e6), .def = "1.0",
+     .doc = "svm: the box constraint (scikit-learn's C)"},
+    {.path = "model.gamma", .type = CFG_STRING, F(model.gamma), .def = "scale",
+     .doc = "svm: scale = 1 / (d var(X)), auto = 1 / d, or a positive number (scikit-learn's meanings)"},
+    {.path = "model.tol", .type = CFG_FLOAT, F(model.tol), OPEN_CLOSED(0, 1), .def = "0.001",
+     .doc = "svm: stop when the largest KKT violation is below this (scikit-learn's tol)"},
+    {.path = "model.cache_mb", .type = CFG_INT, F(model.cache_mb), CLOSED(1, 1048576), .def = "1024",
+     .doc = "svm: kernel values kept, MiB: a binary problem's whole block when it fits (else its rows, LRU), "
+            "and as much again for the classes' own blocks, each computed once for all its problems"},
 
     {.path = "training.optimizer", .type = CFG_ENUM, F(training.optimizer), .names = optimizers, .def = "adam",
      .doc = "adam (TF1 semantics) or sgd (with momentum)"},
@@ -272,6 +291,11 @@ static const char *enum_name(const char *const *names, size_t count, int value)
 const char *clmlp_device_kind_name(clmlp_device_kind kind)
 {
     return enum_name(device_kinds, CLMLP_ARRAY_LEN(device_kinds) - 1, (int)kind);
+}
+
+const char *clmlp_model_kind_name(clmlp_model_kind kind)
+{
+    return enum_name(model_kinds, CLMLP_ARRAY_LEN(model_kinds) - 1, (int)kind);
 }
 
 const char *clmlp_activation_name(clmlp_activation act)

@@ -2,7 +2,32 @@
  * --set have been applied (an override may supply what the file lacks). */
 #include "config/config_internal.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* model.gamma as a positive finite number, if it is one. */
+static bool gamma_literal(const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno || !isfinite(v) || !(v > 0))
+        return false;
+    *out = v;
+    return true;
+}
+
+double clmlp_config_svm_gamma(const clmlp_config *cfg, int d, double x_var)
+{
+    double v;
+    if (gamma_literal(cfg->model.gamma, &v))
+        return v;
+    if (strcmp(cfg->model.gamma, "auto") == 0)
+        return 1.0 / d;
+    return x_var > 0 ? 1.0 / (d * x_var) : 1.0; /* "scale"; scikit-learn's 1 for constant data */
+}
 
 static int check_source(const clmlp_data_source *src, const char *split, const char *origin, clmlp_err *err)
 {
@@ -36,6 +61,11 @@ int cfg_validate(const clmlp_config *cfg, const char *origin, clmlp_err *err)
     /* Training needs a target; only a test CSV may come without one. */
     if (cfg->data.train.format == CLMLP_FORMAT_CSV && !cfg->data.train.has_labels)
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: data.train.has_labels: the training set needs labels", origin);
+    double g;
+    if (strcmp(cfg->model.gamma, "scale") != 0 && strcmp(cfg->model.gamma, "auto") != 0 &&
+        !gamma_literal(cfg->model.gamma, &g))
+        return clmlp_fail(err, CLMLP_EXIT_USAGE,
+                          "%s: model.gamma: '%s' is not scale, auto or a positive number", origin, cfg->model.gamma);
     if (cfg->extrapolate.interconnect == CLMLP_LINK_CUSTOM && !(cfg->extrapolate.link_gbps > 0))
         return clmlp_fail(err, CLMLP_EXIT_USAGE,
                           "%s: extrapolate.interconnect: custom needs extrapolate.link_gbps > 0 (the link's GB/s per "

@@ -19,11 +19,32 @@ int clmlp_data_load(const clmlp_data_source *src, clmlp_dataset *ds, clmlp_err *
             memset(ds, 0, sizeof *ds);
             return clmlp_fail(err, CLMLP_EXIT_USAGE, "data source has format idx but no images path");
         }
-        rc = clmlp_idx_load_first(src->images, src->labels[0] ? src->labels : NULL, src->limit, ds, err);
+        int64_t first = src->limit > 0 ? src->skip + src->limit : 0;
+        rc = clmlp_idx_load_first(src->images, src->labels[0] ? src->labels : NULL, first, ds, err);
     }
-    if (rc == 0)
-        clmlp_dataset_limit(ds, src->limit);
-    return rc;
+    if (rc != 0)
+        return rc;
+    if (src->skip > 0 && src->skip >= ds->count) {
+        int64_t count = ds->count;
+        clmlp_dataset_free(ds);
+        return clmlp_fail(err, CLMLP_EXIT_USAGE, "%s: skip %lld leaves nothing of its %lld examples",
+                          src->format == CLMLP_FORMAT_CSV ? src->csv : src->images, (long long)src->skip,
+                          (long long)count);
+    }
+    clmlp_dataset_skip(ds, src->skip);
+    clmlp_dataset_limit(ds, src->limit);
+    return 0;
+}
+
+void clmlp_dataset_skip(clmlp_dataset *ds, int64_t n)
+{
+    if (n <= 0 || n >= ds->count)
+        return;
+    size_t features = (size_t)clmlp_dataset_features(ds), rest = (size_t)(ds->count - n);
+    memmove(ds->pixels, ds->pixels + (size_t)n * features, rest * features);
+    if (ds->labels)
+        memmove(ds->labels, ds->labels + n, rest);
+    clmlp_dataset_limit(ds, (int64_t)rest);
 }
 
 void clmlp_dataset_limit(clmlp_dataset *ds, int64_t n)

@@ -32,6 +32,16 @@ static int fail_context(clmlp_err *err, const clmlp_gemm_shape *s, const clmlp_g
                              t->local_m, t->local_n, bk);
 }
 
+/* Dimension 0 walks N (the contiguous direction of C), dimension 1 M. The
+ * local form's work-groups each cover (TM·WGM)×(TN·WGN) of C: the same
+ * global size gives it exactly the groups it needs. */
+static void set_global(clmlp_gemm_kernel *gk)
+{
+    const clmlp_gemm_tunables *t = &gk->tunables;
+    gk->global[0] = (size_t)round_up((gk->shape.n + t->tile_n - 1) / t->tile_n, t->local_n);
+    gk->global[1] = (size_t)round_up((gk->shape.m + t->tile_m - 1) / t->tile_m, t->local_m);
+}
+
 int clmlp_gemm_generated_prepare(clmlp_device *dev, const clmlp_gemm_shape *shape, const clmlp_gemm_tunables *tunables,
                                  clmlp_gemm_kernel *out, clmlp_err *err)
 {
@@ -48,18 +58,27 @@ int clmlp_gemm_generated_prepare(clmlp_device *dev, const clmlp_gemm_shape *shap
     bool from_cache = false;
     if (clmlp_program_kernel(dev, clmlp_cl_gemm, opts, "gemm", &out->program, &from_cache, &out->kernel, err) < 0)
         goto fail;
-    /* Dimension 0 walks N (the contiguous direction of C), dimension 1 M.
-     * The local form's work-groups each cover (TM·WGM)×(TN·WGN) of C: the
-     * same global size gives it exactly the groups it needs. */
     out->local[0] = (size_t)t.local_n;
     out->local[1] = (size_t)t.local_m;
-    out->global[0] = (size_t)round_up((shape->n + t.tile_n - 1) / t.tile_n, t.local_n);
-    out->global[1] = (size_t)round_up((shape->m + t.tile_m - 1) / t.tile_m, t.local_m);
+    set_global(out);
     return 0;
 fail:
     fail_context(err, shape, &t);
     clmlp_gemm_generated_release(out);
     return -1;
+}
+
+int clmlp_gemm_generated_resize(clmlp_gemm_kernel *gk, int m, int n, int k, clmlp_err *err)
+{
+    clmlp_gemm_shape s = gk->shape;
+    s.m = m;
+    s.n = n;
+    s.k = k;
+    if (clmlp_gemm_check_shape(&s, err) < 0)
+        return -1;
+    gk->shape = s;
+    set_global(gk);
+    return 0;
 }
 
 int clmlp_gemm_generated_bind(clmlp_gemm_kernel *gk, cl_mem a, cl_mem b, cl_mem c, cl_mem bias, cl_mem h,

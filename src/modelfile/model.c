@@ -1,18 +1,22 @@
 /* model.safetensors: the architecture in __metadata__, one F32 tensor per
  * parameter; see modelfile.h. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "modelfile_internal.h"
 
-#define FORMAT_VERSION "1"
 #define MAX_WIDTH 65536 /* the config's limit on a layer */
 
 void clmlp_model_from_config(const clmlp_config *cfg, int input_dim, clmlp_model *m)
 {
     memset(m, 0, sizeof *m);
     clmlp_strlcpy(m->name, cfg->name, sizeof m->name);
+    m->kind = cfg->model.kind;
+    m->C = cfg->model.C;
     m->input = input_dim;
     m->classes = cfg->model.classes;
     m->n_hidden = cfg->model.n_hidden;
@@ -26,6 +30,11 @@ void clmlp_model_from_config(const clmlp_config *cfg, int input_dim, clmlp_model
 void clmlp_model_to_config(const clmlp_model *m, clmlp_config *cfg)
 {
     clmlp_strlcpy(cfg->name, m->name, sizeof cfg->name);
+    cfg->model.kind = m->kind;
+    if (m->kind == CLMLP_MODEL_SVM) {
+        cfg->model.C = m->C;
+        snprintf(cfg->model.gamma, sizeof cfg->model.gamma, "%.17g", m->gamma);
+    }
     cfg->model.input = m->input;
     cfg->model.classes = m->classes;
     cfg->model.n_hidden = m->n_hidden;
@@ -78,6 +87,9 @@ void clmlp_model_free(clmlp_model *m)
         free(m->params[p]);
         m->params[p] = NULL;
     }
+    clmlp_svm_model_free(&m->svm);
+    free(m->sv);
+    m->sv = NULL;
 }
 
 /* ---- the metadata both files carry ---- */
@@ -95,6 +107,12 @@ void clmlp_meta_add(meta_list *ml, const char *key, const char *fmt, ...)
     ml->n++;
 }
 
+/* What x is, in numpy's words. */
+const char *clmlp_model_input_text(const clmlp_model *m)
+{
+    return m->binarize ? "(pixels > 0) as float32" : m->scale ? "pixels / 255" : "pixels as float32";
+}
+
 /* "h0 = relu(x @ W0 + b0); logits = h0 @ W1 + b1; x = pixels / 255" */
 static void describe_forward(const clmlp_model *m, char *buf, size_t cap)
 {
@@ -106,10 +124,7 @@ static void describe_forward(const clmlp_model *m, char *buf, size_t cap)
         if (l < m->n_hidden)
             n += (size_t)snprintf(buf + n, cap - n, "h%d = %s(%s @ W%d + b%d); ", l, act, in, l, l);
         else
-            n += (size_t)snprintf(buf + n, cap - n, "logits = %s @ W%d + b%d; x = %s", in, l, l,
-                                  m->binarize ? "(pixels > 0) as float32"
-                                  : m->scale  ? "pixels / 255"
-                                              : "pixels as float32");
+            n += (size_t)snprintf(buf + n, cap - n, "logits = %s @ W%d + b%d; x = %s", in, l, l, clmlp_model_input_text(m));
     }
 }
 
@@ -156,9 +171,13 @@ void clmlp_model_tensors(const clmlp_model *m, clmlp_st_tensor *t, char names[][
     }
 }
 
+/* ---- writing (kind svm: svm_model.c) ---- */
+
 int clmlp_model_write(FILE *out, const void *model)
 {
     const clmlp_model *m = model;
+    if (m->kind == CLMLP_MODEL_SVM)
+        return clmlp_svm_model_write(out, m);
     clmlp_st_tensor t[CLMLP_MODEL_MAX_PARAMS];
     char names[CLMLP_MODEL_MAX_PARAMS][16];
     clmlp_model_tensors(m, t, names);
@@ -181,7 +200,7 @@ int clmlp_meta_need(const clmlp_st_file *f, const char *path, const char *key, c
     return 0;
 }
 
-static int parse_bool(const char *path, const char *key, const char *v, bool *out, clmlp_err *err)
+int clmlp_meta_parse_bool(const char *path, const char *key, const char *v, bool *out, clmlp_err *err)
 {
     if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0) {
         *out = v[0] == 't';
@@ -218,10 +237,10 @@ static int parse_layers(const char *path, const char *v, clmlp_model *m, clmlp_e
     return 0;
 }
 
-static int parse_architecture(const clmlp_st_file *f, const char *path, const char *kind, clmlp_model *m,
-                              clmlp_err *err)
+/* clmlp.format and clmlp.version: what every clmlp file starts with. */
+static int check_format(const clmlp_st_file *f, const char *path, const char *kind, clmlp_err *err)
 {
-    const char *format, *version, *name, *arch, *layers, *act, *classes, *scale, *binarize;
+    const char *format, *version;
     if (clmlp_meta_need(f, path, "clmlp.format", &format, err) < 0 || clmlp_meta_need(f, path, "clmlp.version", &version, err) < 0)
         return -1;
     if (strcmp(format, kind) != 0 && !(strcmp(kind, "model") == 0 && strcmp(format, "checkpoint") == 0))
@@ -229,6 +248,12 @@ static int parse_architecture(const clmlp_st_file *f, const char *path, const ch
     if (strcmp(version, FORMAT_VERSION) != 0)
         return clmlp_fail(err, CLMLP_EXIT_DATA, "'%s' has clmlp.version '%.20s'; this clmlp reads version %s", path,
                           version, FORMAT_VERSION);
+    return 0;
+}
+
+static int parse_architecture(const clmlp_st_file *f, const char *path, clmlp_model *m, clmlp_err *err)
+{
+    const char *name, *arch, *layers, *act, *classes, *scale, *binarize;
     if (clmlp_meta_need(f, path, "name", &name, err) < 0 || clmlp_meta_need(f, path, "architecture", &arch, err) < 0 ||
         clmlp_meta_need(f, path, "layers", &layers, err) < 0 || clmlp_meta_need(f, path, "activation", &act, err) < 0 ||
         clmlp_meta_need(f, path, "classes", &classes, err) < 0 || clmlp_meta_need(f, path, "input.scale", &scale, err) < 0 ||
@@ -237,8 +262,8 @@ static int parse_architecture(const clmlp_st_file *f, const char *path, const ch
     if (strcmp(arch, "mlp") != 0)
         return clmlp_fail(err, CLMLP_EXIT_DATA, "'%s': architecture '%.40s' is not one clmlp knows (mlp)", path, arch);
     clmlp_strlcpy(m->name, name, sizeof m->name);
-    if (parse_layers(path, layers, m, err) < 0 || parse_bool(path, "input.scale", scale, &m->scale, err) < 0 ||
-        parse_bool(path, "input.binarize", binarize, &m->binarize, err) < 0)
+    if (parse_layers(path, layers, m, err) < 0 || clmlp_meta_parse_bool(path, "input.scale", scale, &m->scale, err) < 0 ||
+        clmlp_meta_parse_bool(path, "input.binarize", binarize, &m->binarize, err) < 0)
         return -1;
     char want[16];
     snprintf(want, sizeof want, "%d", m->classes);
@@ -255,10 +280,9 @@ static int parse_architecture(const clmlp_st_file *f, const char *path, const ch
     return clmlp_fail(err, CLMLP_EXIT_DATA, "'%s': activation '%.40s' is not relu, sigmoid or tanh", path, act);
 }
 
-int clmlp_model_from_file(const clmlp_st_file *f, const char *path, bool checkpoint, clmlp_model *m, clmlp_err *err)
+static int mlp_from_file(const clmlp_st_file *f, const char *path, bool checkpoint, clmlp_model *m, clmlp_err *err)
 {
-    memset(m, 0, sizeof *m);
-    if (parse_architecture(f, path, checkpoint ? "checkpoint" : "model", m, err) < 0)
+    if (parse_architecture(f, path, m, err) < 0)
         return -1;
     for (int p = 0; p < m->n_params; p++) {
         char name[16];
@@ -304,6 +328,22 @@ int clmlp_model_from_file(const clmlp_st_file *f, const char *path, bool checkpo
                           clmlp_st_meta(f, "layers"));
     }
     return 0;
+}
+
+int clmlp_model_from_file(const clmlp_st_file *f, const char *path, bool checkpoint, clmlp_model *m, clmlp_err *err)
+{
+    memset(m, 0, sizeof *m);
+    if (check_format(f, path, checkpoint ? "checkpoint" : "model", err) < 0)
+        return -1;
+    /* No kind: an MLP, as every file written before SVMs. */
+    const char *kind = clmlp_st_meta(f, "kind");
+    if (!kind || strcmp(kind, "mlp") == 0)
+        return mlp_from_file(f, path, checkpoint, m, err);
+    if (strcmp(kind, "svm") != 0)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "'%s': kind '%.40s' is not one clmlp knows (mlp, svm)", path, kind);
+    if (checkpoint)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "'%s' is a checkpoint of kind svm: checkpoints hold MLPs only", path);
+    return clmlp_svm_model_from_file(f, path, m, err);
 }
 
 int clmlp_model_load(const char *path, clmlp_model *m, clmlp_err *err)

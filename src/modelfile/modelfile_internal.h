@@ -19,4 +19,15 @@ void clmlp_model_tensors(const clmlp_model *m, clmlp_st_tensor *t, char names[][
 /* A metadata value that must be there (else CLMLP_EXIT_DATA naming the file and key). */
 int clmlp_meta_need(const clmlp_st_file *f, const char *path, const char *key, const char **value, clmlp_err *err);
 
+/* A metadata value "true" or "false" (else CLMLP_EXIT_DATA naming the file and key). */
+int clmlp_meta_parse_bool(const char *path, const char *key, const char *v, bool *out, clmlp_err *err);
+/* "pixels / 255", "pixels > 0" or "pixels": what the model takes as x. */
+const char *clmlp_model_input_text(const clmlp_model *m);
+/* The format's version both kinds write and read. */
+#define FORMAT_VERSION "1"
+/* model.safetensors of kind svm (svm_model.c): written, and read after its
+ * clmlp.format and version were checked; on failure nothing is left allocated. */
+int clmlp_svm_model_write(FILE *out, const clmlp_model *m);
+int clmlp_svm_model_from_file(const clmlp_st_file *f, const char *path, clmlp_model *m, clmlp_err *err);
+
 #endif

@@ -95,6 +95,13 @@ int clmlp_profiler_add_plan(clmlp_profiler *p, const clmlp_plan *plan, const cha
     return 0;
 }
 
+int clmlp_profiler_add_kernel(clmlp_profiler *p, const char *name, const char *ops, const char *label,
+                              const char *phase, int *index, clmlp_err *err)
+{
+    *index = add_stat(p, name, ops, label, phase, 0, 0, err);
+    return *index < 0 ? -1 : 0;
+}
+
 int clmlp_profiler_add_transfer(clmlp_profiler *p, const char *name, int *index, clmlp_err *err)
 {
     *index = add_stat(p, name, "", name, "transfer", 0, 0, err);

@@ -24,6 +24,12 @@ static bool is_true(const clmlp_jv *r, const char *path)
 
 static void esc(FILE *out, const char *s) { clmlp_svg_escape(out, s); }
 
+/* config.kind "svm": one training with no epochs or steps (a report without the key is an MLP's). */
+static bool is_svm(const clmlp_jv *r)
+{
+    return strcmp(clmlp_jv_string(clmlp_jv_path(r, "config.kind"), "mlp"), "svm") == 0;
+}
+
 /* The kernels of a training step, in launch order, and one colour per
  * kernel name shared by every chart. */
 typedef struct {
@@ -71,6 +77,29 @@ static void source(FILE *out, const char *text)
     fputs("</p>\n", out);
 }
 
+static void model_mlp(FILE *out, const clmlp_jv *r)
+{
+    const clmlp_jv *layers = clmlp_jv_path(r, "config.layers");
+    for (size_t i = 0; layers && i < layers->count; i++)
+        fprintf(out, "%s%.0f", i ? "-" : "", clmlp_jv_number(&layers->items[i], 0));
+    fputc(' ', out);
+    esc(out, str(r, "config.activation"));
+    fputs(", ", out);
+    esc(out, str(r, "config.optimizer"));
+    fprintf(out, " lr %g, batch %.0f, %s</li>\n", num(r, "config.lr"), num(r, "config.batch_size"),
+            is_true(r, "config.fuse") ? "fused" : "unfused");
+}
+
+static void model_svm(FILE *out, const clmlp_jv *r)
+{
+    fputs("SVM, ", out);
+    esc(out, str(r, "svm.kernel"));
+    fprintf(out, " kernel, C %g, gamma %.6g (", num(r, "svm.C"), num(r, "svm.gamma"));
+    esc(out, str(r, "svm.gamma_setting"));
+    fprintf(out, "), one-vs-one over %.0f classes: %.0f support vectors</li>\n", num(r, "svm.classes"),
+            num(r, "svm.support_vectors"));
+}
+
 static void summary(FILE *out, const clmlp_jv *r)
 {
     const char *status = clmlp_jv_string(clmlp_jv_get(r, "status"), "ok");
@@ -83,18 +112,18 @@ static void summary(FILE *out, const clmlp_jv *r)
     fputs(", ", out);
     esc(out, str(r, "device.platform"));
     fputs(")</li>\n<li><b>Model</b>: ", out);
-    const clmlp_jv *layers = clmlp_jv_path(r, "config.layers");
-    for (size_t i = 0; layers && i < layers->count; i++)
-        fprintf(out, "%s%.0f", i ? "-" : "", clmlp_jv_number(&layers->items[i], 0));
-    fputc(' ', out);
-    esc(out, str(r, "config.activation"));
-    fputs(", ", out);
-    esc(out, str(r, "config.optimizer"));
-    fprintf(out, " lr %g, batch %.0f, %s</li>\n", num(r, "config.lr"), num(r, "config.batch_size"),
-            is_true(r, "config.fuse") ? "fused" : "unfused");
+    if (is_svm(r))
+        model_svm(out, r);
+    else
+        model_mlp(out, r);
     if (clmlp_jv_path(r, "eval.accuracy")->kind == CLMLP_JV_NUMBER)
         fprintf(out, "<li><b>Accuracy</b>: %.2f %% on %.0f test images</li>\n", 100 * num(r, "eval.accuracy"),
                 num(r, "eval.examples"));
+    if (is_svm(r)) {
+        fprintf(out, "<li><b>Train</b>: %.3f s for %.0f images (one training, no epochs), %.0f images/s</li>\n</ul>\n",
+                num(r, "train.seconds"), num(r, "data.train_examples"), num(r, "train.images_per_second"));
+        return;
+    }
     fprintf(out, "<li><b>Train</b>: %.2f s, %.0f images/s; <b>plan</b>: %.0f launches, %.1f MFLOP and %.2f MiB "
                  "moved per step</li>\n</ul>\n",
             num(r, "train.seconds"), num(r, "train.images_per_second"), num(r, "plan.launches_per_step"),
@@ -112,7 +141,10 @@ static const char *roof_dash(size_t level)
 
 static void roofline(FILE *out, const clmlp_jv *r, step_kernels *s)
 {
-    fputs("<h2>Roofline of a training step</h2>\n", out);
+    /* An SVM has no steps: its training kernels' shares are of the whole training. */
+    bool svm = is_svm(r);
+    const char *share_of = svm ? "training" : "a step";
+    fputs(svm ? "<h2>Roofline of the training kernels</h2>\n" : "<h2>Roofline of a training step</h2>\n", out);
     const clmlp_jv *p = clmlp_jv_path(r, "device.probe");
     double peak = p ? num(p, "gemm_gflops") : 0;
     const clmlp_jv *bw = p ? clmlp_jv_get(p, "bandwidth") : NULL;
@@ -192,8 +224,9 @@ static void roofline(FILE *out, const clmlp_jv *r, step_kernels *s)
         esc(out, str(k, "name"));
         fputs(": ", out);
         esc(out, label);
-        fprintf(out, "\n%.1f FLOP/byte, %.1f GFLOP/s, %.1f µs per call, %.1f %% of a step, %s-bound</title></circle>\n",
-                f / b, g, 1e3 * num(k, "device_ms_mean"), 100 * share, clmlp_jv_string(clmlp_jv_get(k, "bound"), "n/a"));
+        fprintf(out, "\n%.1f FLOP/byte, %.1f GFLOP/s, %.1f µs per call, %.1f %% of %s, %s-bound</title></circle>\n",
+                f / b, g, 1e3 * num(k, "device_ms_mean"), 100 * share, share_of,
+                clmlp_jv_string(clmlp_jv_get(k, "bound"), "n/a"));
     }
     fputs("</g>\n<g class=\"numbers\" font-size=\"10\">\n", out); /* above every point */
     for (int i = 0; i < s->n; i++) {
@@ -208,16 +241,20 @@ static void roofline(FILE *out, const clmlp_jv *r, step_kernels *s)
     }
     fputs("</g>\n", out);
     clmlp_svg_end(&c);
-    fprintf(out, "<p class=\"src\">Every kernel of a training step (numbered in launch order, as in the table) at its "
-                 "FLOPs ÷ bytes per call (the plan's counts) and its measured GFLOP/s (FLOPs ÷ mean device time, "
-                 "profiler), its area the share of a step's wall time. Roofs: <code>device.probe</code> in "
+    fprintf(out, "<p class=\"src\">%s (numbered %s, as in the table) at its FLOPs ÷ bytes per call (%s) and its "
+                 "measured GFLOP/s (FLOPs ÷ mean device time, profiler), its area the share of %s wall time. Roofs: "
+                 "<code>device.probe</code> in "
                  "report.json, measured by <code>clmlp devices --probe</code> at %s: the GEMM roof (black) and the "
                  "stream bandwidth of each working-set size (dashed): a kernel whose working set fits a level is held "
                  "to that level's line.</p>\n",
+            svm ? "Every training kernel" : "Every kernel of a training step", svm ? "in order" : "in launch order",
+            svm ? "the run's counts" : "the plan's counts", svm ? "the training's" : "a step's",
             clmlp_jv_string(clmlp_jv_get(p, "measured_at"), "?"));
     fputs("<div class=\"wide\"><table>\n<tr><th>#</th><th class=\"t\">kernel</th><th class=\"t\">what</th><th>FLOP/byte</th><th>GFLOP/s</th>"
-          "<th>µs per call</th><th>% of step</th><th>bound</th><th>% of roofline</th></tr>\n",
+          "<th>µs per call</th><th>% of ",
           out);
+    fputs(svm ? "training" : "step", out);
+    fputs("</th><th>bound</th><th>% of roofline</th></tr>\n", out);
     for (int i = 0; i < s->n; i++) {
         const clmlp_jv *k = s->k[i];
         char label[128], pct[32] = "n/a";
@@ -516,6 +553,82 @@ static void epochs(FILE *out, const clmlp_jv *r)
                 "losses, read back once per epoch) and its wall time.");
 }
 
+/* ---- an SVM's solver ---- */
+
+/* Training time split between the kernel provider (device) and SMO (host). */
+static void svm_time_split(FILE *out, const clmlp_jv *r)
+{
+    double kernel = num(r, "svm.kernel_seconds"), solver = num(r, "svm.solver_seconds");
+    double train = num(r, "train.seconds"), total = fmax(kernel + solver, train);
+    clmlp_svg_chart c;
+    clmlp_svg_begin(&c, out, 760, 140, "svm-time", "Training time: the kernel on the device, the solver on the host");
+    clmlp_svg_axis_fit(&c.x, CLMLP_SVG_LINEAR, 0, total > 0 ? total : 1, 70, 740);
+    c.y = (clmlp_svg_axis){CLMLP_SVG_CATEGORY, 0, 1, 50, 10};
+    clmlp_svg_axes(&c, "seconds of training", "");
+    const struct {
+        const char *what;
+        double s;
+    } parts[] = {{"kernel (device GEMMs, copies, read-back)", kernel}, {"solver (SMO on the host)", solver}};
+    double at = 0;
+    for (int i = 0; i < 2; i++) {
+        double x0 = clmlp_svg_pos(&c.x, at), x1 = clmlp_svg_pos(&c.x, at + parts[i].s);
+        fprintf(out, "<rect class=\"svm-part\" data-seconds=\"%.17g\" x=\"%.2f\" y=\"16\" width=\"%.2f\" height=\"28\" "
+                     "fill=\"%s\"><title>%s: %.3f s (%.1f %% of training)</title></rect>\n",
+                parts[i].s, x0, x1 - x0, clmlp_svg_colour(i), parts[i].what, parts[i].s,
+                train > 0 ? 100 * parts[i].s / train : 0);
+        char attrs[64], text[96];
+        snprintf(attrs, sizeof attrs, "fill=\"%s\"", clmlp_svg_colour(i));
+        snprintf(text, sizeof text, "■ %.3f s %s", parts[i].s, parts[i].what);
+        clmlp_svg_text(out, 72 + 340 * i, 104, attrs, text);
+        at += parts[i].s;
+    }
+    clmlp_svg_end(&c);
+}
+
+/* Support vectors of each class, as bars. */
+static void svm_per_class(FILE *out, const clmlp_jv *r)
+{
+    const clmlp_jv *a = clmlp_jv_path(r, "svm.support_vectors_per_class");
+    int n = a && a->kind == CLMLP_JV_ARRAY ? (int)a->count : 0;
+    if (n == 0 || n > MAX_CLASSES)
+        return;
+    double top = 0;
+    for (int i = 0; i < n; i++)
+        top = fmax(top, clmlp_jv_number(&a->items[i], 0));
+    clmlp_svg_chart c;
+    clmlp_svg_begin(&c, out, 760, 220, "svm-support-vectors", "Support vectors per class");
+    c.x = (clmlp_svg_axis){CLMLP_SVG_CATEGORY, 0.5, n + 0.5, 70, 740};
+    clmlp_svg_axis_fit(&c.y, CLMLP_SVG_LINEAR, 0, top > 0 ? top : 1, 170, 15);
+    clmlp_svg_axes(&c, "class", "support vectors");
+    double w = fmin(40, 0.7 * (c.x.to - c.x.from) / n);
+    for (int i = 0; i < n; i++) {
+        double v = clmlp_jv_number(&a->items[i], 0), y = clmlp_svg_pos(&c.y, v);
+        fprintf(out, "<rect class=\"sv\" data-count=\"%.17g\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+                     "fill=\"#009E73\"><title>class %d: %.0f support vectors</title></rect>\n",
+                v, clmlp_svg_pos(&c.x, i + 1) - w / 2, y, w, c.y.from - y, i, v);
+        char t[16];
+        snprintf(t, sizeof t, "%d", i);
+        clmlp_svg_text(out, clmlp_svg_pos(&c.x, i + 1), 186, "text-anchor=\"middle\"", t);
+    }
+    clmlp_svg_end(&c);
+}
+
+static void svm_section(FILE *out, const clmlp_jv *r)
+{
+    fputs("<h2>SVM: the solver</h2>\n", out);
+    svm_time_split(out, r);
+    svm_per_class(out, r);
+    double pairs = num(r, "svm.pairs"), n = num(r, "data.train_examples"), sv = num(r, "svm.support_vectors");
+    fprintf(out, "<p class=\"src\">From <code>svm</code> in report.json: one-vs-one over %.0f classes, %.0f binary "
+                 "problems solved by SMO on the host (%.0f iterations, %.0f kernel rows computed; %.0f problems as one "
+                 "kernel block, the rest row by row; the largest %.0f examples; largest final KKT violation %.3g, tol "
+                 "%g). %.0f support vectors of %.0f training images (%.1f %%). The kernel ran at %.1f GFLOP/s "
+                 "(<code>svm.kernel_gflops</code>). An SVM trains once: no epochs, loss or steps to draw.</p>\n",
+            num(r, "svm.classes"), pairs, num(r, "svm.iterations"), num(r, "svm.kernel_rows_computed"),
+            num(r, "svm.blocks"), num(r, "svm.largest_problem"), num(r, "svm.max_violation"), num(r, "svm.tol"), sv, n,
+            n > 0 ? 100 * sv / n : 0, num(r, "svm.kernel_gflops"));
+}
+
 /* ---- accuracy ---- */
 
 static void confusion(FILE *out, const clmlp_jv *r)
@@ -610,10 +723,15 @@ static void memory(FILE *out, const clmlp_jv *r)
     }
     clmlp_svg_end(&c);
     static const struct {
-        const char *key, *what;
-    } parts[] = {{"memory.device_plan_bytes", "buffer plan (params, grads, optimizer state, arena)"},
-                 {"memory.device_dataset_bytes", "dataset (uint8 pixels + labels)"},
-                 {"memory.device_run_buffer_bytes", "run buffers (orders, losses, predictions)"}};
+        const char *key, *what[2]; /* MLP, SVM */
+    } parts[] = {{"memory.device_plan_bytes",
+                  {"buffer plan (params, grads, optimizer state, arena)",
+                   "plan (none: an SVM has no compiled plan)"}},
+                 {"memory.device_dataset_bytes",
+                  {"dataset (uint8 pixels + labels)", "training operands (every example's left, right and transposed rows)"}},
+                 {"memory.device_run_buffer_bytes",
+                  {"run buffers (orders, losses, predictions)", "kernel buffers (the GEMMs' chunks of rows and values)"}}};
+    int kind = is_svm(r);
     double total = 0;
     for (size_t i = 0; i < CLMLP_ARRAY_LEN(parts); i++)
         total += mib(num(r, parts[i].key));
@@ -627,11 +745,11 @@ static void memory(FILE *out, const clmlp_jv *r)
         double v = mib(num(r, parts[i].key)), x0 = clmlp_svg_pos(&c.x, at), x1 = clmlp_svg_pos(&c.x, at + v);
         fprintf(out, "<rect x=\"%.2f\" y=\"16\" width=\"%.2f\" height=\"28\" fill=\"%s\" stroke=\"#fff\"><title>%s: "
                      "%.2f MiB</title></rect>\n",
-                x0, x1 - x0, clmlp_svg_colour((int)i), parts[i].what, v);
+                x0, x1 - x0, clmlp_svg_colour((int)i), parts[i].what[kind], v);
         char attrs[64];
         snprintf(attrs, sizeof attrs, "fill=\"%s\"", clmlp_svg_colour((int)i));
         char text[96];
-        snprintf(text, sizeof text, "■ %.1f MiB %s", v, parts[i].what);
+        snprintf(text, sizeof text, "■ %.1f MiB %s", v, parts[i].what[kind]);
         clmlp_svg_text(out, 72, 104 + 14 * (double)i, attrs, text);
         at += v;
     }
@@ -656,9 +774,13 @@ int clmlp_report_write_html(FILE *out, const void *ctx)
     clmlp_html_begin(out, title);
     summary(out, r);
     roofline(out, r, s);
-    step_bars(out, r, s);
-    timeline(out, r, h->trace, s);
-    epochs(out, r);
+    if (is_svm(r)) { /* no steps or epochs: the solver instead */
+        svm_section(out, r);
+    } else {
+        step_bars(out, r, s);
+        timeline(out, r, h->trace, s);
+        epochs(out, r);
+    }
     confusion(out, r);
     memory(out, r);
     fputs("<h2>Files</h2>\n<p class=\"src\">Every figure on this page is read from <a href=\"report.json\">"

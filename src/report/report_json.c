@@ -141,11 +141,9 @@ static void write_phases(clmlp_json *j, const clmlp_run_result *res)
     clmlp_json_end_array(j);
 }
 
-static void write_config(clmlp_json *j, const clmlp_config *cfg, const clmlp_run_result *res)
+/* The MLP's recipe: its layers, activation and training settings. */
+static void write_mlp_config(clmlp_json *j, const clmlp_config *cfg, const clmlp_run_result *res)
 {
-    clmlp_json_begin_object(j, "config");
-    clmlp_json_string(j, "name", cfg->name);
-    clmlp_json_string(j, "source", cfg->source_path);
     clmlp_json_begin_array(j, "layers");
     clmlp_json_int(j, NULL, res->input_dim);
     for (int i = 0; i < cfg->model.n_hidden; i++)
@@ -160,7 +158,77 @@ static void write_config(clmlp_json *j, const clmlp_config *cfg, const clmlp_run
     clmlp_json_int(j, "seed", (int64_t)cfg->training.seed);
     clmlp_json_int(j, "shuffle_seed", (int64_t)cfg->data.shuffle_seed);
     clmlp_json_bool(j, "fuse", cfg->compiler.fuse);
+}
+
+static const char *svm_kernel_name(clmlp_svm_kernel_kind kernel)
+{
+    return kernel == CLMLP_KERNEL_RBF ? "rbf" : "?";
+}
+
+/* The SVM's recipe: no layers to speak of (input and classes), no epochs,
+ * batches or optimizer; scikit-learn's SVC settings instead. */
+static void write_svm_config(clmlp_json *j, const clmlp_config *cfg, const clmlp_run_result *res)
+{
+    clmlp_json_begin_array(j, "layers");
+    clmlp_json_int(j, NULL, res->input_dim);
+    clmlp_json_int(j, NULL, cfg->model.classes);
+    clmlp_json_end_array(j);
+    clmlp_json_string(j, "kernel", svm_kernel_name(cfg->model.kernel));
+    clmlp_json_number(j, "C", cfg->model.C);
+    clmlp_json_string(j, "gamma_setting", cfg->model.gamma);
+    clmlp_json_number(j, "tol", cfg->model.tol);
+    clmlp_json_int(j, "cache_mb", cfg->model.cache_mb);
+}
+
+static void write_config(clmlp_json *j, const clmlp_config *cfg, const clmlp_run_result *res)
+{
+    clmlp_json_begin_object(j, "config");
+    clmlp_json_string(j, "name", cfg->name);
+    clmlp_json_string(j, "source", cfg->source_path);
+    clmlp_json_string(j, "kind", clmlp_model_kind_name(res->kind));
+    if (res->kind == CLMLP_MODEL_SVM)
+        write_svm_config(j, cfg, res);
+    else
+        write_mlp_config(j, cfg, res);
     clmlp_json_string(j, "gemm", clmlp_gemm_provider_name(cfg->compiler.gemm));
+    clmlp_json_end_object(j);
+}
+
+/* The solver's side of an SVM run (experiment.h's clmlp_svm_run and the
+ * trained model's support vectors); null for an MLP. */
+static void write_svm(clmlp_json *j, const clmlp_config *cfg, const clmlp_run_result *res)
+{
+    if (res->kind != CLMLP_MODEL_SVM) {
+        clmlp_json_null(j, "svm");
+        return;
+    }
+    const clmlp_svm_run *v = &res->svm;
+    const clmlp_svm_model *m = &res->model.svm;
+    clmlp_json_begin_object(j, "svm");
+    clmlp_json_string(j, "kernel", svm_kernel_name(cfg->model.kernel));
+    clmlp_json_number(j, "C", cfg->model.C);
+    clmlp_json_number(j, "gamma", v->gamma);
+    clmlp_json_string(j, "gamma_setting", cfg->model.gamma);
+    clmlp_json_number(j, "tol", cfg->model.tol);
+    clmlp_json_int(j, "classes", m->n_classes > 0 ? m->n_classes : res->classes);
+    clmlp_json_int(j, "pairs", v->pairs);
+    clmlp_json_int(j, "support_vectors", m->n_sv);
+    clmlp_json_begin_array(j, "support_vectors_per_class");
+    for (int c = 0; m->sv_count && c < m->n_classes; c++)
+        clmlp_json_int(j, NULL, m->sv_count[c]);
+    clmlp_json_end_array(j);
+    clmlp_json_int(j, "largest_problem", v->largest_problem);
+    clmlp_json_int(j, "blocks", v->blocks);
+    clmlp_json_int(j, "iterations", v->iterations);
+    clmlp_json_int(j, "kernel_rows_computed", v->rows_computed);
+    clmlp_json_int(j, "hit_max_iter", v->hit_max_iter);
+    clmlp_json_number(j, "max_violation", v->max_violation);
+    clmlp_json_number(j, "kernel_seconds", v->kernel_seconds);
+    clmlp_json_number(j, "solver_seconds", v->solver_seconds);
+    clmlp_json_number(j, "kernel_flops", v->kernel_flops);
+    clmlp_json_number(j, "kernel_gflops", v->kernel_seconds > 0 ? v->kernel_flops / v->kernel_seconds / 1e9 : 0);
+    clmlp_json_number(j, "predict_flops", v->predict_flops);
+    clmlp_json_int(j, "cache_bytes", (int64_t)v->cache_bytes);
     clmlp_json_end_object(j);
 }
 
@@ -276,6 +344,7 @@ int clmlp_report_write_json(FILE *out, const clmlp_config *cfg, const clmlp_run_
     clmlp_json_end_array(&j);
     clmlp_json_end_object(&j);
 
+    write_svm(&j, cfg, res);
     write_memory(&j, res);
     write_phases(&j, res);
     write_profile(&j, res);

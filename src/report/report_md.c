@@ -10,9 +10,18 @@
 
 enum { TOP_KERNELS = 15 };
 
-static const char *const required[] = {"name",          "device.name",      "config.batch_size", "train.seconds",
-                                       "train.epochs",  "eval.accuracy",    "eval.seconds",      "phases",
-                                       "memory",        "kernels",          "profile",           "plan.launches_per_step"};
+/* Keys the renderer needs, per model kind (config.kind; a report without it is an MLP's). */
+typedef enum { ANY_KIND, MLP_ONLY, SVM_ONLY } kind_rule;
+static const struct {
+    const char *path;
+    kind_rule kind;
+} required[] = {
+    {"name", ANY_KIND},          {"device.name", ANY_KIND},   {"config.batch_size", MLP_ONLY},
+    {"train.seconds", ANY_KIND}, {"train.epochs", ANY_KIND},  {"eval.accuracy", ANY_KIND},
+    {"eval.seconds", ANY_KIND},  {"phases", ANY_KIND},        {"memory", ANY_KIND},
+    {"kernels", ANY_KIND},       {"profile", ANY_KIND},       {"plan.launches_per_step", MLP_ONLY},
+    {"svm", SVM_ONLY},
+};
 
 /* Values the renderer prints as numbers: anything else would print as 0. */
 static const char *const numbers[] = {
@@ -20,7 +29,10 @@ static const char *const numbers[] = {
     "train.images_per_second", "train.check_seconds", "eval.examples",         "eval.seconds",
     "eval.images_per_second", "plan.launches_per_step", "plan.flops_per_step", "plan.bytes_per_step",
     "data.dropped_per_epoch", "profile.train_device_seconds", "profile.train_device_share", "profile.events",
-    "profile.host_seconds"};
+    "profile.host_seconds", "svm.C", "svm.gamma", "svm.tol", "svm.classes", "svm.pairs", "svm.support_vectors",
+    "svm.largest_problem", "svm.blocks", "svm.iterations", "svm.kernel_rows_computed", "svm.hit_max_iter",
+    "svm.max_violation", "svm.kernel_seconds", "svm.solver_seconds", "svm.kernel_gflops", "svm.kernel_flops",
+    "svm.predict_flops", "svm.cache_bytes"};
 
 /* The same inside the arrays the renderer walks. */
 typedef struct {
@@ -69,6 +81,40 @@ static int check_items(const clmlp_jv *r, const array_numbers *a, clmlp_err *err
     return 0;
 }
 
+/* A plain array of numbers (support vectors per class). */
+static int check_number_array(const clmlp_jv *r, const char *path, clmlp_err *err)
+{
+    const clmlp_jv *a = clmlp_jv_path(r, path);
+    if (!a)
+        return 0;
+    if (a->kind != CLMLP_JV_ARRAY)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "%s: expected an array, got %s", path, kind_name(a->kind));
+    for (size_t i = 0; i < a->count; i++) {
+        char item[96];
+        snprintf(item, sizeof item, "%s[%zu]", path, i);
+        if (check_number(&a->items[i], item, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* config.kind: "mlp", "svm", or absent (a report from before SVMs: an MLP's). */
+static int check_model_kind(const clmlp_jv *r, bool *svm, clmlp_err *err)
+{
+    const clmlp_jv *v = clmlp_jv_path(r, "config.kind");
+    const char *s = clmlp_jv_string(v, "mlp");
+    *svm = strcmp(s, "svm") == 0;
+    if (!v || *svm || (v->kind == CLMLP_JV_STRING && strcmp(s, "mlp") == 0))
+        return 0;
+    return clmlp_fail(err, CLMLP_EXIT_DATA, "config.kind: expected \"mlp\" or \"svm\", got %.40s",
+                      v->kind == CLMLP_JV_STRING ? s : kind_name(v->kind));
+}
+
+static bool is_svm(const clmlp_jv *r)
+{
+    return strcmp(clmlp_jv_string(clmlp_jv_path(r, "config.kind"), "mlp"), "svm") == 0;
+}
+
 /* "ok", "diverged: <why>" or "failed: <error>"; absent in reports from before it existed (ok). */
 static int check_status(const clmlp_jv *r, clmlp_err *err)
 {
@@ -89,13 +135,19 @@ int clmlp_report_md_check(const clmlp_jv *report, clmlp_err *err)
         return clmlp_fail(err, CLMLP_EXIT_DATA, "missing key 'clmlp_report_version' (not a clmlp report.json)");
     if (strcmp(version, "1") != 0)
         return clmlp_fail(err, CLMLP_EXIT_DATA, "clmlp_report_version is '%.20s'; this clmlp reads version 1", version);
+    bool svm;
+    if (check_model_kind(report, &svm, err) < 0)
+        return -1;
     for (size_t i = 0; i < CLMLP_ARRAY_LEN(required); i++)
-        if (!clmlp_jv_path(report, required[i]))
+        if (required[i].kind != (svm ? MLP_ONLY : SVM_ONLY) && !clmlp_jv_path(report, required[i].path))
             return clmlp_fail(err, CLMLP_EXIT_DATA,
-                              "missing key '%s' (not a clmlp report.json, or one from an older version)", required[i]);
+                              "missing key '%s' (not a clmlp report.json, or one from an older version)",
+                              required[i].path);
     if (check_kind(report, "train.epochs", CLMLP_JV_ARRAY, err) < 0 ||
         check_kind(report, "phases", CLMLP_JV_ARRAY, err) < 0 ||
-        check_kind(report, "kernels", CLMLP_JV_ARRAY, err) < 0 || check_status(report, err) < 0)
+        check_kind(report, "kernels", CLMLP_JV_ARRAY, err) < 0 || check_status(report, err) < 0 ||
+        (svm && check_kind(report, "svm", CLMLP_JV_OBJECT, err) < 0) ||
+        check_number_array(report, "svm.support_vectors_per_class", err) < 0)
         return -1;
     for (size_t i = 0; i < CLMLP_ARRAY_LEN(numbers); i++)
         if (check_number(clmlp_jv_path(report, numbers[i]), numbers[i], err) < 0)
@@ -173,13 +225,9 @@ static void status(FILE *out, const clmlp_jv *r)
             s[0] == 'd' ? "; its accuracy says nothing about the recipe" : " until it failed: the epochs it finished");
 }
 
-static void summary(FILE *out, const clmlp_jv *r)
+static void model_mlp(FILE *out, const clmlp_jv *r)
 {
     const clmlp_jv *layers = clmlp_jv_path(r, "config.layers");
-    fprintf(out, "# clmlp run: %s\n\n", str(r, "name"));
-    status(out, r);
-    fprintf(out, "- **Device**: %s (%s, %s, driver %s)\n", str(r, "device.name"), str(r, "device.type"),
-            str(r, "device.platform"), str(r, "device.driver_version"));
     fprintf(out, "- **Model**: ");
     for (size_t i = 0; layers && i < layers->count; i++)
         fprintf(out, "%s%.0f", i ? "-" : "", clmlp_jv_number(&layers->items[i], 0));
@@ -187,6 +235,30 @@ static void summary(FILE *out, const clmlp_jv *r)
             str(r, "config.optimizer"), num(r, "config.lr"), num(r, "config.batch_size"), num(r, "config.epochs"),
             clmlp_jv_path(r, "config.fuse") && clmlp_jv_path(r, "config.fuse")->boolean ? "fused" : "unfused",
             str(r, "config.gemm"));
+}
+
+static void model_svm(FILE *out, const clmlp_jv *r)
+{
+    const clmlp_jv *layers = clmlp_jv_path(r, "config.layers");
+    bool has = layers && layers->kind == CLMLP_JV_ARRAY && layers->count;
+    double input = has ? clmlp_jv_number(&layers->items[0], 0) : 0;
+    fprintf(out, "- **Model**: SVM (scikit-learn's SVC), %s kernel, C %g, gamma %.6g (`%s`), one-vs-one over %.0f "
+                 "classes of %.0f inputs: %.0f support vectors (gemm %s)\n",
+            str(r, "svm.kernel"), num(r, "svm.C"), num(r, "svm.gamma"), str(r, "svm.gamma_setting"),
+            num(r, "svm.classes"), input, num(r, "svm.support_vectors"), str(r, "config.gemm"));
+}
+
+static void summary(FILE *out, const clmlp_jv *r)
+{
+    bool svm = is_svm(r);
+    fprintf(out, "# clmlp run: %s\n\n", str(r, "name"));
+    status(out, r);
+    fprintf(out, "- **Device**: %s (%s, %s, driver %s)\n", str(r, "device.name"), str(r, "device.type"),
+            str(r, "device.platform"), str(r, "device.driver_version"));
+    if (svm)
+        model_svm(out, r);
+    else
+        model_mlp(out, r);
     double epochs = (double)clmlp_jv_path(r, "train.epochs")->count;
     if (clmlp_jv_path(r, "eval.accuracy")->kind == CLMLP_JV_NUMBER)
         fprintf(out, "- **Accuracy**: %.2f %% on %.0f test images\n", 100.0 * num(r, "eval.accuracy"),
@@ -196,9 +268,17 @@ static void summary(FILE *out, const clmlp_jv *r)
                      "predicts it)\n");
     else
         fprintf(out, "- **Accuracy**: not evaluated (the run ended before its evaluation)\n");
-    fprintf(out, "- **Train**: %.2f s (%.3f s per epoch), %.0f images/s\n", num(r, "train.seconds"),
-            epochs > 0 ? num(r, "train.seconds") / epochs : 0, num(r, "train.images_per_second"));
+    if (svm) /* one training, no epochs: images/s is the training set over the whole training */
+        fprintf(out, "- **Train**: %.3f s for %.0f images (one training, no epochs), %.0f images/s\n",
+                num(r, "train.seconds"), num(r, "data.train_examples"), num(r, "train.images_per_second"));
+    else
+        fprintf(out, "- **Train**: %.2f s (%.3f s per epoch), %.0f images/s\n", num(r, "train.seconds"),
+                epochs > 0 ? num(r, "train.seconds") / epochs : 0, num(r, "train.images_per_second"));
     fprintf(out, "- **Eval**: %.3f s, %.0f images/s\n", num(r, "eval.seconds"), num(r, "eval.images_per_second"));
+    if (svm) {
+        fputc('\n', out);
+        return;
+    }
     fprintf(out, "- **Plan**: %.0f launches per step, %.1f MFLOP and %.2f MiB moved per step\n\n",
             num(r, "plan.launches_per_step"), num(r, "plan.flops_per_step") / 1e6, mib(num(r, "plan.bytes_per_step")));
 }
@@ -276,6 +356,16 @@ static void roofs(FILE *out, const clmlp_jv *r)
             num(p, "gemm_gflops"));
 }
 
+/* A table cell's text: a '|' (an RBF label's |x - y|) would end the cell. */
+static void cell(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+}
+
 static int by_device_time(const void *a, const void *b)
 {
     double x = num(*(const clmlp_jv *const *)a, "device_ms_total"), y = num(*(const clmlp_jv *const *)b, "device_ms_total");
@@ -307,8 +397,11 @@ static void kernels(FILE *out, const clmlp_jv *r)
     for (size_t i = 0; i < n; i++)
         sorted[i] = &ks->items[i];
     qsort(sorted, n, sizeof *sorted, by_device_time);
-    fprintf(out, "Top kernels by device time (%% of phase: share of that phase's wall time, i.e. %% of a step for "
-                 "training kernels):\n\n");
+    if (is_svm(r))
+        fprintf(out, "Top kernels by device time (%% of phase: share of that phase's wall time):\n\n");
+    else
+        fprintf(out, "Top kernels by device time (%% of phase: share of that phase's wall time, i.e. %% of a step for "
+                     "training kernels):\n\n");
     fprintf(out, "| # | kernel | what | phase | calls | total ms | mean µs | %% of phase | GFLOP/s | GB/s | "
                  "bound | %% of roofline |\n");
     fprintf(out, "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
@@ -319,8 +412,12 @@ static void kernels(FILE *out, const clmlp_jv *r)
         const clmlp_jv *above = clmlp_jv_get(k, "above_roof");
         if (above && above->kind == CLMLP_JV_BOOL && above->boolean)
             snprintf(pct, sizeof pct, "over the roof: probe too low");
-        fprintf(out, "| %zu | `%s` | %s | %s | %.0f | %.2f | %.1f | %.1f | %.1f | %.2f | %s | %s |\n", i + 1,
-                str(k, "name"), str(k, "label"), str(k, "phase"), num(k, "calls"), num(k, "device_ms_total"),
+        fprintf(out, "| %zu | `", i + 1);
+        cell(out, str(k, "name"));
+        fprintf(out, "` | ");
+        cell(out, str(k, "label"));
+        fprintf(out, " | %s | %.0f | %.2f | %.1f | %.1f | %.1f | %.2f | %s | %s |\n", str(k, "phase"), num(k, "calls"),
+                num(k, "device_ms_total"),
                 num(k, "device_ms_mean") * 1e3, 100.0 * num(k, "share_of_phase_wall"), num(k, "gflops"),
                 num(k, "gbps"), clmlp_jv_string(clmlp_jv_get(k, "bound"), "n/a"), pct);
     }
@@ -336,17 +433,24 @@ static void kernels(FILE *out, const clmlp_jv *r)
     free(sorted);
 }
 
+/* What each device memory figure holds, per model kind. */
+static const char *const memory_parts[2][3] = {
+    {"buffer plan (params, grads, optimizer state, arena)", "dataset (uint8 pixels + labels)",
+     "run buffers (orders, losses, predictions)"},
+    {"plan (none: an SVM has no compiled plan)", "training operands (every example's left, right and transposed rows)",
+     "kernel buffers (the GEMMs' chunks of rows and values)"},
+};
+
 static void memory(FILE *out, const clmlp_jv *r)
 {
+    const char *const *parts = memory_parts[is_svm(r)];
     fprintf(out, "## Memory\n\n");
     fprintf(out, "| what | MiB |\n|---|---:|\n");
     fprintf(out, "| host peak resident set | %.1f |\n", mib(num(r, "memory.host_peak_bytes")));
     fprintf(out, "| device, allocated by the run | %.2f |\n", mib(num(r, "memory.device_alloc_bytes")));
-    fprintf(out, "| device, buffer plan (params, grads, optimizer state, arena) | %.2f |\n",
-            mib(num(r, "memory.device_plan_bytes")));
-    fprintf(out, "| device, dataset (uint8 pixels + labels) | %.2f |\n", mib(num(r, "memory.device_dataset_bytes")));
-    fprintf(out, "| device, run buffers (orders, losses, predictions) | %.2f |\n\n",
-            mib(num(r, "memory.device_run_buffer_bytes")));
+    fprintf(out, "| device, %s | %.2f |\n", parts[0], mib(num(r, "memory.device_plan_bytes")));
+    fprintf(out, "| device, %s | %.2f |\n", parts[1], mib(num(r, "memory.device_dataset_bytes")));
+    fprintf(out, "| device, %s | %.2f |\n\n", parts[2], mib(num(r, "memory.device_run_buffer_bytes")));
 }
 
 static void epochs(FILE *out, const clmlp_jv *r)
@@ -368,6 +472,69 @@ static void epochs(FILE *out, const clmlp_jv *r)
                      "(`data.drop_last`).",
                 num(r, "data.dropped_per_epoch"));
     fprintf(out, "\n\n");
+}
+
+/* "0: 120, 1: 80, ..." from svm.support_vectors_per_class. */
+static void per_class(FILE *out, const clmlp_jv *r)
+{
+    const clmlp_jv *a = clmlp_jv_path(r, "svm.support_vectors_per_class");
+    for (size_t i = 0; a && a->kind == CLMLP_JV_ARRAY && i < a->count; i++)
+        fprintf(out, "%s%zu: %.0f", i ? ", " : "", i, clmlp_jv_number(&a->items[i], 0));
+    if (!a || a->kind != CLMLP_JV_ARRAY || a->count == 0)
+        fprintf(out, "n/a");
+}
+
+/* Whether the solver converged, in words. */
+static void convergence(FILE *out, const clmlp_jv *r)
+{
+    char viol[32];
+    opt_number(clmlp_jv_path(r, "svm.max_violation"), "%.3g", viol, sizeof viol);
+    double capped = num(r, "svm.hit_max_iter"), v = num(r, "svm.max_violation"), tol = num(r, "svm.tol");
+    fprintf(out, "| largest final KKT violation | %s (%s) |\n", viol,
+            capped > 0 ? "some problems stopped at the iteration cap"
+            : v < tol  ? "below tol: every problem converged"
+                       : "not below tol");
+    fprintf(out, "| problems stopped at the iteration cap | %.0f |\n", capped);
+}
+
+/* An SVM trains once, with no epochs or steps: what its solver did instead. */
+static void svm_section(FILE *out, const clmlp_jv *r)
+{
+    double train = num(r, "train.seconds"), kernel = num(r, "svm.kernel_seconds");
+    double solver = num(r, "svm.solver_seconds");
+    double n = num(r, "data.train_examples"), sv = num(r, "svm.support_vectors"), pairs = num(r, "svm.pairs");
+    fprintf(out, "## SVM\n\n");
+    fprintf(out, "One-vs-one over %.0f classes (%.0f binary problems), each solved by SMO (LIBSVM's solver) on the "
+                 "host over kernel values the device computes: GEMMs with an RBF epilogue, exp(-gamma |x - y|²).\n\n",
+            num(r, "svm.classes"), pairs);
+    fprintf(out, "| what | value |\n|---|---|\n");
+    fprintf(out, "| kernel | %s |\n", str(r, "svm.kernel"));
+    fprintf(out, "| C | %g |\n", num(r, "svm.C"));
+    fprintf(out, "| gamma used | %.6g (`model.gamma: %s`) |\n", num(r, "svm.gamma"), str(r, "svm.gamma_setting"));
+    fprintf(out, "| tol | %g |\n", num(r, "svm.tol"));
+    fprintf(out, "| binary problems (pairs) | %.0f |\n", pairs);
+    fprintf(out, "| support vectors | %.0f of %.0f training images (%.1f %%) |\n", sv, n, n > 0 ? 100.0 * sv / n : 0);
+    fprintf(out, "| support vectors per class | ");
+    per_class(out, r);
+    fprintf(out, " |\n");
+    fprintf(out, "| SMO iterations | %.0f |\n", num(r, "svm.iterations"));
+    fprintf(out, "| kernel rows computed | %.0f |\n", num(r, "svm.kernel_rows_computed"));
+    fprintf(out, "| problems computed as one kernel block (one GEMM) | %.0f of %.0f |\n", num(r, "svm.blocks"), pairs);
+    fprintf(out, "| problems computed row by row (LRU cache of %.0f MiB) | %.0f |\n", mib(num(r, "svm.cache_bytes")),
+            fmax(pairs - num(r, "svm.blocks"), 0));
+    fprintf(out, "| largest problem | %.0f examples |\n", num(r, "svm.largest_problem"));
+    convergence(out, r);
+    fprintf(out, "| training: kernel on the device | %.3f s (%.1f %%) |\n", kernel,
+            train > 0 ? 100.0 * kernel / train : 0);
+    fprintf(out, "| training: solver on the host | %.3f s (%.1f %%) |\n", solver,
+            train > 0 ? 100.0 * solver / train : 0);
+    fprintf(out, "| kernel GFLOP/s | %.1f (%.2f GFLOP) |\n", num(r, "svm.kernel_gflops"),
+            num(r, "svm.kernel_flops") / 1e9);
+    fprintf(out, "| prediction GEMMs | %.2f GFLOP |\n\n", num(r, "svm.predict_flops") / 1e9);
+    fprintf(out, "Kernel: training wall time inside the kernel provider (GEMMs, copies, read-back); solver: the rest "
+                 "of training, SMO on the host. A problem whose whole kernel block fits `model.cache_mb` is one GEMM; a "
+                 "larger one is computed row by row as SMO asks. The solver's work grows faster than the training "
+                 "set: `clmlp sweep CONFIG --over data.train.limit=...` fits how.\n\n");
 }
 
 /* mpirun -n N: the ranks, the allreduce and every rank's device (report.json's mpi). */
@@ -403,7 +570,10 @@ int clmlp_report_write_md(FILE *out, const void *ctx)
     phases(out, r);
     kernels(out, r);
     memory(out, r);
-    epochs(out, r);
+    if (is_svm(r))
+        svm_section(out, r);
+    else
+        epochs(out, r);
     data_parallel(out, r);
     fprintf(out, "Files: report.json (all figures, keys in the README), %sconfig.yaml (the effective config).\n",
             md->has_trace ? "trace.json (open in ui.perfetto.dev), " : "");

@@ -410,8 +410,11 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     if (!hooks)
         hooks = &no_hooks;
     memset(res, 0, sizeof *res);
+    res->kind = cfg->model.kind;
     res->classes = cfg->model.classes;
     clmlp_profiler_init(&res->profile, cfg->profile.enabled, cfg->profile.trace_steps);
+    if (cfg->model.kind == CLMLP_MODEL_SVM)
+        return clmlp_svm_experiment_run(cfg, hooks, res, err);
     clmlp_dataset train = {0}, test = {0};
     clmlp_device dev = {0};
     clmlp_session s = {0};
@@ -512,8 +515,6 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     res->train_seconds = res->phase_seconds[CLMLP_PHASE_TRAIN];
     if (world->size > 1 && gather_ranks(&s, world, res, err) < 0)
         goto done;
-    if (world->size > 1 && gather_ranks(&s, world, res, err) < 0)
-        goto done;
 
     /* An unlabeled test set (Kaggle's test.csv) has nothing to score: `clmlp predict` is for it. */
     if (!res->test_unlabeled) {
@@ -545,6 +546,13 @@ done:
 
 void clmlp_run_result_rates(clmlp_run_result *res)
 {
+    if (res->kind == CLMLP_MODEL_SVM) { /* one pass over the training set, no epochs or steps */
+        res->train_images = (double)res->train_count;
+        res->train_images_per_second = res->train_seconds > 0 ? res->train_images / res->train_seconds : 0;
+        res->eval_images_per_second = res->eval_seconds > 0 ? (double)res->test_count / res->eval_seconds : 0;
+        res->train_seconds_per_epoch = res->seconds_per_step = 0;
+        return;
+    }
     /* this process's epochs: a resumed run's train_seconds does not cover the checkpoint's */
     double steps = (double)res->steps_per_epoch * (res->epochs_done - res->resumed_epochs);
     res->train_images = steps * res->batch_size;

@@ -22,6 +22,8 @@ struct clmlp_svm_cache {
     cache_node **of;     /* l: node holding the row of each local example, or NULL */
     cache_node head;     /* sentinel of the circular LRU list */
     long computed;
+    const float *block;  /* block mode: the provider's l x l block, NULL until the first row */
+    bool block_mode;
 };
 
 static void unlink_node(cache_node *n)
@@ -49,8 +51,9 @@ clmlp_svm_cache *clmlp_svm_cache_new(const clmlp_svm_kernel *kernel, const int *
     if (!c)
         return NULL;
     size_t row_bytes = (size_t)l * sizeof(float);
-    size_t rows = budget_bytes / row_bytes;
-    if (rows < 2)
+    c->block_mode = kernel->block && budget_bytes / row_bytes >= (size_t)l;
+    size_t rows = c->block_mode ? 0 : budget_bytes / row_bytes;
+    if (rows < 2 && !c->block_mode)
         rows = 2;
     if (rows > (size_t)l)
         rows = (size_t)l;
@@ -58,7 +61,7 @@ clmlp_svm_cache *clmlp_svm_cache_new(const clmlp_svm_kernel *kernel, const int *
     c->l = l;
     c->capacity = (int)rows;
     c->head.prev = c->head.next = &c->head;
-    c->nodes = clmlp_calloc(rows, sizeof *c->nodes, err);
+    c->nodes = clmlp_calloc(rows ? rows : 1, sizeof *c->nodes, err);
     c->of = clmlp_calloc((size_t)l, sizeof *c->of, err);
     if (!cols) {
         c->identity = clmlp_calloc((size_t)l, sizeof *c->identity, err);
@@ -80,6 +83,14 @@ const float *clmlp_svm_cache_row(clmlp_svm_cache *c, int i, clmlp_err *err)
     if (i < 0 || i >= c->l) {
         clmlp_fail(err, CLMLP_EXIT_INTERNAL, "svm cache: row %d outside 0..%d", i, c->l - 1);
         return NULL;
+    }
+    if (c->block_mode) {
+        if (!c->block) {
+            if (!(c->block = c->kernel.block(c->kernel.user, c->cols, c->l, err)))
+                return NULL;
+            c->computed = c->l;
+        }
+        return c->block + (size_t)i * (size_t)c->l;
     }
     cache_node *n = c->of[i];
     if (n) { /* hit: becomes the most recently used */
@@ -113,7 +124,9 @@ const float *clmlp_svm_cache_row(clmlp_svm_cache *c, int i, clmlp_err *err)
 
 long clmlp_svm_cache_computed(const clmlp_svm_cache *c) { return c->computed; }
 
-int clmlp_svm_cache_capacity(const clmlp_svm_cache *c) { return c->capacity; }
+int clmlp_svm_cache_capacity(const clmlp_svm_cache *c) { return c->block_mode ? c->l : c->capacity; }
+
+bool clmlp_svm_cache_is_block(const clmlp_svm_cache *c) { return c->block_mode; }
 
 void clmlp_svm_cache_free(clmlp_svm_cache *c)
 {

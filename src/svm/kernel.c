@@ -8,9 +8,14 @@
 
 double clmlp_svm_gamma_scale(const float *x, size_t n, size_t d)
 {
-    size_t count = n * d;
+    double var = clmlp_svm_variance(x, n * d);
+    return var > 0 ? 1.0 / ((double)d * var) : 1.0;
+}
+
+double clmlp_svm_variance(const float *x, size_t count)
+{
     if (count == 0)
-        return 1.0;
+        return 0;
     /* Two passes: the mean first, then squared deviations (no cancellation). */
     double mean = 0;
     for (size_t k = 0; k < count; k++)
@@ -21,8 +26,7 @@ double clmlp_svm_gamma_scale(const float *x, size_t n, size_t d)
         double dev = x[k] - mean;
         var += dev * dev;
     }
-    var /= (double)count;
-    return var > 0 ? 1.0 / ((double)d * var) : 1.0;
+    return var / (double)count;
 }
 
 static double dot(const float *a, const float *b, int d)

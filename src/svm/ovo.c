@@ -111,6 +111,8 @@ int clmlp_svm_train_ovo(int n, const int *labels, const clmlp_svm_kernel *kernel
                 y[t] = t < count[a] ? 1 : -1;
             if (!(alpha[p] = clmlp_calloc((size_t)l, sizeof **alpha, err)))
                 goto done;
+            if (params->progress)
+                params->progress(params->progress_user, p, n_pairs);
             if (clmlp_svm_solve(l, cols, y, kernel, params, alpha[p], grad, &model->pairs[p], err) != 0) {
                 clmlp_fail_prefix(err, "svm: classes %d and %d: ", model->labels[a], model->labels[b]);
                 goto done;
@@ -121,6 +123,8 @@ int clmlp_svm_train_ovo(int n, const int *labels, const clmlp_svm_kernel *kernel
                 if (alpha[p][t] > 0)
                     sv_pos[t < count[a] ? start[a] + t : start[b] + t - count[a]] = 0;
         }
+    if (params->progress)
+        params->progress(params->progress_user, n_pairs, n_pairs);
     /* The shared support-vector list, in grouped order. */
     for (int q = 0; q < n; q++)
         if (sv_pos[q] == 0)

@@ -212,6 +212,8 @@ int clmlp_svm_solve(int l, const int *cols, const signed char *y, const clmlp_sv
         result->obj = obj / 2;
     }
     result->rows_computed = clmlp_svm_cache_computed(s.cache);
+    result->l = l;
+    result->block = clmlp_svm_cache_is_block(s.cache);
     clmlp_svm_cache_free(s.cache);
     free(qd);
     return rc;

@@ -85,7 +85,11 @@ static int reference_rows(clmlp_tune_workload *w, float **tol_out, clmlp_err *er
             double mag = tol[r * n + j] + (s->accumulate ? fabs(w->c0[(size_t)w->rows[r] * n + j]) : 0.0) +
                          (clmlp_epilogue_adds_bias(s->epilogue) ? fabs(w->bias[j]) : 0.0);
             /* act' is at most 2 in magnitude over the operands' range [-1, 1) */
-            tol[r * n + j] = (float)((clmlp_epilogue_act_grad(s->epilogue) ? 2e-4 : 1e-4) * mag + 1e-6);
+            double t = (clmlp_epilogue_act_grad(s->epilogue) ? 2e-4 : 1e-4) * mag;
+            /* exp(z): an error e in z is a relative error e in the result */
+            if (s->epilogue == CLMLP_EPILOGUE_EXP)
+                t *= fabs(w->want[r * n + j]);
+            tol[r * n + j] = (float)(t + 1e-6);
         }
     for (size_t j = 0; j < n && s->epilogue == CLMLP_EPILOGUE_BIAS_GRAD; j++)
         w->want_bias[n + j] = (float)(1e-4 * (w->want_bias[n + j] + (s->accumulate ? fabs(w->bias[j]) : 0.0)) + 1e-6);
@@ -134,6 +138,9 @@ int clmlp_tune_workload_create(clmlp_device *dev, const clmlp_gemm_shape *s, clm
     uint64_t state = 0x9e3779b97f4a7c15ull ^ ((uint64_t)s->m << 40) ^ ((uint64_t)s->n << 20) ^ (uint64_t)s->k;
     fill_random(w->a, na, &state);
     fill_random(w->b, nb, &state);
+    if (s->epilogue == CLMLP_EPILOGUE_EXP) /* |A·B| <= 1, as the RBF's -gamma |x - y|^2 stays small: exp stays finite */
+        for (size_t i = 0; i < na; i++)
+            w->a[i] /= (float)s->k;
     fill_random(w->c0, nc, &state);
     if (w->bias)
         fill_random(w->bias, n, &state);
