@@ -1,8 +1,8 @@
 /* safetensors files (clmlp_st_parse), then the same bytes as a model file
  * and as a checkpoint (clmlp_model_load, clmlp_checkpoint_load, which take
  * paths). Checked: a file that parses has tensors that tile its data
- * section exactly, each readable (ASan); a model that loads writes back to
- * a file that loads to the same parameters. */
+ * section exactly, each readable (ASan); a model that loads (an MLP or an
+ * SVM) writes back to a file that loads to the same parameters. */
 #include "helpers.h"
 
 #include <stdlib.h>
@@ -32,6 +32,22 @@ static void check_tiling(const clmlp_st_file *f)
                   f->size - 8 - (size_t)header);
 }
 
+/* An SVM model's every array, as written and read back. */
+static void check_svm_same(const clmlp_model *a, const clmlp_model *b)
+{
+    const clmlp_svm_model *x = &a->svm, *y = &b->svm;
+    size_t k = (size_t)x->n_classes, n_sv = (size_t)x->n_sv;
+    if (y->n_classes != x->n_classes || y->n_sv != x->n_sv || a->input != b->input || a->gamma != b->gamma ||
+        a->C != b->C)
+        fuzz_fail("an svm model's sizes or gamma/C changed in the round trip");
+    if (memcmp(a->sv, b->sv, n_sv * (size_t)a->input * sizeof *a->sv) != 0 ||
+        memcmp(x->coef, y->coef, (k - 1) * n_sv * sizeof *x->coef) != 0 ||
+        memcmp(x->rho, y->rho, k * (k - 1) / 2 * sizeof *x->rho) != 0 ||
+        memcmp(x->sv_count, y->sv_count, k * sizeof *x->sv_count) != 0 ||
+        memcmp(x->labels, y->labels, k * sizeof *x->labels) != 0)
+        fuzz_fail("an svm model's arrays changed in the round trip");
+}
+
 static void check_model_round_trip(const char *path)
 {
     clmlp_model m, back;
@@ -49,6 +65,10 @@ static void check_model_round_trip(const char *path)
         fuzz_fail("a model that loaded does not write: %s", err.msg);
     if (clmlp_model_load(again, &back, &err) < 0)
         fuzz_fail("a model written from one that loaded does not load: %s", err.msg);
+    if (back.kind != m.kind)
+        fuzz_fail("kind %d became %d", (int)m.kind, (int)back.kind);
+    if (m.kind == CLMLP_MODEL_SVM)
+        check_svm_same(&m, &back);
     if (back.n_params != m.n_params)
         fuzz_fail("parameters %d became %d", m.n_params, back.n_params);
     for (int p = 0; p < m.n_params; p++)
