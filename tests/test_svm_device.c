@@ -41,6 +41,29 @@ static float *blobs(int *labels, int *starts, int *n_out)
     return x;
 }
 
+/* A device and the blobs on it, for each test. */
+typedef struct {
+    clmlp_device dev;
+    int labels[128], starts[K + 1], n;
+    float *x;
+    double gamma; /* scikit-learn's "scale" */
+} blob_setup;
+
+static bool setup(blob_setup *b)
+{
+    if (!test_open_device(&b->dev))
+        return false;
+    b->x = blobs(b->labels, b->starts, &b->n);
+    b->gamma = clmlp_svm_gamma_scale(b->x, (size_t)b->n, D);
+    return true;
+}
+
+static void teardown(blob_setup *b)
+{
+    free(b->x);
+    clmlp_device_close(&b->dev);
+}
+
 /* |device - host RBF| over a block whose rows are rows[] and columns cols[]. */
 static double block_error(const float *x, const int *rows, int m, const int *cols, int n, double gamma,
                           const float *got)
@@ -59,15 +82,15 @@ static double block_error(const float *x, const int *rows, int m, const int *col
  * blocks are computed once and reused by the next problem. */
 static void blocks_and_rows_match_the_host(void)
 {
-    clmlp_device dev;
-    if (!test_open_device(&dev))
+    blob_setup b;
+    if (!setup(&b))
         return;
-    int labels[128], starts[K + 1], n;
-    float *x = blobs(labels, starts, &n);
-    double gamma = clmlp_svm_gamma_scale(x, (size_t)n, D);
+    const int n = b.n, *starts = b.starts;
+    const float *x = b.x;
+    const double gamma = b.gamma;
     clmlp_svm_device sd;
     clmlp_err err = {0};
-    CHECK_INT(clmlp_svm_device_create(&dev, NULL, x, n, D, gamma, starts, K, NULL, &sd, &err), 0);
+    CHECK_INT(clmlp_svm_device_create(&b.dev, NULL, x, n, D, gamma, starts, K, NULL, &sd, &err), 0);
     sd.diag_budget = (size_t)1 << 20;
     int cols[128], l = 0;
     for (int t = starts[0]; t < starts[1]; t++)
@@ -110,8 +133,7 @@ static void blocks_and_rows_match_the_host(void)
         test_fail(__FILE__, __LINE__, "one row differs from the host RBF by %g", e);
     clmlp_svm_device_release(&sd);
     free(out);
-    free(x);
-    clmlp_device_close(&dev);
+    teardown(&b);
 }
 
 /* Host votes over a host RBF matrix of the test rows against the support vectors. */
@@ -132,12 +154,13 @@ static void host_predict(const clmlp_svm_model *m, const float *sv, const float 
  * device's predictions equal the host's votes. */
 static void training_and_prediction_equal_the_host(void)
 {
-    clmlp_device dev;
-    if (!test_open_device(&dev))
+    blob_setup b;
+    if (!setup(&b))
         return;
-    int labels[128], starts[K + 1], n;
-    float *x = blobs(labels, starts, &n);
-    double gamma = clmlp_svm_gamma_scale(x, (size_t)n, D);
+    const int n = b.n, *labels = b.labels, *starts = b.starts;
+    const float *x = b.x;
+    const double gamma = b.gamma;
+    clmlp_device *dev = &b.dev;
     clmlp_err err = {0};
     clmlp_svm_rbf rbf;
     CHECK_INT(clmlp_svm_rbf_init(&rbf, x, n, D, gamma, &err), 0);
@@ -147,7 +170,7 @@ static void training_and_prediction_equal_the_host(void)
     CHECK_INT(clmlp_svm_train_ovo(n, labels, &host, &params, &want, &err), 0);
     for (int budget = 0; budget < 2; budget++) {
         clmlp_svm_device sd;
-        CHECK_INT(clmlp_svm_device_create(&dev, NULL, x, n, D, gamma, starts, K, NULL, &sd, &err), 0);
+        CHECK_INT(clmlp_svm_device_create(dev, NULL, x, n, D, gamma, starts, K, NULL, &sd, &err), 0);
         sd.diag_budget = (size_t)1 << 20;
         clmlp_svm_params p = params;
         p.cache_bytes = budget ? (size_t)1 << 20 : 3 * 64 * sizeof(float); /* blocks; or three rows */
@@ -159,9 +182,10 @@ static void training_and_prediction_equal_the_host(void)
         for (int s = 0; s < want.n_sv && got.n_sv == want.n_sv; s++) {
             CHECK_INT(got.sv_index[s], want.sv_index[s]);
             for (int r = 0; r < K - 1; r++) {
-                double a = got.coef[r * got.n_sv + s], b = want.coef[r * want.n_sv + s];
-                if (!(fabs(a - b) <= 1e-3))
-                    test_fail(__FILE__, __LINE__, "coef[%d][%d] %g on the device, %g on the host", r, s, a, b);
+                double on_dev = got.coef[r * got.n_sv + s], on_host = want.coef[r * want.n_sv + s];
+                if (!(fabs(on_dev - on_host) <= 1e-3))
+                    test_fail(__FILE__, __LINE__, "coef[%d][%d] %g on the device, %g on the host", r, s, on_dev,
+                              on_host);
             }
         }
         clmlp_svm_model_free(&got);
@@ -177,7 +201,7 @@ static void training_and_prediction_equal_the_host(void)
         memcpy(sv + s * D, x + want.sv_index[s] * D, D * sizeof *sv);
     int pred[NT], ref[NT];
     double flops = 0;
-    CHECK_INT(clmlp_svm_device_predict(&dev, NULL, &want, sv, D, gamma, xt, NT, NULL, pred, &flops, &err), 0);
+    CHECK_INT(clmlp_svm_device_predict(dev, NULL, &want, sv, D, gamma, xt, NT, NULL, pred, &flops, &err), 0);
     host_predict(&want, sv, xt, NT, gamma, ref);
     int same = 0, classes_seen[K] = {0};
     for (int t = 0; t < NT; t++) {
@@ -192,8 +216,7 @@ static void training_and_prediction_equal_the_host(void)
     free(sv);
     clmlp_svm_model_free(&want);
     clmlp_svm_rbf_free(&rbf);
-    free(x);
-    clmlp_device_close(&dev);
+    teardown(&b);
 }
 
 /* clmlp train on an SVM config: 600 MNIST images, 200 held out from the
