@@ -15,7 +15,7 @@
 #include "clmlp/json_parse.h"
 #include "harness.h"
 
-/* The device tests that compare with a host reference (gemm/ and runtime/). */
+/* The device tests that compare with a host reference (gemm/, runtime/ and svm_device/). */
 static const char *const REFERENCE_TESTS =
     "gemm/generated_shapes gemm/generated_epilogues_accumulate gemm/generated_mlp_shapes "
     "gemm/split_k_chunks_equal_the_whole gemm/local_form_small_shapes gemm/rbf_kernel_rows_match_the_host "
@@ -23,8 +23,9 @@ static const char *const REFERENCE_TESTS =
     "runtime/relu_adam_fused_matches_reference runtime/relu_adam_unfused_matches_reference "
     "runtime/sigmoid_sgd_fused_matches_reference runtime/tanh_sgd_unfused_matches_reference "
     "runtime/tanh_adam_fused_matches_reference runtime/evaluation_matches_reference_predictions "
-    "runtime/fused_equals_unfused_after_an_epoch";
-enum { REFERENCE_TEST_COUNT = 14 };
+    "runtime/fused_equals_unfused_after_an_epoch "
+    "svm_device/blocks_and_rows_match_the_host svm_device/training_and_prediction_equal_the_host";
+enum { REFERENCE_TEST_COUNT = 16 };
 
 static const char *const ENABLE_RUSTICL = "RUSTICL_ENABLE=llvmpipe";
 
