@@ -267,6 +267,10 @@ static void train_svm_config_reports_the_solver(void)
     CHECK_INT(test_run_clmlpf(got, sizeof got, "train '%s' --set model.gamma=fast --out '%s/y'", cfg, test_tmpdir()),
               2);
     CHECK_CONTAINS(got, "model.gamma: 'fast' is not scale, auto or a positive number");
+    /* the MLP plan's commands say what serves an SVM instead of acting on a plan it does not have */
+    CHECK_INT(test_run_clmlpf(got, sizeof got, "compile '%s'", cfg), 2);
+    CHECK_CONTAINS(got, "compile: model.kind svm has no compiled plan");
+    CHECK(test_one_line(got));
 }
 
 const test_case svm_device_tests[] = {

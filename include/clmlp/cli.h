@@ -51,6 +51,9 @@ int clmlp_cli_parse(int argc, char **argv, const char *command, const char *allo
 
 /* Loads args->config_path with its overrides. */
 int clmlp_cli_load_config(const clmlp_cli_args *args, clmlp_config *cfg, clmlp_err *err);
+/* For commands about the MLP's compiled plan (compile, tune, bench): a
+ * model.kind svm config is a usage error saying what serves it instead. */
+int clmlp_cli_require_mlp(const clmlp_config *cfg, const char *command, clmlp_err *err);
 
 /* Prints "clmlp: <msg>" to stderr and returns err->code. */
 int clmlp_cli_report_error(const clmlp_err *err);

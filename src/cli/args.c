@@ -108,3 +108,13 @@ int clmlp_cli_report_error(const clmlp_err *err)
         fprintf(stderr, "clmlp: %s\n", err->msg);
     return err->code ? err->code : CLMLP_EXIT_INTERNAL;
 }
+
+int clmlp_cli_require_mlp(const clmlp_config *cfg, const char *command, clmlp_err *err)
+{
+    if (cfg->model.kind != CLMLP_MODEL_SVM)
+        return 0;
+    return clmlp_fail(err, CLMLP_EXIT_USAGE,
+                      "%s: model.kind svm has no compiled plan: its one GEMM (the RBF kernel) is tuned by clmlp train "
+                      "(compiler.autotune) and timed in its report; clmlp sweep and tools/bench-svm measure it",
+                      command);
+}

@@ -68,7 +68,8 @@ int clmlp_cmd_bench(int argc, char **argv)
     clmlp_cli_args args;
     clmlp_config cfg;
     if (clmlp_cli_parse(argc, argv, "bench", "--set", true, &args, &err) < 0 ||
-        clmlp_cli_load_config(&args, &cfg, &err) < 0 || run_bench(&cfg, &err) < 0)
+        clmlp_cli_load_config(&args, &cfg, &err) < 0 || clmlp_cli_require_mlp(&cfg, "bench", &err) < 0 ||
+        run_bench(&cfg, &err) < 0)
         return clmlp_cli_report_error(&err);
     return 0;
 }

@@ -28,7 +28,8 @@ int clmlp_cmd_compile(int argc, char **argv)
     int input_dim = 0;
     clmlp_plan *train = NULL, *eval = NULL;
     if (clmlp_cli_parse(argc, argv, "compile", "--set --dump", true, &args, &err) < 0 ||
-        clmlp_cli_load_config(&args, &cfg, &err) < 0 || clmlp_cli_input_dim(&cfg, &input_dim, &err) < 0 ||
+        clmlp_cli_load_config(&args, &cfg, &err) < 0 || clmlp_cli_require_mlp(&cfg, "compile", &err) < 0 ||
+        clmlp_cli_input_dim(&cfg, &input_dim, &err) < 0 ||
         clmlp_cli_compile_plans(&cfg, input_dim, &train, &eval, &err) < 0)
         return clmlp_cli_report_error(&err);
     show(train, "training step", args.dump);

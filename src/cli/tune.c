@@ -73,7 +73,8 @@ int clmlp_cmd_tune(int argc, char **argv)
     argc = take_force(argc, argv, &force);
     int input_dim;
     if (clmlp_cli_parse(argc, argv, "tune", "--set --dump", true, &args, &err) < 0 ||
-        clmlp_cli_load_config(&args, &cfg, &err) < 0 || clmlp_cli_input_dim(&cfg, &input_dim, &err) < 0)
+        clmlp_cli_load_config(&args, &cfg, &err) < 0 || clmlp_cli_require_mlp(&cfg, "tune", &err) < 0 ||
+        clmlp_cli_input_dim(&cfg, &input_dim, &err) < 0)
         return clmlp_cli_report_error(&err);
     clmlp_autotune mode = cfg.compiler.autotune == CLMLP_AUTOTUNE_OFF ? CLMLP_AUTOTUNE_QUICK : cfg.compiler.autotune;
 
