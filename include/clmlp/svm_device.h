@@ -69,6 +69,9 @@ int clmlp_svm_device_create(clmlp_device *dev, clmlp_profiler *prof, const float
 /* clmlp_svm_block_fn and clmlp_svm_row_fn over a clmlp_svm_device (user). */
 const float *clmlp_svm_device_block(void *user, const int *cols, int n, clmlp_err *err);
 int clmlp_svm_device_row(void *user, int i, const int *cols, int n, float *out, clmlp_err *err);
+/* Launches both GEMM kernels once, on one value (drivers such as PoCL
+ * finish compiling a kernel at its first launch): not counted or profiled. */
+int clmlp_svm_device_warm_up(clmlp_svm_device *sd, clmlp_err *err);
 void clmlp_svm_device_release(clmlp_svm_device *sd);
 
 /* Labels for n test examples (x: n x d, preprocessed as the model's) with

@@ -519,7 +519,8 @@ static void svm_section(FILE *out, const clmlp_jv *r)
     fprintf(out, " |\n");
     fprintf(out, "| SMO iterations | %.0f |\n", num(r, "svm.iterations"));
     fprintf(out, "| kernel rows computed | %.0f |\n", num(r, "svm.kernel_rows_computed"));
-    fprintf(out, "| problems computed as one kernel block (one GEMM) | %.0f of %.0f |\n", num(r, "svm.blocks"), pairs);
+    fprintf(out, "| problems computed as one kernel block (GEMMs of class against class) | %.0f of %.0f |\n",
+            num(r, "svm.blocks"), pairs);
     fprintf(out, "| problems computed row by row (LRU cache of %.0f MiB) | %.0f |\n", mib(num(r, "svm.cache_bytes")),
             fmax(pairs - num(r, "svm.blocks"), 0));
     fprintf(out, "| largest problem | %.0f examples |\n", num(r, "svm.largest_problem"));
@@ -532,7 +533,8 @@ static void svm_section(FILE *out, const clmlp_jv *r)
             num(r, "svm.kernel_flops") / 1e9);
     fprintf(out, "| prediction GEMMs | %.2f GFLOP |\n\n", num(r, "svm.predict_flops") / 1e9);
     fprintf(out, "Kernel: training wall time inside the kernel provider (GEMMs, copies, read-back); solver: the rest "
-                 "of training, SMO on the host. A problem whose whole kernel block fits `model.cache_mb` is one GEMM; a "
+                 "of training, SMO on the host. A problem whose whole kernel block fits `model.cache_mb` is computed at "
+                 "once, from GEMMs of class against class (each class's own block once for all its problems); a "
                  "larger one is computed row by row as SMO asks. The solver's work grows faster than the training "
                  "set: `clmlp sweep CONFIG --over data.train.limit=...` fits how.\n\n");
 }

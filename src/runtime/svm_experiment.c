@@ -209,6 +209,10 @@ static int train(const clmlp_config *cfg, const clmlp_run_hooks *hooks, svm_run 
         end_phase(res, CLMLP_PHASE_UPLOAD, r->sd.device_bytes, err) < 0)
         return -1;
     res->dataset_device_bytes = r->sd.device_bytes; /* every example's operands, three ways */
+    /* Drivers compile lazily at a kernel's first launch: that cost is the warm-up's, not training's. */
+    clmlp_run_phase_begin(res, CLMLP_PHASE_WARMUP);
+    if (clmlp_svm_device_warm_up(&r->sd, err) < 0 || end_phase(res, CLMLP_PHASE_WARMUP, r->sd.device_bytes, err) < 0)
+        return -1;
     if (hooks->on_svm_start)
         hooks->on_svm_start(hooks->user, cfg, res);
     clmlp_svm_params params = clmlp_svm_default_params();
