@@ -17,6 +17,7 @@ typedef struct svm_run {
     clmlp_dataset train, test;
     float *x, *test_x; /* preprocessed features; x in class order */
     int *labels;       /* of x */
+    int64_t *order;    /* x's examples in the dataset */
     int class_start[257], n_classes; /* x's classes as runs of examples */
     clmlp_device dev;
     clmlp_svm_device sd;
@@ -32,6 +33,7 @@ static void release(svm_run *r)
     free(r->x);
     free(r->test_x);
     free(r->labels);
+    free(r->order);
 }
 
 static int end_phase(clmlp_run_result *res, clmlp_phase phase, size_t device_bytes, clmlp_err *err)
@@ -50,33 +52,49 @@ static int check_labels(const clmlp_dataset *ds, int classes, const char *split,
     return 0;
 }
 
-/* The training examples as floats, grouped by class (stable): a binary
- * problem's examples are then two runs the device copies in two commands. */
-static int training_features(const clmlp_config *cfg, svm_run *r, clmlp_err *err)
+/* The training examples grouped by class (stable), as an order of the
+ * dataset's examples: a binary problem's examples are then two runs the
+ * device copies in two commands. */
+static int class_order(svm_run *r, clmlp_err *err)
 {
     const clmlp_dataset *ds = &r->train;
-    const int64_t n = ds->count, d = clmlp_dataset_features(ds);
-    float *all = clmlp_svm_features(ds->pixels, n, d, cfg->data.scale, cfg->data.binarize, err);
-    r->x = all ? clmlp_calloc((size_t)(n * d), sizeof *r->x, err) : NULL;
-    r->labels = r->x ? clmlp_calloc((size_t)n, sizeof *r->labels, err) : NULL;
-    if (!r->labels) {
-        free(all);
+    const int64_t n = ds->count;
+    r->order = clmlp_calloc((size_t)n, sizeof *r->order, err);
+    r->labels = r->order ? clmlp_calloc((size_t)n, sizeof *r->labels, err) : NULL;
+    if (!r->labels)
         return -1;
-    }
     int64_t t = 0;
     for (int c = 0; c < 256; c++) {
         int64_t first = t;
         for (int64_t i = 0; i < n; i++)
             if (ds->labels[i] == c) {
-                memcpy(r->x + t * d, all + i * d, (size_t)d * sizeof *r->x);
+                r->order[t] = i;
                 r->labels[t++] = c;
             }
         if (t > first)
             r->class_start[r->n_classes++] = (int)first;
     }
     r->class_start[r->n_classes] = (int)n;
-    free(all);
     return 0;
+}
+
+/* Features of the training examples order[first .. first+n) (preprocessed
+ * as the config says), n x d floats, malloc'ed. */
+static float *ordered_features(const clmlp_config *cfg, const svm_run *r, const int *idx, int64_t n, clmlp_err *err)
+{
+    const int64_t d = clmlp_dataset_features(&r->train);
+    float *x = clmlp_calloc((size_t)(n * d) + 1, sizeof *x, err);
+    if (!x)
+        return NULL;
+    float lut[256];
+    for (int v = 0; v < 256; v++)
+        lut[v] = clmlp_preprocess_pixel((uint8_t)v, cfg->data.scale, cfg->data.binarize);
+    for (int64_t t = 0; t < n; t++) {
+        const uint8_t *px = r->train.pixels + r->order[idx ? idx[t] : t] * d;
+        for (int64_t f = 0; f < d; f++)
+            x[t * d + f] = lut[px[f]];
+    }
+    return x;
 }
 
 static int load(const clmlp_config *cfg, svm_run *r, clmlp_run_result *res, clmlp_err *err)
@@ -96,7 +114,8 @@ static int load(const clmlp_config *cfg, svm_run *r, clmlp_run_result *res, clml
                           "model.kind svm: %lld training examples; it takes 2 to %lld (set data.train.limit)",
                           (long long)r->train.count, (long long)(2000000000 / (d + 2)));
     if (check_labels(&r->train, cfg->model.classes, "training", err) < 0 ||
-        check_labels(&r->test, cfg->model.classes, "test", err) < 0 || training_features(cfg, r, err) < 0)
+        check_labels(&r->test, cfg->model.classes, "test", err) < 0 || class_order(r, err) < 0 ||
+        !(r->x = ordered_features(cfg, r, NULL, r->train.count, err)))
         return -1;
     r->test_x = clmlp_svm_features(r->test.pixels, r->test.count, d, cfg->data.scale, cfg->data.binarize, err);
     if (!r->test_x)
@@ -174,15 +193,10 @@ static void on_pair(void *user, int pair, int pairs)
 }
 
 /* The support vectors' features, for prediction and the model file. */
-static int support_vectors(const svm_run *r, clmlp_model *m, clmlp_err *err)
+static int support_vectors(const clmlp_config *cfg, const svm_run *r, clmlp_model *m, clmlp_err *err)
 {
-    const int d = m->input;
-    m->sv = clmlp_calloc((size_t)m->svm.n_sv * (size_t)d + 1, sizeof *m->sv, err);
-    if (!m->sv)
-        return -1;
-    for (int s = 0; s < m->svm.n_sv; s++)
-        memcpy(m->sv + (size_t)s * d, r->x + (size_t)m->svm.sv_index[s] * d, (size_t)d * sizeof *m->sv);
-    return 0;
+    m->sv = ordered_features(cfg, r, m->svm.sv_index, m->svm.n_sv, err);
+    return m->sv ? 0 : -1;
 }
 
 static void solver_summary(const clmlp_svm_model *m, clmlp_svm_run *out)
@@ -209,6 +223,8 @@ static int train(const clmlp_config *cfg, const clmlp_run_hooks *hooks, svm_run 
         end_phase(res, CLMLP_PHASE_UPLOAD, r->sd.device_bytes, err) < 0)
         return -1;
     res->dataset_device_bytes = r->sd.device_bytes; /* every example's operands, three ways */
+    free(r->x); /* the device has them now (support vectors come from the pixels) */
+    r->x = NULL;
     /* Drivers compile lazily at a kernel's first launch: that cost is the warm-up's, not training's. */
     clmlp_run_phase_begin(res, CLMLP_PHASE_WARMUP);
     if (clmlp_svm_device_warm_up(&r->sd, err) < 0 || end_phase(res, CLMLP_PHASE_WARMUP, r->sd.device_bytes, err) < 0)
@@ -240,7 +256,7 @@ static int train(const clmlp_config *cfg, const clmlp_run_hooks *hooks, svm_run 
     res->svm.solver_seconds = res->train_seconds - r->sd.seconds;
     res->svm.kernel_flops = r->sd.flops;
     solver_summary(&res->model.svm, &res->svm);
-    if (support_vectors(r, &res->model, err) < 0)
+    if (support_vectors(cfg, r, &res->model, err) < 0)
         return -1;
     res->has_model = true;
     return 0;
