@@ -258,6 +258,7 @@ static int train(const clmlp_config *cfg, const clmlp_run_hooks *hooks, svm_run 
     solver_summary(&res->model.svm, &res->svm);
     if (support_vectors(cfg, r, &res->model, err) < 0)
         return -1;
+    clmlp_svm_device_release(&r->sd); /* its kept blocks (GBs on MNIST) are of no use to prediction */
     res->has_model = true;
     return 0;
 }
@@ -283,7 +284,7 @@ static int evaluate(svm_run *r, clmlp_run_result *res, clmlp_err *err)
     free(pred);
     res->accuracy = n ? (double)correct / n : 0;
     res->evaluated = true;
-    if (clmlp_profiler_flush(&res->profile, err) < 0 || end_phase(res, CLMLP_PHASE_EVAL, r->sd.device_bytes, err) < 0)
+    if (clmlp_profiler_flush(&res->profile, err) < 0 || end_phase(res, CLMLP_PHASE_EVAL, 0, err) < 0)
         return -1;
     res->eval_seconds = res->phase_seconds[CLMLP_PHASE_EVAL];
     return 0;
