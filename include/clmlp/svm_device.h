@@ -41,7 +41,8 @@ typedef struct clmlp_svm_device {
     size_t left_cap, right_cap, out_cap; /* their sizes, bytes */
     int *cols;                       /* the rows pair_right holds (NT; a copy), cols_n of them */
     int cols_n;
-    int seg_loaded;                  /* the segment pair_right holds (NN), -1 none */
+    int seg_loaded;                  /* the segment pair_right holds a panel of (NN), -1 none */
+    int panel_c0, panel_nb;          /* that panel's columns */
     clmlp_gemm_kernel gemm_nt, gemm_nn; /* prepared once; resized per launch */
     int stat_block, stat_row, stat_gather, stat_read, stat_predict, stat_write; /* profiler entries */
     /* totals */
@@ -55,8 +56,8 @@ typedef struct clmlp_svm_device {
     } *diag;
     int n_diag;
     size_t diag_bytes, diag_budget;  /* host bytes kept, and the most to keep (0: none) */
-    float *block, *cross;            /* the last block handed out, and its cross part: reused */
-    size_t block_cap, cross_cap;     /* their sizes, floats */
+    float *block, *cross, *panel;    /* the last block handed out, its cross part, a panel read: reused */
+    size_t block_cap, cross_cap, panel_cap; /* their sizes, floats */
 } clmlp_svm_device;
 
 /* x: n x d preprocessed features (row-major, the caller's; not kept);

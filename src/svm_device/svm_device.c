@@ -9,6 +9,11 @@
 #include "clmlp/svm_device.h"
 
 #define STAGING_BYTES ((size_t)64 << 20) /* one chunk of kernel values on the device */
+/* Columns of an NN GEMM's B per launch: a 786 x 2048 float panel (6.4 MB)
+ * stays in a CPU's last-level cache while every row of A passes it. With
+ * the whole 786 x 12 337 of MNIST's support vectors as B the GEMM ran at
+ * 98 GFLOP/s, in panels at 363 (PoCL, this AMD machine, 2026-11-30). */
+#define PANEL 2048
 
 float *clmlp_svm_features(const uint8_t *pixels, int64_t n, int64_t features, bool scale, bool binarize,
                           clmlp_err *err)
@@ -169,8 +174,9 @@ void clmlp_svm_device_release(clmlp_svm_device *sd)
     sd->seg_start = NULL;
     free(sd->block);
     free(sd->cross);
-    sd->block = sd->cross = NULL;
-    sd->block_cap = sd->cross_cap = 0;
+    free(sd->panel);
+    sd->block = sd->cross = sd->panel = NULL;
+    sd->block_cap = sd->cross_cap = sd->panel_cap = 0;
     for (int i = 0; i < sd->n_diag; i++)
         free(sd->diag[i].values);
     free(sd->diag);
@@ -206,10 +212,25 @@ static int gather(clmlp_svm_device *sd, cl_mem src, const int *idx, int n, cl_me
     return 0;
 }
 
+/* A host buffer of at least count floats, kept for the next call (the
+ * pages stay mapped: a fresh one per problem cost its page faults again). */
+static float *reuse(float **buf, size_t *cap, size_t count, clmlp_err *err)
+{
+    if (*cap >= count)
+        return *buf;
+    free(*buf);
+    *cap = 0;
+    if (!(*buf = clmlp_calloc(count, sizeof **buf, err)))
+        return NULL;
+    *cap = count;
+    return *buf;
+}
+
 /* out[m x n] = K(the m rows of pair_left, the n examples of pair_right)
  * with the kernel gk (NT or NN, as pair_right holds them), read into host
  * memory. stat: the profiler entry of the launch. */
-static int launch(clmlp_svm_device *sd, clmlp_gemm_kernel *gk, int stat, int m, int n, float *host, clmlp_err *err)
+static int launch(clmlp_svm_device *sd, clmlp_gemm_kernel *gk, int stat, int m, int n, float *host, size_t pitch,
+                  clmlp_err *err)
 {
     if (clmlp_gemm_generated_resize(gk, m, n, sd->k, err) < 0 ||
         clmlp_gemm_generated_bind(gk, sd->pair_left, sd->pair_right, sd->out, NULL, NULL, err) < 0)
@@ -236,10 +257,17 @@ static int launch(clmlp_svm_device *sd, clmlp_gemm_kernel *gk, int stat, int m, 
     if (clmlp_profiler_transfer(sd->prof, sd->stat_read, (double)bytes, traced, &ev, &pe, err) < 0)
         return -1;
     begin = clmlp_now();
-    if (clmlp_cl_check(clEnqueueReadBuffer(sd->dev->queue, sd->out, CL_TRUE, 0, bytes, host, 0, NULL, ev),
+    /* Rows of n values go to host rows `pitch` floats apart (a panel of a
+     * wider block): read whole, then copied into place, which PoCL's
+     * clEnqueueReadBufferRect did 3x slower. */
+    float *dst = pitch == (size_t)n ? host : reuse(&sd->panel, &sd->panel_cap, (size_t)m * (size_t)n, err);
+    if (!dst ||
+        clmlp_cl_check(clEnqueueReadBuffer(sd->dev->queue, sd->out, CL_TRUE, 0, bytes, dst, 0, NULL, ev),
                        "clEnqueueReadBuffer(svm kernel values)", err) < 0 ||
         clmlp_profiler_host_span(sd->dev, ev, pe, begin, err) < 0)
         return -1;
+    for (int r = 0; dst != host && r < m; r++)
+        memcpy(host + (size_t)r * pitch, dst + (size_t)r * n, (size_t)n * sizeof *host);
     return clmlp_profiler_collect(sd->prof, clmlp_profiler_pending(sd->prof), err);
 }
 
@@ -275,27 +303,34 @@ static int ensure_chunk(clmlp_svm_device *sd, int chunk, int n, clmlp_err *err)
                : 0;
 }
 
-/* pair_right holds segment g's transposed right operands (one device copy). */
-static int use_segment(clmlp_svm_device *sd, int g, clmlp_err *err)
+/* pair_right holds columns c0 .. c0+nb-1 of segment g's transposed right
+ * operands, k x nb (one rectangular device copy). */
+static int use_segment(clmlp_svm_device *sd, int g, int c0, int nb, clmlp_err *err)
 {
-    if (sd->seg_loaded == g)
+    if (sd->seg_loaded == g && sd->panel_c0 == c0 && sd->panel_nb == nb)
         return 0;
     sd->cols_n = 0;
     sd->seg_loaded = -1;
-    size_t row = (size_t)sd->k * sizeof(float), len = (size_t)(sd->seg_start[g + 1] - sd->seg_start[g]);
-    if (ensure_buffer(sd, &sd->pair_right, &sd->right_cap, len * row, "problem operands", err) < 0)
+    const size_t f = sizeof(float), len = (size_t)(sd->seg_start[g + 1] - sd->seg_start[g]);
+    if (ensure_buffer(sd, &sd->pair_right, &sd->right_cap, (size_t)sd->k * (size_t)nb * f, "problem operands",
+                      err) < 0)
         return -1;
     cl_event *ev = NULL;
     clmlp_pending_event *pe = NULL;
-    if (clmlp_profiler_transfer(sd->prof, sd->stat_gather, (double)(len * row), false, &ev, &pe, err) < 0)
+    if (clmlp_profiler_transfer(sd->prof, sd->stat_gather, (double)sd->k * nb * f, false, &ev, &pe, err) < 0)
         return -1;
+    /* the segment is k rows of len floats from float k * seg_start; the panel starts c0 floats into its first */
+    const size_t src[3] = {((size_t)sd->k * (size_t)sd->seg_start[g] + (size_t)c0) * f, 0, 0}, dst[3] = {0, 0, 0};
+    const size_t region[3] = {(size_t)nb * f, (size_t)sd->k, 1};
     double begin = clmlp_now();
-    if (clmlp_cl_check(clEnqueueCopyBuffer(sd->dev->queue, sd->right_t, sd->pair_right,
-                                           (size_t)sd->seg_start[g] * row, 0, len * row, 0, NULL, ev),
-                       "clEnqueueCopyBuffer(svm segment operands)", err) < 0 ||
+    if (clmlp_cl_check(clEnqueueCopyBufferRect(sd->dev->queue, sd->right_t, sd->pair_right, src, dst, region, len * f,
+                                               0, (size_t)nb * f, 0, 0, NULL, ev),
+                       "clEnqueueCopyBufferRect(svm segment operands)", err) < 0 ||
         clmlp_profiler_host_span(sd->dev, ev, pe, begin, err) < 0)
         return -1;
     sd->seg_loaded = g;
+    sd->panel_c0 = c0;
+    sd->panel_nb = nb;
     return 0;
 }
 
@@ -333,8 +368,29 @@ static int kernel_rows(clmlp_svm_device *sd, clmlp_gemm_kernel *gk, int stat, co
     for (int r = 0; r < m; r += chunk) {
         int rm = m - r < chunk ? m - r : chunk;
         if (gather(sd, sd->left, rows + r, rm, sd->pair_left, err) < 0 ||
-            launch(sd, gk, stat, rm, n, out + (size_t)r * n, err) < 0)
+            launch(sd, gk, stat, rm, n, out + (size_t)r * n, (size_t)n, err) < 0)
             return -1;
+    }
+    return 0;
+}
+
+/* Rows rows[0..m) against segment g's examples into out (m x len), NN,
+ * in column panels of B (PANEL) and chunks of rows. */
+static int segment_rows(clmlp_svm_device *sd, int g, int stat, const int *rows, int m, float *out, clmlp_err *err)
+{
+    const int len = sd->seg_start[g + 1] - sd->seg_start[g];
+    for (int c0 = 0; c0 < len; c0 += PANEL) {
+        int nb = len - c0 < PANEL ? len - c0 : PANEL;
+        int chunk = (int)(STAGING_BYTES / ((size_t)nb * sizeof(float)));
+        chunk = chunk < 1 ? 1 : chunk > m ? m : chunk;
+        if (use_segment(sd, g, c0, nb, err) < 0 || ensure_chunk(sd, chunk, nb, err) < 0)
+            return -1;
+        for (int r = 0; r < m; r += chunk) {
+            int rm = m - r < chunk ? m - r : chunk;
+            if (gather(sd, sd->left, rows + r, rm, sd->pair_left, err) < 0 ||
+                launch(sd, &sd->gemm_nn, stat, rm, nb, out + (size_t)r * len + c0, (size_t)len, err) < 0)
+                return -1;
+        }
     }
     return 0;
 }
@@ -346,10 +402,7 @@ static int run_block(clmlp_svm_device *sd, const int *run_a, int len_a, const in
 {
     int g = segment_of(sd, run_b[0], len_b);
     if (g >= 0 && consecutive(run_b, len_b))
-        return use_segment(sd, g, err) < 0 ||
-                       kernel_rows(sd, &sd->gemm_nn, sd->stat_block, run_a, len_a, len_b, out, err) < 0
-                   ? -1
-                   : 0;
+        return segment_rows(sd, g, sd->stat_block, run_a, len_a, out, err);
     return use_problem(sd, run_b, len_b, err) < 0 ||
                    kernel_rows(sd, &sd->gemm_nt, sd->stat_block, run_a, len_a, len_b, out, err) < 0
                ? -1
@@ -380,20 +433,6 @@ static const float *diag_block(clmlp_svm_device *sd, const int *run, int len, bo
         *owned = true;
     }
     return v;
-}
-
-/* A host buffer of at least count floats, kept for the next call (the
- * pages stay mapped: a fresh one per problem cost its page faults again). */
-static float *reuse(float **buf, size_t *cap, size_t count, clmlp_err *err)
-{
-    if (*cap >= count)
-        return *buf;
-    free(*buf);
-    *cap = 0;
-    if (!(*buf = clmlp_calloc(count, sizeof **buf, err)))
-        return NULL;
-    *cap = count;
-    return *buf;
 }
 
 /* The block of a problem made of two runs of consecutive examples (two
@@ -464,7 +503,7 @@ int clmlp_svm_device_warm_up(clmlp_svm_device *sd, clmlp_err *err)
     sd->prof = NULL; /* not the run's work: kept out of the kernels' figures */
     float value;
     int first = sd->seg_start[0], rc = -1;
-    if (use_segment(sd, 0, err) == 0 &&
+    if (use_segment(sd, 0, 0, 1, err) == 0 &&
         kernel_rows(sd, &sd->gemm_nn, sd->stat_block, &first, 1, 1, &value, err) == 0 &&
         use_problem(sd, &first, 1, err) == 0 && kernel_rows(sd, &sd->gemm_nt, sd->stat_row, &first, 1, 1, &value, err) == 0)
         rc = 0;
@@ -527,9 +566,10 @@ int clmlp_svm_device_predict(clmlp_device *dev, clmlp_profiler *prof, const clml
     if (model->n_sv < 1 || n < 1 || d < 1)
         return clmlp_fail(err, CLMLP_EXIT_USAGE, "svm predict: needs support vectors (%d) and examples (%d)",
                           model->n_sv, n);
-    clmlp_svm_device sd = {.dev = dev, .prof = prof, .n = model->n_sv, .d = d, .k = d + 2, .gamma = gamma,
-                           .seg_loaded = -1};
     const int n_sv = model->n_sv;
+    int seg[2] = {0, n_sv}; /* the support vectors as one segment: its panels are B */
+    clmlp_svm_device sd = {.dev = dev, .prof = prof, .n = n_sv, .d = d, .k = d + 2, .gamma = gamma,
+                           .seg_start = seg, .n_seg = 1, .seg_loaded = -1};
     int chunk = (int)(STAGING_BYTES / ((size_t)n_sv * sizeof(float)));
     chunk = chunk < 1 ? 1 : chunk > n ? n : chunk;
     float *ops = clmlp_calloc((size_t)(chunk > n_sv ? chunk : n_sv) * (size_t)sd.k, sizeof *ops, err);
@@ -541,21 +581,28 @@ int clmlp_svm_device_predict(clmlp_device *dev, clmlp_profiler *prof, const clml
         goto done;
     clmlp_gemm_rbf_operands(sv, n_sv, d, gamma, false, ops);
     transpose(ops, n_sv, sd.k, sv_t);
-    if (create_buffer(dev, (size_t)n_sv * sd.k * sizeof *sv_t, sv_t, &sd.pair_right, &sd.device_bytes,
+    if (create_buffer(dev, (size_t)n_sv * sd.k * sizeof *sv_t, sv_t, &sd.right_t, &sd.device_bytes,
                       "support vector operands", err) < 0 ||
-        ensure_chunk(&sd, chunk, n_sv, err) < 0)
+        ensure_chunk(&sd, chunk, n_sv < PANEL ? n_sv : PANEL, err) < 0)
         goto done;
     for (int r = 0; r < n; r += chunk) {
         int m = n - r < chunk ? n - r : chunk;
-        if (write_test_rows(&sd, x + (size_t)r * d, m, ops, err) < 0 ||
-            launch(&sd, &sd.gemm_nn, sd.stat_predict, m, n_sv, kmat, err) < 0 ||
-            clmlp_svm_predict_batch(model, m, kmat, labels + r, err) < 0)
+        if (write_test_rows(&sd, x + (size_t)r * d, m, ops, err) < 0)
+            goto done;
+        for (int c0 = 0; c0 < n_sv; c0 += PANEL) {
+            int nb = n_sv - c0 < PANEL ? n_sv - c0 : PANEL;
+            if (use_segment(&sd, 0, c0, nb, err) < 0 ||
+                launch(&sd, &sd.gemm_nn, sd.stat_predict, m, nb, kmat + c0, (size_t)n_sv, err) < 0)
+                goto done;
+        }
+        if (clmlp_svm_predict_batch(model, m, kmat, labels + r, err) < 0)
             goto done;
     }
     if (flops)
         *flops = sd.flops;
     rc = 0;
 done:
+    sd.seg_start = NULL; /* the caller's stack, not the release's to free */
     clmlp_svm_device_release(&sd);
     free(sv_t);
     free(ops);
