@@ -1,19 +1,22 @@
 /* The SVM's kernel values on an OpenCL device, through the GEMM layer:
- * K(x, y) = exp(-gamma |x - y|^2) as one NT GEMM with the EXP epilogue on
+ * K(x, y) = exp(-gamma |x - y|^2) as a GEMM with the EXP epilogue on
  * augmented operands (clmlp_gemm_rbf_operands), so the squared norms ride
  * in the product and the epilogue only exponentiates.
  *
  *   training   clmlp_svm_device_create uploads every training example's
- *              two operand rows once; a binary problem's whole l x l block
+ *              operand rows once (left, right, and right transposed per
+ *              class); a binary problem's whole l x l block
  *              (clmlp_svm_device_block) is assembled from the blocks of its
  *              two classes: K(a, a) and K(b, b), computed once per class and
  *              kept while they fit diag_budget (each serves k - 1 problems),
- *              and K(a, b), one GEMM; or, when the block is over the cache
- *              budget, one row at a time (clmlp_svm_device_row). The rows
- *              of a GEMM's operands are copied together on the device first.
+ *              and K(a, b), NN GEMMs against panels of class b's transposed
+ *              rows; or, when the block is over the cache budget, one row at
+ *              a time (clmlp_svm_device_row, NT). A GEMM's rows are copied
+ *              together on the device first.
  *   prediction clmlp_svm_device_predict: the support vectors' operands
- *              uploaded once (transposed), then one GEMM per chunk of test rows, read
- *              back and voted on the host (clmlp_svm_predict_batch)
+ *              uploaded once (transposed), then NN GEMMs of each chunk of
+ *              test rows against their panels, read back and voted on the
+ *              host (clmlp_svm_predict_batch)
  *
  * Every launch, copy and read is profiled (phase "train" or "eval") when a
  * profiler is given. */
