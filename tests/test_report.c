@@ -686,7 +686,7 @@ static void svm_report_has_its_keys_and_an_svm_section(void)
     CHECK_CONTAINS(md, "## SVM\n");
     CHECK_CONTAINS(md, "| support vectors | 60 of 600 training images (10.0 %) |\n");
     CHECK_CONTAINS(md, "| support vectors per class | 0: 20, 1: 25, 2: 15 |\n");
-    CHECK_CONTAINS(md, "| problems computed as one kernel block (GEMMs of class against class) | 2 of 3 |\n");
+    CHECK_CONTAINS(md, "| problems from class blocks (GEMMs of class against class) | 2 of 3 |\n");
     CHECK_CONTAINS(md, "(below tol: every problem converged)");
     CHECK_CONTAINS(md, "| training: kernel on the device | 1.500 s (75.0 %) |\n");
     CHECK_CONTAINS(md, "| kernel GFLOP/s | 2.0 (3.00 GFLOP) |\n");

@@ -148,8 +148,9 @@ static void host_predict(const clmlp_svm_model *m, const float *sv, const float 
     free(kmat);
 }
 
-/* One-vs-one training with the device's kernel values (blocks, and row by
- * row under a budget too small for a block) ends where the host's does:
+/* One-vs-one training with the device's kernel values (whole blocks, rows
+ * assembled from class blocks, and NT rows under a budget too small for a
+ * block) ends where the host's does:
  * the same support vectors, coefficients within float rounding, and the
  * device's predictions equal the host's votes. */
 static void training_and_prediction_equal_the_host(void)
@@ -168,16 +169,21 @@ static void training_and_prediction_equal_the_host(void)
     clmlp_svm_kernel host = {.row = clmlp_svm_rbf_row, .user = &rbf};
     clmlp_svm_model want;
     CHECK_INT(clmlp_svm_train_ovo(n, labels, &host, &params, &want, &err), 0);
-    for (int budget = 0; budget < 2; budget++) {
+    /* mode 0: a row is one NT GEMM, three rows cached; 1: whole blocks;
+     * 2: rows assembled from class blocks (the run's way) */
+    for (int mode = 0; mode < 3; mode++) {
         clmlp_svm_device sd;
         CHECK_INT(clmlp_svm_device_create(dev, NULL, x, n, D, gamma, starts, K, NULL, &sd, &err), 0);
         sd.diag_budget = (size_t)1 << 20;
+        sd.parts = mode == 2;
         clmlp_svm_params p = params;
-        p.cache_bytes = budget ? (size_t)1 << 20 : 3 * 64 * sizeof(float); /* blocks; or three rows */
-        clmlp_svm_kernel k = {.row = clmlp_svm_device_row, .user = &sd, .block = clmlp_svm_device_block};
+        p.cache_bytes = mode ? (size_t)1 << 20 : 3 * 64 * sizeof(float);
+        clmlp_svm_kernel k = {.row = clmlp_svm_device_row, .user = &sd,
+                              .block = mode == 1 ? clmlp_svm_device_block : NULL};
         clmlp_svm_model got;
         CHECK_INT(clmlp_svm_train_ovo(n, labels, &k, &p, &got, &err), 0);
-        CHECK_INT(got.pairs[0].block, budget);
+        CHECK_INT(got.pairs[0].block, mode == 1);
+        CHECK_INT((int)sd.blocks, mode ? K * (K - 1) / 2 : 0); /* every problem from class blocks, or none */
         CHECK_INT(got.n_sv, want.n_sv);
         for (int s = 0; s < want.n_sv && got.n_sv == want.n_sv; s++) {
             CHECK_INT(got.sv_index[s], want.sv_index[s]);

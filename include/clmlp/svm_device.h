@@ -10,8 +10,10 @@
  *              two classes: K(a, a) and K(b, b), computed once per class and
  *              kept while they fit diag_budget (each serves k - 1 problems),
  *              and K(a, b), NN GEMMs against panels of class b's transposed
- *              rows; or, when the block is over the cache budget, one row at
- *              a time (clmlp_svm_device_row, NT). A GEMM's rows are copied
+ *              rows. With parts set, clmlp_svm_device_row assembles just the
+ *              rows the solver asks for from those same blocks (the run's
+ *              way: the solver touches a quarter of them); without, or for a
+ *              problem that is not two classes, a row is one NT GEMM. A GEMM's rows are copied
  *              together on the device first.
  *   prediction clmlp_svm_device_predict: the support vectors' operands
  *              uploaded once (transposed), then NN GEMMs of each chunk of
@@ -59,6 +61,13 @@ typedef struct clmlp_svm_device {
     } *diag;
     int n_diag;
     size_t diag_bytes, diag_budget;  /* host bytes kept, and the most to keep (0: none) */
+    /* Row assembly (parts true): a two-class problem's rows are put
+     * together from K(a, b) (cross) and the classes' own blocks as the
+     * solver asks for them, instead of writing its whole block. */
+    bool parts;
+    int part_n, part_first, part_last, part_na; /* the problem the parts are of (part_n 0: none; part_na 0: not two classes) */
+    const float *part_diag[2];       /* K(a, a), K(b, b) */
+    bool part_owned[2];              /* not kept among diag: freed with the parts */
     float *block, *cross, *panel;    /* the last block handed out, its cross part, a panel read: reused */
     size_t block_cap, cross_cap, panel_cap; /* their sizes, floats */
 } clmlp_svm_device;

@@ -111,8 +111,8 @@ const cfg_key cfg_schema[] = {
     {.path = "model.tol", .type = CFG_FLOAT, F(model.tol), OPEN_CLOSED(0, 1), .def = "0.001",
      .doc = "svm: stop when the largest KKT violation is below this (scikit-learn's tol)"},
     {.path = "model.cache_mb", .type = CFG_INT, F(model.cache_mb), CLOSED(1, 1048576), .def = "1024",
-     .doc = "svm: kernel values kept, MiB: a binary problem's whole block when it fits (else its rows, LRU), "
-            "and as much again for the classes' own blocks, each computed once for all its problems"},
+     .doc = "svm: kernel values kept, MiB: the rows the solver asks for (LRU), and as much again for the "
+            "classes' own blocks, each computed once for all its problems"},
 
     {.path = "training.optimizer", .type = CFG_ENUM, F(training.optimizer), .names = optimizers, .def = "adam",
      .doc = "adam (TF1 semantics) or sgd (with momentum)"},

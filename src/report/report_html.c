@@ -620,8 +620,8 @@ static void svm_section(FILE *out, const clmlp_jv *r)
     svm_per_class(out, r);
     double pairs = num(r, "svm.pairs"), n = num(r, "data.train_examples"), sv = num(r, "svm.support_vectors");
     fprintf(out, "<p class=\"src\">From <code>svm</code> in report.json: one-vs-one over %.0f classes, %.0f binary "
-                 "problems solved by SMO on the host (%.0f iterations, %.0f kernel rows computed; %.0f problems as one "
-                 "kernel block, the rest row by row; the largest %.0f examples; largest final KKT violation %.3g, tol "
+                 "problems solved by SMO on the host (%.0f iterations, %.0f kernel rows asked for; %.0f problems from "
+                 "class blocks, the rest row by row; the largest %.0f examples; largest final KKT violation %.3g, tol "
                  "%g). %.0f support vectors of %.0f training images (%.1f %%). The kernel ran at %.1f GFLOP/s "
                  "(<code>svm.kernel_gflops</code>). An SVM trains once: no epochs, loss or steps to draw.</p>\n",
             num(r, "svm.classes"), pairs, num(r, "svm.iterations"), num(r, "svm.kernel_rows_computed"),

@@ -518,11 +518,11 @@ static void svm_section(FILE *out, const clmlp_jv *r)
     per_class(out, r);
     fprintf(out, " |\n");
     fprintf(out, "| SMO iterations | %.0f |\n", num(r, "svm.iterations"));
-    fprintf(out, "| kernel rows computed | %.0f |\n", num(r, "svm.kernel_rows_computed"));
-    fprintf(out, "| problems computed as one kernel block (GEMMs of class against class) | %.0f of %.0f |\n",
+    fprintf(out, "| kernel rows the solver asked for | %.0f |\n", num(r, "svm.kernel_rows_computed"));
+    fprintf(out, "| problems from class blocks (GEMMs of class against class) | %.0f of %.0f |\n",
             num(r, "svm.blocks"), pairs);
-    fprintf(out, "| problems computed row by row (LRU cache of %.0f MiB) | %.0f |\n", mib(num(r, "svm.cache_bytes")),
-            fmax(pairs - num(r, "svm.blocks"), 0));
+    fprintf(out, "| problems row by row, a GEMM per row (LRU cache of %.0f MiB) | %.0f |\n",
+            mib(num(r, "svm.cache_bytes")), fmax(pairs - num(r, "svm.blocks"), 0));
     fprintf(out, "| largest problem | %.0f examples |\n", num(r, "svm.largest_problem"));
     convergence(out, r);
     fprintf(out, "| training: kernel on the device | %.3f s (%.1f %%) |\n", kernel,
@@ -533,9 +533,9 @@ static void svm_section(FILE *out, const clmlp_jv *r)
             num(r, "svm.kernel_flops") / 1e9);
     fprintf(out, "| prediction GEMMs | %.2f GFLOP |\n\n", num(r, "svm.predict_flops") / 1e9);
     fprintf(out, "Kernel: training wall time inside the kernel provider (GEMMs, copies, read-back); solver: the rest "
-                 "of training, SMO on the host. A problem whose whole kernel block fits `model.cache_mb` is computed at "
-                 "once, from GEMMs of class against class (each class's own block once for all its problems); a "
-                 "larger one is computed row by row as SMO asks. The solver's work grows faster than the training "
+                 "of training, SMO on the host. A problem of two classes takes its kernel rows from class blocks: "
+                 "K(a, b) by GEMM, each class's own block once for all its problems (kept within `model.cache_mb`), "
+                 "a row put together when SMO asks for it; any other goes row by row, a GEMM per row. The solver's work grows faster than the training "
                  "set: `clmlp sweep CONFIG --over data.train.limit=...` fits how.\n\n");
 }
 

@@ -158,6 +158,18 @@ int clmlp_svm_device_create(clmlp_device *dev, clmlp_profiler *prof, const float
     return 0;
 }
 
+/* The parts of row assembly, let go. */
+static void drop_parts(clmlp_svm_device *sd)
+{
+    for (int side = 0; side < 2; side++) {
+        if (sd->part_owned[side])
+            free((void *)sd->part_diag[side]);
+        sd->part_diag[side] = NULL;
+        sd->part_owned[side] = false;
+    }
+    sd->part_n = sd->part_na = 0;
+}
+
 void clmlp_svm_device_release(clmlp_svm_device *sd)
 {
     release_mem(&sd->left);
@@ -177,6 +189,7 @@ void clmlp_svm_device_release(clmlp_svm_device *sd)
     free(sd->panel);
     sd->block = sd->cross = sd->panel = NULL;
     sd->block_cap = sd->cross_cap = sd->panel_cap = 0;
+    drop_parts(sd);
     for (int i = 0; i < sd->n_diag; i++)
         free(sd->diag[i].values);
     free(sd->diag);
@@ -513,11 +526,61 @@ int clmlp_svm_device_warm_up(clmlp_svm_device *sd, clmlp_err *err)
     return rc;
 }
 
+/* The parts of the problem cols (computed when it is a new one): 1 when it
+ * is two classes and its rows can be assembled, 0 when not, -1 on error.
+ * A problem is known by its size and first and last example: on
+ * class-sorted data those name its two classes (the cache calls with the
+ * same list for every row, so no O(l) comparison per row). */
+static int prepare_parts(clmlp_svm_device *sd, const int *cols, int n, clmlp_err *err)
+{
+    if (sd->part_n == n && sd->part_first == cols[0] && sd->part_last == cols[n - 1])
+        return sd->part_na > 0;
+    drop_parts(sd);
+    sd->part_n = n;
+    sd->part_first = cols[0];
+    sd->part_last = cols[n - 1];
+    const int na = two_segments(sd, cols, n), nb = n - na;
+    if (na == 0)
+        return 0;
+    float *cross = reuse(&sd->cross, &sd->cross_cap, (size_t)na * (size_t)nb, err);
+    if (!cross || run_block(sd, cols, na, cols + na, nb, cross, err) < 0)
+        return -1;
+    for (int side = 0; side < 2; side++)
+        if (!(sd->part_diag[side] = diag_block(sd, side ? cols + na : cols, side ? nb : na, &sd->part_owned[side],
+                                               err)))
+            return -1;
+    sd->part_na = na;
+    sd->blocks++;
+    return 1;
+}
+
+/* Row i (an example of the problem cols) from the parts: [K(a,a) | K(a,b)]
+ * for an example of class a, [K(a,b)^T | K(b,b)] for one of class b. */
+static void assemble_row(const clmlp_svm_device *sd, int i, const int *cols, int n, float *out)
+{
+    const int na = sd->part_na, nb = n - na;
+    if (i - cols[0] < na) {
+        size_t t = (size_t)(i - cols[0]);
+        memcpy(out, sd->part_diag[0] + t * na, (size_t)na * sizeof *out);
+        memcpy(out + na, sd->cross + t * nb, (size_t)nb * sizeof *out);
+        return;
+    }
+    size_t t = (size_t)(i - cols[na]);
+    for (int s = 0; s < na; s++)
+        out[s] = sd->cross[(size_t)s * nb + t];
+    memcpy(out + na, sd->part_diag[1] + t * nb, (size_t)nb * sizeof *out);
+}
+
 int clmlp_svm_device_row(void *user, int i, const int *cols, int n, float *out, clmlp_err *err)
 {
     clmlp_svm_device *sd = user;
     double t0 = clmlp_now();
-    int rc = use_problem(sd, cols, n, err) < 0 || kernel_rows(sd, &sd->gemm_nt, sd->stat_row, &i, 1, n, out, err) < 0
+    int ready = sd->parts ? prepare_parts(sd, cols, n, err) : 0, rc = ready < 0 ? -1 : 0;
+    if (ready > 0)
+        assemble_row(sd, i, cols, n, out);
+    else if (ready == 0)
+        rc = use_problem(sd, cols, n, err) < 0 ||
+                     kernel_rows(sd, &sd->gemm_nt, sd->stat_row, &i, 1, n, out, err) < 0
                  ? -1
                  : 0;
     sd->rows += rc == 0;
