@@ -1049,6 +1049,7 @@ static void svm_runs_are_compared_per_training(void)
     CHECK_CONTAINS(md, "E = 1 epoch\n");
     CHECK_CONTAINS(md, "**An SVM** (`model.kind: svm`)");
     CHECK_CONTAINS(md, "Not modeled for an SVM");
+    CHECK_CONTAINS(md, "| # | device memory: plan (none: an SVM has no compiled plan) | training operands");
     CHECK(md && strstr(md, "lr 0.001") == NULL);
     free(md);
     clmlp_compare_free(&c);

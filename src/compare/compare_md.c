@@ -152,9 +152,14 @@ static void write_measured(FILE *out, const clmlp_compare *c)
     else
         fprintf(out, "\nAccuracy: every device is within %.2f points of the baseline (compare.accuracy_tolerance).\n",
                 100.0 * c->cfg.compare.accuracy_tolerance);
-    fprintf(out, "\n| # | device memory: plans (parameters, gradients, Adam m and v, a training and an eval batch) | "
-                 "data set on the device | run buffers (order, losses, predictions) | allocated on the device | "
-                 "host peak resident set |\n|---|--:|--:|--:|--:|--:|\n");
+    if (c->cfg.model.kind == CLMLP_MODEL_SVM)
+        fprintf(out, "\n| # | device memory: plan (none: an SVM has no compiled plan) | training operands (every "
+                     "example's left, right and transposed rows) | kernel buffers (the GEMMs' chunks of rows and "
+                     "values) | allocated on the device | host peak resident set |\n|---|--:|--:|--:|--:|--:|\n");
+    else
+        fprintf(out, "\n| # | device memory: plans (parameters, gradients, Adam m and v, a training and an eval batch) "
+                     "| data set on the device | run buffers (order, losses, predictions) | allocated on the device | "
+                     "host peak resident set |\n|---|--:|--:|--:|--:|--:|\n");
     for (int i = 0; i < c->n_runs; i++) {
         const clmlp_run_result *res = &c->runs[i].run;
         char p[48], d[48], b[48], a[48], h[48];
