@@ -65,6 +65,10 @@ int clmlp_data_source_detect(const char *path, const char *labels_path, clmlp_da
 /* Drops the first n examples (no-op when n <= 0 or n >= count). */
 void clmlp_dataset_skip(clmlp_dataset *ds, int64_t n);
 
+/* Labels there, and each below classes (model.classes); split ("training",
+ * "test") names the set in the error (CLMLP_EXIT_DATA). */
+int clmlp_dataset_check_labels(const clmlp_dataset *ds, int classes, const char *split, clmlp_err *err);
+
 /* Keeps the first n examples (no-op when n <= 0 or n >= count). */
 void clmlp_dataset_limit(clmlp_dataset *ds, int64_t n);
 

@@ -185,4 +185,15 @@ const char *clmlp_phase_name(clmlp_phase phase);
 void clmlp_run_phase_begin(clmlp_run_result *res, clmlp_phase phase);
 int clmlp_run_phase_end(clmlp_run_result *res, clmlp_phase phase, clmlp_err *err);
 
+/* What both runners (the MLP's, the SVM's) share: the config phase from
+ * the caller's time loading it; the device's peaks for the report (cached
+ * or measured, then the run's own GEMMs of plans, n_plans may be 0; a
+ * failure is a warning and costs only the roofline columns); and a run that
+ * an error ended marked failed, its training phase closed where it broke
+ * off so the report has its time and rates. */
+int clmlp_run_config_phase(clmlp_run_result *res, double config_seconds, clmlp_err *err);
+void clmlp_run_probe(const clmlp_config *cfg, clmlp_device *dev, const clmlp_plan *const *plans, int n_plans,
+                     clmlp_run_result *res);
+void clmlp_run_mark_failed(clmlp_run_result *res, const clmlp_err *err);
+
 #endif

@@ -95,9 +95,10 @@ int clmlp_svm_device_predict(clmlp_device *dev, clmlp_profiler *prof, const clml
                              int d, double gamma, const float *x, int n, const clmlp_gemm_tunables *tunables,
                              int *labels, double *flops, clmlp_err *err);
 
-/* Preprocessed float features of a dataset (pixel/255, pixel > 0, or raw:
- * clmlp_preprocess_pixel), n x features, malloc'ed. */
-float *clmlp_svm_features(const uint8_t *pixels, int64_t n, int64_t features, bool scale, bool binarize,
-                          clmlp_err *err);
+/* Preprocessed float features (pixel/255, pixel > 0, or raw:
+ * clmlp_preprocess_pixel) of n examples, n x features, malloc'ed: row t
+ * is the pixels' example order[t] (order NULL: example t). */
+float *clmlp_svm_features(const uint8_t *pixels, const int64_t *order, int64_t n, int64_t features, bool scale,
+                          bool binarize, clmlp_err *err);
 
 #endif

@@ -126,7 +126,7 @@ static int svm_prepare(infer_job *job, clmlp_err *err)
         return clmlp_fail(err, CLMLP_EXIT_DATA,
                           "%lld images are more than an svm model takes at once (%d): split the data",
                           (long long)job->data.count, INT_MAX);
-    job->features = clmlp_svm_features(job->data.pixels, job->data.count, job->model.input, job->model.scale,
+    job->features = clmlp_svm_features(job->data.pixels, NULL, job->data.count, job->model.input, job->model.scale,
                                        job->model.binarize, err);
     return job->features ? 0 : -1;
 }

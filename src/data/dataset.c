@@ -47,6 +47,18 @@ void clmlp_dataset_skip(clmlp_dataset *ds, int64_t n)
     clmlp_dataset_limit(ds, (int64_t)rest);
 }
 
+int clmlp_dataset_check_labels(const clmlp_dataset *ds, int classes, const char *split, clmlp_err *err)
+{
+    if (!ds->labels)
+        return clmlp_fail(err, CLMLP_EXIT_DATA, "the %s set has no labels; training and evaluation need them", split);
+    for (int64_t i = 0; i < ds->count; i++)
+        if (ds->labels[i] >= classes)
+            return clmlp_fail(err, CLMLP_EXIT_DATA,
+                              "%s example %lld has label %d but model.classes is %d", split, (long long)i,
+                              ds->labels[i], classes);
+    return 0;
+}
+
 void clmlp_dataset_limit(clmlp_dataset *ds, int64_t n)
 {
     if (n <= 0 || n >= ds->count)

@@ -69,6 +69,16 @@ int clmlp_run_phase_end(clmlp_run_result *res, clmlp_phase phase, clmlp_err *err
     return phase_end_with(res, phase, res->device_alloc_bytes, err);
 }
 
+int clmlp_run_config_phase(clmlp_run_result *res, double config_seconds, clmlp_err *err)
+{
+    /* The caller loaded the config just before the run began. */
+    res->phase_start[CLMLP_PHASE_CONFIG] = res->profile.origin - config_seconds;
+    if (phase_end_with(res, CLMLP_PHASE_CONFIG, 0, err) < 0)
+        return -1;
+    res->phase_seconds[CLMLP_PHASE_CONFIG] = config_seconds;
+    return 0;
+}
+
 /* A kernel of the run that went above its roof shows that the probe's
  * record is low (taken under load, say): say so, and have the next run
  * measure again. */
@@ -99,7 +109,8 @@ static void check_roofs(const clmlp_run_result *res)
 /* The device's peaks for the report: the cached or measured device part,
  * then the run's own GEMMs. A failure costs the report its roofline
  * columns, not the run. */
-static void probe_device(const clmlp_config *cfg, clmlp_device *dev, const clmlp_session *s, clmlp_run_result *res)
+void clmlp_run_probe(const clmlp_config *cfg, clmlp_device *dev, const clmlp_plan *const *plans, int n_plans,
+                     clmlp_run_result *res)
 {
     if (!cfg->profile.probe)
         return;
@@ -109,8 +120,7 @@ static void probe_device(const clmlp_config *cfg, clmlp_device *dev, const clmlp
         return;
     }
     res->has_probe = true;
-    const clmlp_plan *plans[] = {s->train_plan, s->eval_plan};
-    if (clmlp_probe_plan_gemms(dev, plans, 2, &res->probe, &err) < 0)
+    if (n_plans > 0 && clmlp_probe_plan_gemms(dev, plans, n_plans, &res->probe, &err) < 0)
         fprintf(stderr, "clmlp: warning: timing the run's own GEMMs for the probe failed: %s\n", err.msg);
     check_roofs(res);
 }
@@ -320,7 +330,7 @@ static int train_epochs(const clmlp_config *cfg, clmlp_session *s, const clmlp_r
 
 /* A run that an error ended: its status, and the training phase closed
  * where it broke off, so the report has the epochs' time and rates. */
-static void mark_failed(clmlp_run_result *res, const clmlp_err *err)
+void clmlp_run_mark_failed(clmlp_run_result *res, const clmlp_err *err)
 {
     res->status = CLMLP_RUN_FAILED;
     clmlp_strlcpy(res->status_why, err->msg, sizeof res->status_why);
@@ -430,11 +440,8 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     if (rank_config(cfg, world, &local, err) < 0)
         return -1;
 
-    /* The caller loaded the config just before calling. */
-    res->phase_start[CLMLP_PHASE_CONFIG] = res->profile.origin - hooks->config_seconds;
-    if (phase_end_with(res, CLMLP_PHASE_CONFIG, 0, err) < 0)
+    if (clmlp_run_config_phase(res, hooks->config_seconds, err) < 0)
         goto done;
-    res->phase_seconds[CLMLP_PHASE_CONFIG] = hooks->config_seconds;
 
     clmlp_run_phase_begin(res, CLMLP_PHASE_LOAD);
     if (clmlp_data_load(&cfg->data.train, &train, err) < 0 || clmlp_data_load(&cfg->data.test, &test, err) < 0 ||
@@ -530,7 +537,7 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     clmlp_run_result_rates(res);
     clmlp_run_phase_begin(res, CLMLP_PHASE_PROBE);
     if (world->rank == 0) /* the roofs are rank 0's device's; the others would only load the machine */
-        probe_device(cfg, &dev, &s, res);
+        clmlp_run_probe(cfg, &dev, (const clmlp_plan *const[]){s.train_plan, s.eval_plan}, 2, res);
     if (clmlp_run_phase_end(res, CLMLP_PHASE_PROBE, err) < 0)
         goto done;
     if (stop.code) {
@@ -540,7 +547,7 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
     rc = 0;
 done:
     if (rc < 0)
-        mark_failed(res, err);
+        clmlp_run_mark_failed(res, err);
     return release(&s, train_plan, eval_plan, &dev, &train, &test, rc);
 }
 

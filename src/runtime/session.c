@@ -154,18 +154,6 @@ int clmlp_session_init_params(clmlp_session *s, clmlp_err *err)
     return 0;
 }
 
-static int check_labels(const clmlp_dataset *ds, int classes, const char *split, clmlp_err *err)
-{
-    if (!ds->labels)
-        return clmlp_fail(err, CLMLP_EXIT_DATA, "the %s set has no labels; training and evaluation need them", split);
-    for (int64_t i = 0; i < ds->count; i++)
-        if (ds->labels[i] >= classes)
-            return clmlp_fail(err, CLMLP_EXIT_DATA,
-                              "%s example %lld has label %d but model.classes is %d", split, (long long)i,
-                              ds->labels[i], classes);
-    return 0;
-}
-
 static int check_features(const clmlp_session *s, const clmlp_dataset *ds, const char *split, clmlp_err *err)
 {
     if (clmlp_dataset_features(ds) != s->input_dim)
@@ -252,7 +240,7 @@ static int stream_chunk(clmlp_session *s, int slot, int first_step, int steps, c
 int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err)
 {
     const int batch = s->train_plan->graph.batch, global = batch * s->opt.ranks;
-    if (check_features(s, ds, "training", err) < 0 || check_labels(ds, s->train_plan->graph.classes, "training", err) < 0)
+    if (check_features(s, ds, "training", err) < 0 || clmlp_dataset_check_labels(ds, s->train_plan->graph.classes, "training", err) < 0)
         return -1;
     if (ds->count < global)
         return clmlp_fail(err, CLMLP_EXIT_DATA, "the training set has %lld examples, fewer than one batch of %d",
@@ -292,7 +280,7 @@ int clmlp_session_upload_train(clmlp_session *s, const clmlp_dataset *ds, clmlp_
 int clmlp_session_upload_test(clmlp_session *s, const clmlp_dataset *ds, clmlp_err *err)
 {
     const int batch = s->eval_plan->graph.batch;
-    if (check_features(s, ds, "test", err) < 0 || check_labels(ds, s->eval_plan->graph.classes, "test", err) < 0)
+    if (check_features(s, ds, "test", err) < 0 || clmlp_dataset_check_labels(ds, s->eval_plan->graph.classes, "test", err) < 0)
         return -1;
     s->test_count = ds->count;
     s->eval_batches = (int)((ds->count + batch - 1) / batch);

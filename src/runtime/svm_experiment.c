@@ -43,15 +43,6 @@ static int end_phase(clmlp_run_result *res, clmlp_phase phase, size_t device_byt
     return clmlp_run_phase_end(res, phase, err);
 }
 
-static int check_labels(const clmlp_dataset *ds, int classes, const char *split, clmlp_err *err)
-{
-    for (int64_t i = 0; ds->labels && i < ds->count; i++)
-        if (ds->labels[i] >= classes)
-            return clmlp_fail(err, CLMLP_EXIT_DATA, "%s example %lld has label %d but model.classes is %d", split,
-                              (long long)i, ds->labels[i], classes);
-    return 0;
-}
-
 /* The training examples grouped by class (stable), as an order of the
  * dataset's examples: a binary problem's examples are then two runs the
  * device copies in two commands. */
@@ -78,25 +69,6 @@ static int class_order(svm_run *r, clmlp_err *err)
     return 0;
 }
 
-/* Features of the training examples order[first .. first+n) (preprocessed
- * as the config says), n x d floats, malloc'ed. */
-static float *ordered_features(const clmlp_config *cfg, const svm_run *r, const int *idx, int64_t n, clmlp_err *err)
-{
-    const int64_t d = clmlp_dataset_features(&r->train);
-    float *x = clmlp_calloc((size_t)(n * d) + 1, sizeof *x, err);
-    if (!x)
-        return NULL;
-    float lut[256];
-    for (int v = 0; v < 256; v++)
-        lut[v] = clmlp_preprocess_pixel((uint8_t)v, cfg->data.scale, cfg->data.binarize);
-    for (int64_t t = 0; t < n; t++) {
-        const uint8_t *px = r->train.pixels + r->order[idx ? idx[t] : t] * d;
-        for (int64_t f = 0; f < d; f++)
-            x[t * d + f] = lut[px[f]];
-    }
-    return x;
-}
-
 static int load(const clmlp_config *cfg, svm_run *r, clmlp_run_result *res, clmlp_err *err)
 {
     clmlp_run_phase_begin(res, CLMLP_PHASE_LOAD);
@@ -113,11 +85,12 @@ static int load(const clmlp_config *cfg, svm_run *r, clmlp_run_result *res, clml
         return clmlp_fail(err, CLMLP_EXIT_USAGE,
                           "model.kind svm: %lld training examples; it takes 2 to %lld (set data.train.limit)",
                           (long long)r->train.count, (long long)(2000000000 / (d + 2)));
-    if (check_labels(&r->train, cfg->model.classes, "training", err) < 0 ||
-        check_labels(&r->test, cfg->model.classes, "test", err) < 0 || class_order(r, err) < 0 ||
-        !(r->x = ordered_features(cfg, r, NULL, r->train.count, err)))
+    if (clmlp_dataset_check_labels(&r->train, cfg->model.classes, "training", err) < 0 ||
+        (r->test.labels && clmlp_dataset_check_labels(&r->test, cfg->model.classes, "test", err) < 0) || class_order(r, err) < 0 ||
+        !(r->x = clmlp_svm_features(r->train.pixels, r->order, r->train.count, d, cfg->data.scale,
+                                    cfg->data.binarize, err)))
         return -1;
-    r->test_x = clmlp_svm_features(r->test.pixels, r->test.count, d, cfg->data.scale, cfg->data.binarize, err);
+    r->test_x = clmlp_svm_features(r->test.pixels, NULL, r->test.count, d, cfg->data.scale, cfg->data.binarize, err);
     if (!r->test_x)
         return -1;
     res->input_dim = (int)d;
@@ -195,7 +168,13 @@ static void on_pair(void *user, int pair, int pairs)
 /* The support vectors' features, for prediction and the model file. */
 static int support_vectors(const clmlp_config *cfg, const svm_run *r, clmlp_model *m, clmlp_err *err)
 {
-    m->sv = ordered_features(cfg, r, m->svm.sv_index, m->svm.n_sv, err);
+    int64_t *order = clmlp_calloc((size_t)m->svm.n_sv + 1, sizeof *order, err); /* the dataset's examples */
+    for (int s = 0; order && s < m->svm.n_sv; s++)
+        order[s] = r->order[m->svm.sv_index[s]];
+    m->sv = order ? clmlp_svm_features(r->train.pixels, order, m->svm.n_sv, m->input, cfg->data.scale,
+                                       cfg->data.binarize, err)
+                  : NULL;
+    free(order);
     return m->sv ? 0 : -1;
 }
 
@@ -295,20 +274,6 @@ static int evaluate(svm_run *r, clmlp_run_result *res, clmlp_err *err)
     return 0;
 }
 
-/* The device's peaks for the report's roofline columns; a failure costs
- * the report those columns, not the run. */
-static void probe(const clmlp_config *cfg, svm_run *r, clmlp_run_result *res)
-{
-    if (!cfg->profile.probe)
-        return;
-    clmlp_err err = {0};
-    if (clmlp_probe_device(&r->dev, NULL, &res->probe, &err) < 0) {
-        fprintf(stderr, "clmlp: warning: device probe failed, the report has no %% of peak: %s\n", err.msg);
-        return;
-    }
-    res->has_probe = true;
-}
-
 int clmlp_svm_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, clmlp_run_result *res,
                              clmlp_err *err)
 {
@@ -318,32 +283,20 @@ int clmlp_svm_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hoo
                           "(run it without mpirun)");
     svm_run r = {0};
     int rc = -1;
-    res->phase_start[CLMLP_PHASE_CONFIG] = res->profile.origin - hooks->config_seconds;
-    if (end_phase(res, CLMLP_PHASE_CONFIG, 0, err) < 0)
-        goto done;
-    res->phase_seconds[CLMLP_PHASE_CONFIG] = hooks->config_seconds;
-    if (load(cfg, &r, res, err) < 0 || open_device(cfg, &r, res, err) < 0 || compile(cfg, &r, res, err) < 0 ||
+    if (clmlp_run_config_phase(res, hooks->config_seconds, err) < 0 || load(cfg, &r, res, err) < 0 || open_device(cfg, &r, res, err) < 0 || compile(cfg, &r, res, err) < 0 ||
         train(cfg, hooks, &r, res, err) < 0)
         goto done;
     if (!res->test_unlabeled && evaluate(&r, res, err) < 0)
         goto done;
     clmlp_run_result_rates(res);
     clmlp_run_phase_begin(res, CLMLP_PHASE_PROBE);
-    probe(cfg, &r, res);
+    clmlp_run_probe(cfg, &r.dev, NULL, 0, res);
     if (clmlp_run_phase_end(res, CLMLP_PHASE_PROBE, err) < 0)
         goto done;
     rc = 0;
 done:
-    if (rc < 0) {
-        res->status = CLMLP_RUN_FAILED;
-        clmlp_strlcpy(res->status_why, err->msg, sizeof res->status_why);
-        if (res->trained && res->train_seconds == 0) {
-            clmlp_err ignored = {0};
-            end_phase(res, CLMLP_PHASE_TRAIN, r.sd.device_bytes, &ignored);
-            res->train_seconds = res->phase_seconds[CLMLP_PHASE_TRAIN];
-        }
-        clmlp_run_result_rates(res);
-    }
+    if (rc < 0)
+        clmlp_run_mark_failed(res, err);
     release(&r);
     return rc;
 }

@@ -15,17 +15,19 @@
  * 98 GFLOP/s, in panels at 363 (PoCL, this AMD machine, 2026-11-30). */
 #define PANEL 2048
 
-float *clmlp_svm_features(const uint8_t *pixels, int64_t n, int64_t features, bool scale, bool binarize,
-                          clmlp_err *err)
+float *clmlp_svm_features(const uint8_t *pixels, const int64_t *order, int64_t n, int64_t features, bool scale,
+                          bool binarize, clmlp_err *err)
 {
     float lut[256];
     for (int v = 0; v < 256; v++)
         lut[v] = clmlp_preprocess_pixel((uint8_t)v, scale, binarize);
     size_t count = (size_t)n * (size_t)features;
     float *x = clmlp_calloc(count ? count : 1, sizeof *x, err);
-    if (x)
-        for (size_t i = 0; i < count; i++)
-            x[i] = lut[pixels[i]];
+    for (int64_t t = 0; x && t < n; t++) {
+        const uint8_t *px = pixels + (order ? order[t] : t) * features;
+        for (int64_t f = 0; f < features; f++)
+            x[t * features + f] = lut[px[f]];
+    }
     return x;
 }
 
