@@ -939,6 +939,37 @@ static void test_programs_build_without_a_cache_dir(void)
     clmlp_device_close(&dev);
 }
 
+/* One source and options built again while the first program is held:
+ * the same program (PoCL keeps each program's bitcode and work-group
+ * functions, ~2 MB; the seed's thirteen GEMMs of one tile were thirteen),
+ * saying where the first came from; other options are another program;
+ * each caller's release is its own. */
+static void test_held_programs_are_shared(void)
+{
+    clmlp_device dev;
+    if (!open_first(&dev))
+        return;
+    clmlp_err err = {0};
+    cl_program a = NULL, b = NULL, c = NULL;
+    bool from_a = true, from_b = false, from_c = true;
+    CHECK_INT(clmlp_program_build(&dev, add_source, "", &a, &from_a, &err), 0);
+    CHECK_INT(clmlp_program_build(&dev, add_source, "", &b, &from_b, &err), 0);
+    CHECK(a != NULL && a == b);
+    CHECK(!from_a && !from_b);
+    CHECK_INT(clmlp_program_build(&dev, add_source, "-cl-fast-relaxed-math", &c, &from_c, &err), 0);
+    CHECK(c != NULL && c != a);
+    CHECK_INT(dev.n_built, 2);
+    if (a)
+        clReleaseProgram(a);
+    CHECK_INT(run_axpy(&dev, b, 64), 0);
+    if (b)
+        clReleaseProgram(b);
+    if (c)
+        clReleaseProgram(c);
+    clmlp_device_close(&dev);
+    CHECK_INT(dev.n_built, 0);
+}
+
 /* A cache folder that cannot exist (a file is in its path): the build
  * still succeeds, with a warning on stderr. */
 static void test_cache_write_failure_is_a_warning(void)
@@ -1052,6 +1083,7 @@ const test_case device_tests[] = {
     {"cached_program_without_the_kernel_is_rebuilt", test_cached_program_without_the_kernel_is_rebuilt, true},
     {"cache_dir_of_another_user_is_not_used", test_cache_dir_of_another_user_is_not_used, true},
     {"programs_build_without_a_cache_dir", test_programs_build_without_a_cache_dir, true},
+    {"held_programs_are_shared", test_held_programs_are_shared, true},
     {"cache_write_failure_is_a_warning", test_cache_write_failure_is_a_warning, true},
     {"build_failure_reports_log", test_build_failure_reports_log, true},
     {"cli_devices_table", test_cli_devices_table, true},

@@ -85,6 +85,17 @@ typedef struct clmlp_unsaved_program {
     uint8_t key[32];    /* written into the record's header */
 } clmlp_unsaved_program;
 
+/* A program built on the device, found again by its key (the cache key:
+ * device, options and source), so that kernels of one source and options
+ * share one cl_program: on PoCL each program holds its bitcode and its
+ * compiled work-group functions (~2 MB), and the seed's thirteen GEMMs of
+ * one tile are one program. */
+typedef struct clmlp_built_program {
+    cl_program program; /* retained */
+    uint8_t key[32];
+    bool from_cache;
+} clmlp_built_program;
+
 /* An opened device: one context, one in-order queue with profiling enabled. */
 typedef struct clmlp_device {
     clmlp_device_desc desc;
@@ -92,6 +103,8 @@ typedef struct clmlp_device {
     cl_command_queue queue;
     clmlp_unsaved_program *unsaved; /* see clmlp_device_save_programs */
     int n_unsaved;
+    clmlp_built_program *built; /* see clmlp_program_build */
+    int n_built;
 } clmlp_device;
 
 int clmlp_device_open(const clmlp_device_desc *desc, clmlp_device *dev, clmlp_err *err);
@@ -100,7 +113,10 @@ int clmlp_device_open_spec(const clmlp_device_spec *spec, clmlp_device *dev, clm
 /* Saves the programs' binaries (clmlp_device_save_programs), then releases. */
 void clmlp_device_close(clmlp_device *dev);
 
-/* Builds `source` with `options` (NULL = none), reusing a binary cached on
+/* Builds `source` with `options` (NULL = none), or returns the program of
+ * the same source and options built on dev before (retained again: every
+ * caller releases its own; the device keeps one reference until no caller
+ * holds one), reusing a binary cached on
  * disk as clmlp_cache_dir()/programs/<sha256>.bin, keyed by platform name,
  * device name and version, driver version, options and source. The file is
  * a record (src/device/program_record.h): a header with a magic, a version,
@@ -133,6 +149,8 @@ int clmlp_program_kernel(clmlp_device *dev, const char *source, const char *opti
 /* Writes the cache files of the programs built from source on dev since
  * the last call (failures are warnings) and releases them. */
 void clmlp_device_save_programs(clmlp_device *dev);
+/* Drops the device's references to the programs it built (device close). */
+void clmlp_device_release_programs(clmlp_device *dev);
 
 /* The alignment sub-buffers need on dev (CL_DEVICE_MEM_BASE_ADDR_ALIGN in
  * bytes), at least 256: what the compiler's buffer plan aligns to. */

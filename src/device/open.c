@@ -50,6 +50,7 @@ void clmlp_device_close(clmlp_device *dev)
     if (!dev)
         return;
     clmlp_device_save_programs(dev);
+    clmlp_device_release_programs(dev);
     if (dev->queue)
         clReleaseCommandQueue(dev->queue);
     if (dev->context)

@@ -33,13 +33,18 @@ typedef struct {
     char path[PATH_MAX_];
 } cache_slot;
 
+static void program_key(const clmlp_device_desc *d, const char *source, const char *options, uint8_t key[32])
+{
+    clmlp_device_digest(d, "clmlp program cache v2", options, source, key);
+}
+
 /* False when there is no cache directory. */
 static bool cache_slot_of(const clmlp_device_desc *d, const char *source, const char *options, cache_slot *slot)
 {
     char dir[DIR_MAX], hex[65];
     if (!clmlp_cache_folder(NULL, "programs", dir, sizeof dir))
         return false;
-    clmlp_device_digest(d, "clmlp program cache v2", options, source, slot->key);
+    program_key(d, source, options, slot->key);
     clmlp_digest_hex(slot->key, hex);
     snprintf(slot->path, sizeof slot->path, "%s/%s.bin", dir, hex);
     return true;
@@ -258,6 +263,61 @@ static int rebuild(clmlp_device *dev, const char *source, const char *options, c
     return 0;
 }
 
+/* Drops the device's reference to the programs no caller holds any more
+ * (their count is the device's one): a tuner's many variants are not kept
+ * to the end, and a program built again after its last release comes from
+ * the disk cache, as it would in a new process. */
+static void prune_built(clmlp_device *dev)
+{
+    int kept = 0;
+    for (int i = 0; i < dev->n_built; i++) {
+        clmlp_built_program b = dev->built[i];
+        cl_uint refs = 0;
+        if (clGetProgramInfo(b.program, CL_PROGRAM_REFERENCE_COUNT, sizeof refs, &refs, NULL) == CL_SUCCESS &&
+            refs == 1) {
+            clReleaseProgram(b.program);
+            continue;
+        }
+        dev->built[kept++] = b;
+    }
+    dev->n_built = kept;
+}
+
+/* Keeps p for later builds of the same key; without memory, p is simply
+ * not shared. */
+static void remember_built(clmlp_device *dev, cl_program p, const uint8_t key[32], bool from_cache)
+{
+    clmlp_built_program *grown = realloc(dev->built, (size_t)(dev->n_built + 1) * sizeof *grown);
+    if (!grown)
+        return;
+    dev->built = grown;
+    if (clRetainProgram(p) != CL_SUCCESS)
+        return;
+    clmlp_built_program *b = &dev->built[dev->n_built++];
+    b->program = p;
+    memcpy(b->key, key, sizeof b->key);
+    b->from_cache = from_cache;
+}
+
+static void forget_built(clmlp_device *dev, cl_program p)
+{
+    for (int i = 0; i < dev->n_built; i++)
+        if (dev->built[i].program == p) {
+            clReleaseProgram(p);
+            dev->built[i] = dev->built[--dev->n_built];
+            return;
+        }
+}
+
+void clmlp_device_release_programs(clmlp_device *dev)
+{
+    for (int i = 0; i < dev->n_built; i++)
+        clReleaseProgram(dev->built[i].program);
+    free(dev->built);
+    dev->built = NULL;
+    dev->n_built = 0;
+}
+
 int clmlp_program_build(clmlp_device *dev, const char *source, const char *options, cl_program *out,
                         bool *from_cache, clmlp_err *err)
 {
@@ -266,14 +326,28 @@ int clmlp_program_build(clmlp_device *dev, const char *source, const char *optio
         *from_cache = false;
     if (!options)
         options = "";
+    uint8_t key[32];
+    program_key(&dev->desc, source, options, key);
+    prune_built(dev);
+    for (int i = 0; i < dev->n_built; i++)
+        if (memcmp(dev->built[i].key, key, sizeof key) == 0 && clRetainProgram(dev->built[i].program) == CL_SUCCESS) {
+            *out = dev->built[i].program;
+            if (from_cache)
+                *from_cache = dev->built[i].from_cache;
+            return 0;
+        }
     cache_slot slot;
     bool cache = cache_slot_of(&dev->desc, source, options, &slot);
     if (cache && (*out = program_from_cache(dev, &slot, options)) != NULL) {
         if (from_cache)
             *from_cache = true;
+        remember_built(dev, *out, key, true);
         return 0;
     }
-    return rebuild(dev, source, options, &slot, cache, out, err);
+    if (rebuild(dev, source, options, &slot, cache, out, err) < 0)
+        return -1;
+    remember_built(dev, *out, key, false);
+    return 0;
 }
 
 int clmlp_program_kernel(clmlp_device *dev, const char *source, const char *options, const char *name,
@@ -304,11 +378,15 @@ int clmlp_program_kernel(clmlp_device *dev, const char *source, const char *opti
         refuse(slot.path, why.msg);
     else
         fprintf(stderr, "clmlp: warning: a program from the cache failed (%s); building from source\n", why.msg);
+    forget_built(dev, *program);
     clReleaseProgram(*program);
     *program = NULL;
     *from_cache = false;
     if (rebuild(dev, source, options, &slot, cache, program, err) < 0)
         return -1;
+    uint8_t key[32];
+    program_key(&dev->desc, source, options, key);
+    remember_built(dev, *program, key, false);
     k = clCreateKernel(*program, name, &rc);
     if (clmlp_cl_check(rc, call, err) < 0)
         return -1;

@@ -535,9 +535,15 @@ int clmlp_experiment_run(const clmlp_config *cfg, const clmlp_run_hooks *hooks, 
             check_accuracy(cfg, res, &stop);
     }
     clmlp_run_result_rates(res);
+    /* Nothing past here reads the images or the session's buffers: they go
+     * before the probe, whose operands then take their memory instead of
+     * adding to the run's peak. */
+    clmlp_session_release(&s);
+    clmlp_dataset_free(&train);
+    clmlp_dataset_free(&test);
     clmlp_run_phase_begin(res, CLMLP_PHASE_PROBE);
     if (world->rank == 0) /* the roofs are rank 0's device's; the others would only load the machine */
-        clmlp_run_probe(cfg, &dev, (const clmlp_plan *const[]){s.train_plan, s.eval_plan}, 2, res);
+        clmlp_run_probe(cfg, &dev, (const clmlp_plan *const[]){train_plan, eval_plan}, 2, res);
     if (clmlp_run_phase_end(res, CLMLP_PHASE_PROBE, err) < 0)
         goto done;
     if (stop.code) {
