@@ -107,9 +107,13 @@ int clmlp_checkpoint_load(const char *path, clmlp_checkpoint *ck, clmlp_err *err
  *   checkpoint 'runs/x/checkpoint.safetensors' does not match the config: training.lr is 0.01 there, 0.001 in the config */
 int clmlp_checkpoint_matches(const clmlp_checkpoint *ck, const char *path, const clmlp_recipe *now, int epochs,
                              clmlp_err *err);
-/* Allocates the optimizer state (and order) for a snapshot. */
+/* Allocates the parameters and optimizer state, and the frame. */
 int clmlp_checkpoint_alloc(clmlp_checkpoint *ck, clmlp_optimizer opt, int64_t order_count, int epochs,
                            clmlp_err *err);
+/* The frame only: epoch order, losses and seconds (a session snapshot maps
+ * the tensors, clmlp_session_snapshot_map). */
+int clmlp_checkpoint_alloc_frame(clmlp_checkpoint *ck, clmlp_optimizer opt, int64_t order_count, int epochs,
+                                 clmlp_err *err);
 void clmlp_checkpoint_free(clmlp_checkpoint *ck);
 
 #endif

@@ -117,12 +117,19 @@ int clmlp_session_find_nonfinite(clmlp_session *s, double mean_loss, char *names
 int clmlp_session_evaluate(clmlp_session *s, int *pred, clmlp_err *err);
 /* Uploads an explicit epoch order (tests use the identity). */
 int clmlp_session_set_order(clmlp_session *s, const uint32_t *order, clmlp_err *err);
-/* The training state on the host (snapshot.c): parameters, optimizer
- * state, step count, shuffle RNG and epoch order into ck (allocated with
- * clmlp_checkpoint_alloc for this run), and back. Restore after
+/* The training state for a checkpoint (snapshot.c). Map: step count,
+ * shuffle RNG and epoch order copied into ck (its frame allocated with
+ * clmlp_checkpoint_alloc_frame for this run), parameters and optimizer
+ * state mapped for reading, ck's tensor pointers into the mappings: a
+ * device that shares host memory (PoCL) hands over its own memory, no host
+ * copy of the model and Adam state (8 MB for the seed) lives through the
+ * run. Unmap (always, before the session launches again) releases them
+ * and clears those pointers; a failed map has unmapped what it mapped.
+ * Restore: ck (loaded, with its own arrays) into the session, after
  * clmlp_session_init_params; the next epoch then goes on exactly as it
  * would have in the run that wrote ck. */
-int clmlp_session_snapshot(clmlp_session *s, clmlp_checkpoint *ck, clmlp_err *err);
+int clmlp_session_snapshot_map(clmlp_session *s, clmlp_checkpoint *ck, clmlp_err *err);
+int clmlp_session_snapshot_unmap(clmlp_session *s, clmlp_checkpoint *ck, clmlp_err *err);
 int clmlp_session_restore(clmlp_session *s, const clmlp_checkpoint *ck, clmlp_err *err);
 /* Device memory the session holds now: every buffer's CL_MEM_SIZE. */
 size_t clmlp_session_device_bytes(const clmlp_session *s);

@@ -111,7 +111,6 @@ int clmlp_checkpoint_write(FILE *out, const void *checkpoint)
 int clmlp_checkpoint_alloc(clmlp_checkpoint *ck, clmlp_optimizer opt, int64_t order_count, int epochs,
                            clmlp_err *err)
 {
-    ck->optimizer = opt;
     if (clmlp_model_alloc(&ck->model, err) < 0)
         return -1;
     for (int p = 0; p < ck->model.n_params; p++)
@@ -119,6 +118,13 @@ int clmlp_checkpoint_alloc(clmlp_checkpoint *ck, clmlp_optimizer opt, int64_t or
             if (!ck->state[p][s] &&
                 !(ck->state[p][s] = clmlp_calloc(clmlp_model_param_count(&ck->model, p), sizeof(float), err)))
                 return -1;
+    return clmlp_checkpoint_alloc_frame(ck, opt, order_count, epochs, err);
+}
+
+int clmlp_checkpoint_alloc_frame(clmlp_checkpoint *ck, clmlp_optimizer opt, int64_t order_count, int epochs,
+                                 clmlp_err *err)
+{
+    ck->optimizer = opt;
     ck->order_count = order_count;
     if (!ck->order && !(ck->order = clmlp_calloc(order_count ? (size_t)order_count : 1, sizeof *ck->order, err)))
         return -1;

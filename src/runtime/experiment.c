@@ -247,10 +247,10 @@ static int checkpoint(const clmlp_config *cfg, clmlp_session *s, const clmlp_run
     if (!ck->order) {
         clmlp_model_from_config(cfg, res->input_dim, &ck->model);
         clmlp_recipe_from_config(cfg, res->input_dim, res->train_count, &ck->recipe);
-        if (clmlp_checkpoint_alloc(ck, cfg->training.optimizer, s->train_count, cfg->training.epochs, err) < 0)
+        if (clmlp_checkpoint_alloc_frame(ck, cfg->training.optimizer, s->train_count, cfg->training.epochs, err) < 0)
             return -1;
     }
-    if (clmlp_session_snapshot(s, ck, err) < 0)
+    if (clmlp_session_snapshot_map(s, ck, err) < 0)
         return -1;
     ck->epochs_done = res->epochs_done;
     for (int e = 0; e < res->epochs_done; e++) {
@@ -259,7 +259,13 @@ static int checkpoint(const clmlp_config *cfg, clmlp_session *s, const clmlp_run
     }
     ck->diverged = res->status == CLMLP_RUN_DIVERGED;
     clmlp_strlcpy(ck->status_why, ck->diverged ? res->status_why : "", sizeof ck->status_why);
-    return hooks->on_checkpoint(hooks->user, ck, err);
+    int rc = hooks->on_checkpoint(hooks->user, ck, err);
+    clmlp_err unmapped = {0};
+    if (clmlp_session_snapshot_unmap(s, ck, &unmapped) < 0 && rc == 0) {
+        *err = unmapped;
+        rc = -1;
+    }
+    return rc;
 }
 
 /* A checkpoint's state into the session and the result: the run goes on after its last epoch. */

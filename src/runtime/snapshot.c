@@ -64,23 +64,74 @@ static int state_tensor(const clmlp_session *s, int p, int k, clmlp_err *err)
 
 static int n_state(const clmlp_graph *g) { return g->optimizer == CLMLP_OPT_ADAM ? 2 : 1; }
 
-int clmlp_session_snapshot(clmlp_session *s, clmlp_checkpoint *ck, clmlp_err *err)
+/* The tensor whose host array fills ck's slot k of parameter p (0 its
+ * value, 1 and 2 its optimizer state), or -1. */
+static int snapshot_tensor(clmlp_session *s, int p, int k, clmlp_err *err)
+{
+    const clmlp_graph *g = &s->train_plan->graph;
+    int t = k == 0 ? g->params[p] : state_tensor(s, p, k - 1, err);
+    if (t < 0 || placed(&s->train, t, k == 0 ? g->tensors[t].name : "optimizer state", err) < 0)
+        return -1;
+    return t;
+}
+
+static float **snapshot_slot(clmlp_checkpoint *ck, int p, int k)
+{
+    return k == 0 ? &ck->model.params[p] : &ck->state[p][k - 1];
+}
+
+int clmlp_session_snapshot_map(clmlp_session *s, clmlp_checkpoint *ck, clmlp_err *err)
 {
     const clmlp_graph *g = &s->train_plan->graph;
     if (ck->optimizer != g->optimizer || ck->order_count != s->train_count)
         return clmlp_fail(err, CLMLP_EXIT_INTERNAL, "checkpoint allocated for another run");
-    if (clmlp_executor_read_model(&s->train, &ck->model, err) < 0)
-        return -1;
-    for (int p = 0; p < g->n_params; p++)
-        for (int k = 0; k < n_state(g); k++) {
-            int t = state_tensor(s, p, k, err);
-            if (t < 0 || clmlp_executor_read_tensor(&s->train, t, ck->state[p][k], err) < 0)
-                return -1;
+    for (int p = 0; p < g->n_params; p++) {
+        if (check_param(g, &ck->model, p, err) < 0)
+            goto fail;
+        for (int k = 0; k <= n_state(g); k++) {
+            float **slot = snapshot_slot(ck, p, k);
+            int t = snapshot_tensor(s, p, k, err);
+            if (t < 0)
+                goto fail;
+            cl_int rc = CL_SUCCESS;
+            *slot = clEnqueueMapBuffer(s->dev->queue, s->train.tensor_mem[t], CL_TRUE, CL_MAP_READ, 0,
+                                       clmlp_tensor_bytes(&g->tensors[t]), 0, NULL, NULL, &rc);
+            if (clmlp_cl_check(rc, "clEnqueueMapBuffer(checkpoint tensor)", err) < 0) {
+                *slot = NULL;
+                goto fail;
+            }
         }
+    }
     ck->step = s->step;
     memcpy(ck->shuffle_rng, s->shuffle_rng.s, sizeof ck->shuffle_rng);
     memcpy(ck->order, s->order, (size_t)s->train_count * sizeof *s->order);
     return 0;
+fail:
+    clmlp_session_snapshot_unmap(s, ck, NULL);
+    return -1;
+}
+
+int clmlp_session_snapshot_unmap(clmlp_session *s, clmlp_checkpoint *ck, clmlp_err *err)
+{
+    const clmlp_graph *g = &s->train_plan->graph;
+    clmlp_err first = {0}, ignored = {0};
+    for (int p = 0; p < g->n_params; p++)
+        for (int k = 0; k <= n_state(g); k++) {
+            float **slot = snapshot_slot(ck, p, k);
+            if (!*slot)
+                continue;
+            int t = snapshot_tensor(s, p, k, &ignored);
+            if (t >= 0)
+                clmlp_cl_check(clEnqueueUnmapMemObject(s->dev->queue, s->train.tensor_mem[t], *slot, 0, NULL, NULL),
+                               "clEnqueueUnmapMemObject(checkpoint tensor)", first.code ? &ignored : &first);
+            *slot = NULL;
+        }
+    clmlp_cl_check(clFinish(s->dev->queue), "clFinish", first.code ? &ignored : &first);
+    if (!first.code)
+        return 0;
+    if (err)
+        *err = first;
+    return -1;
 }
 
 int clmlp_session_restore(clmlp_session *s, const clmlp_checkpoint *ck, clmlp_err *err)
