@@ -59,11 +59,33 @@ __kernel void softmax_xent(__global const float *z, __global const int *y, __glo
         return;
     __global const float *zr = z + r * cols;
     const int label = y[r];
+#ifdef COLS
+    /* The class count known when compiling (cols == COLS): loops unrolled
+     * and each exp taken once, kept in registers; the same values and sums
+     * in the same order as below. */
+    float e[COLS];
+    float m = zr[0];
+#pragma unroll
+    for (int c = 1; c < COLS; c++)
+        m = fmax(m, zr[c]);
+    float sum = 0.0f;
+#pragma unroll
+    for (int c = 0; c < COLS; c++) {
+        e[c] = exp(zr[c] - m);
+        sum += e[c];
+    }
+    const float inv = 1.0f / sum;
+    loss[out_offset + r] = log(sum) - (zr[label] - m);
+#pragma unroll
+    for (int c = 0; c < COLS; c++)
+        dz[r * COLS + c] = (e[c] * inv - (c == label ? 1.0f : 0.0f)) * inv_batch;
+#else
     const float2 ms = row_max_sum(zr, cols);
     const float m = ms.x, inv = 1.0f / ms.y;
     loss[out_offset + r] = log(ms.y) - (zr[label] - m);
     for (int c = 0; c < cols; c++)
         dz[r * cols + c] = (exp(zr[c] - m) * inv - (c == label ? 1.0f : 0.0f)) * inv_batch;
+#endif
 }
 
 /* pred[out_offset + r] = argmax_c z[r, c] (first maximum wins) */

@@ -357,6 +357,8 @@ static int lower_op(lowering *lw, int i)
         if (!(l = new_launch(lw, i, "softmax_xent", names[op->kind])))
             return -1;
         const clmlp_tensor *z = T(lw, op->in[0]);
+        if (op->kind == CLMLP_OP_SOFTMAX_XENT && z->cols <= 32) /* unrolled: an exp per class, not two */
+            snprintf(l->options, sizeof l->options, "-DCOLS=%d", z->cols);
         arg(l, CLMLP_ARG_TENSOR, op->in[0]);
         if (op->kind == CLMLP_OP_XENT_LOSS || op->kind == CLMLP_OP_XENT_GRAD || op->kind == CLMLP_OP_SOFTMAX_XENT)
             arg(l, CLMLP_ARG_TENSOR, op->in[1]); /* labels */
