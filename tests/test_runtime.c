@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "clmlp/experiment.h"
+#include "clmlp/modelfile.h"
 #include "clmlp/rng.h"
 #include "clmlp/session.h"
 #include "device_fixture.h"
@@ -293,6 +294,50 @@ static void fused_equals_unfused_after_an_epoch(void)
         CHECK_NEAR(params[0][i], params[1][i], 1e-5);
 }
 
+/* A checkpoint's tensors are the device's own, mapped: after an epoch they
+ * equal what a read returns, the unmap clears every pointer, and the
+ * session trains on (the checkpoint keeps no host copy through the run). */
+static void snapshot_maps_the_device_state_and_unmaps(void)
+{
+    fixture f;
+    if (!setup(&f, CLMLP_ACT_RELU, CLMLP_OPT_ADAM, true)) {
+        teardown(&f);
+        return;
+    }
+    clmlp_err err = {0};
+    double loss;
+    CHECK_INT(clmlp_session_train_epoch(&f.s, 0, NULL, NULL, &loss, &err), 0);
+    clmlp_checkpoint ck = {0};
+    clmlp_model_from_config(&f.cfg, INPUT, &ck.model);
+    CHECK_INT(clmlp_checkpoint_alloc_frame(&ck, CLMLP_OPT_ADAM, f.s.train_count, 2, &err), 0);
+    CHECK_INT(clmlp_session_snapshot_map(&f.s, &ck, &err), 0);
+    const clmlp_graph *g = &f.s.train_plan->graph;
+    CHECK_INT((int)ck.step, (int)f.s.step);
+    for (int p = 0; p < g->n_params; p++) {
+        int n = (int)clmlp_model_param_count(&ck.model, p);
+        float *want = malloc(sizeof(float) * (size_t)n);
+        const int tensors[3] = {g->params[p], g->opt_state[p][0], g->opt_state[p][1]};
+        const float *got[3] = {ck.model.params[p], ck.state[p][0], ck.state[p][1]};
+        for (int k = 0; k < 3; k++) {
+            CHECK(got[k] != NULL);
+            CHECK_INT(clmlp_executor_read_tensor(&f.s.train, tensors[k], want, &err), 0);
+            for (int i = 0; got[k] && i < n; i++)
+                if (got[k][i] != want[i]) {
+                    test_fail(__FILE__, __LINE__, "parameter %d slot %d [%d]: mapped %.9g, read %.9g", p, k, i,
+                              got[k][i], want[i]);
+                    break;
+                }
+        }
+        free(want);
+    }
+    CHECK_INT(clmlp_session_snapshot_unmap(&f.s, &ck, &err), 0);
+    for (int p = 0; p < g->n_params; p++)
+        CHECK(!ck.model.params[p] && !ck.state[p][0] && !ck.state[p][1]);
+    CHECK_INT(clmlp_session_train_epoch(&f.s, 1, NULL, NULL, &loss, &err), 0);
+    clmlp_checkpoint_free(&ck);
+    teardown(&f);
+}
+
 static clmlp_run_result tiny_mnist_run_with(const char *const *sets, int n_sets)
 {
     clmlp_config cfg;
@@ -437,6 +482,7 @@ const test_case runtime_tests[] = {
     {"first_adam_step_is_lr_times_sign", first_adam_step_is_lr_times_sign, true},
     {"evaluation_matches_reference_predictions", evaluation_matches_reference_predictions, true},
     {"fused_equals_unfused_after_an_epoch", fused_equals_unfused_after_an_epoch, true},
+    {"snapshot_maps_the_device_state_and_unmaps", snapshot_maps_the_device_state_and_unmaps, true},
     {"tiny_mnist_learns_and_is_deterministic", tiny_mnist_learns_and_is_deterministic, true},
     {"streamed_training_equals_device_resident", streamed_training_equals_device_resident, true},
     {"tiny_mnist_with_clblast_gemms_learns_too", tiny_mnist_with_clblast_gemms_learns_too, true},
