@@ -781,9 +781,12 @@ static void write_then_parse_is_identity(void)
 
     /* Strings YAML would misread unquoted or fold inside quotes: a leading
      * directive or reserved indicator, and line breaks and controls beyond
-     * ASCII (NEL, LS, PS, C1, BOM), beside plain non-ASCII text. */
+     * ASCII (NEL, LS, PS, C1, BOM), the non-characters U+FFFE and U+FFFF
+     * (the config fuzzer's find: a YAML reader refuses them unescaped),
+     * beside plain non-ASCII text. */
     static const char *const awkward[] = {"%TAG x", "@home", "`tick", "a\xc2\x85" "b", "a\xe2\x80\xa8" "b",
-                                          "x\xe2\x80\xa9", "\xc2\x9fz", "\xef\xbb\xbf" "bom", "caf\xc3\xa9 \xe2\x82\xac"};
+                                          "x\xe2\x80\xa9", "\xc2\x9fz", "\xef\xbb\xbf" "bom", "caf\xc3\xa9 \xe2\x82\xac",
+                                          "a\xef\xbf\xbf" "b", "\xef\xbf\xbe"};
     for (size_t i = 0; i < CLMLP_ARRAY_LEN(awkward); i++) {
         snprintf(c.name, sizeof c.name, "%s", awkward[i]);
         snprintf(c.device.platform, sizeof c.device.platform, "%s", awkward[i]);

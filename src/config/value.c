@@ -350,15 +350,17 @@ static bool needs_quotes(const char *s)
 
 /* A YAML double-quoted escape for code point c, or NULL when c may stand as
  * it is: controls (C0, DEL, C1), the line and paragraph separators YAML
- * would fold, and the byte-order mark a reader would drop. */
+ * would fold, the byte-order mark a reader would drop, and the
+ * non-characters U+FFFE and U+FFFF, which a YAML reader refuses as text
+ * (libyaml: "control characters are not allowed") but takes escaped. */
 static const char *escape_of(unsigned c, char *buf, size_t cap)
 {
     if (c == 0x2028)
         return "\\L";
     if (c == 0x2029)
         return "\\P";
-    if (c == 0xfeff) {
-        snprintf(buf, cap, "\\uFEFF");
+    if (c == 0xfeff || c == 0xfffe || c == 0xffff) {
+        snprintf(buf, cap, "\\u%04X", c);
         return buf;
     }
     if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
