@@ -252,17 +252,6 @@ static void remember_unsaved(clmlp_device *dev, cl_program p, const cache_slot *
     memcpy(u->key, slot->key, sizeof u->key);
 }
 
-/* A source build whose binary goes to the slot (when there is a cache). */
-static int rebuild(clmlp_device *dev, const char *source, const char *options, const cache_slot *slot, bool cache,
-                   cl_program *out, clmlp_err *err)
-{
-    if (program_from_source(dev, source, options, out, err) < 0)
-        return -1;
-    if (cache)
-        remember_unsaved(dev, *out, slot);
-    return 0;
-}
-
 /* Drops the device's reference to the programs no caller holds any more
  * (their count is the device's one): a tuner's many variants are not kept
  * to the end, and a program built again after its last release comes from
@@ -318,6 +307,19 @@ void clmlp_device_release_programs(clmlp_device *dev)
     dev->n_built = 0;
 }
 
+/* A source build whose binary goes to the slot (when there is a cache),
+ * kept on the device for later builds of its key. */
+static int rebuild(clmlp_device *dev, const char *source, const char *options, const uint8_t key[32],
+                   const cache_slot *slot, bool cache, cl_program *out, clmlp_err *err)
+{
+    if (program_from_source(dev, source, options, out, err) < 0)
+        return -1;
+    if (cache)
+        remember_unsaved(dev, *out, slot);
+    remember_built(dev, *out, key, false);
+    return 0;
+}
+
 int clmlp_program_build(clmlp_device *dev, const char *source, const char *options, cl_program *out,
                         bool *from_cache, clmlp_err *err)
 {
@@ -344,10 +346,7 @@ int clmlp_program_build(clmlp_device *dev, const char *source, const char *optio
         remember_built(dev, *out, key, true);
         return 0;
     }
-    if (rebuild(dev, source, options, &slot, cache, out, err) < 0)
-        return -1;
-    remember_built(dev, *out, key, false);
-    return 0;
+    return rebuild(dev, source, options, key, &slot, cache, out, err);
 }
 
 int clmlp_program_kernel(clmlp_device *dev, const char *source, const char *options, const char *name,
@@ -382,11 +381,10 @@ int clmlp_program_kernel(clmlp_device *dev, const char *source, const char *opti
     clReleaseProgram(*program);
     *program = NULL;
     *from_cache = false;
-    if (rebuild(dev, source, options, &slot, cache, program, err) < 0)
-        return -1;
     uint8_t key[32];
     program_key(&dev->desc, source, options, key);
-    remember_built(dev, *program, key, false);
+    if (rebuild(dev, source, options, key, &slot, cache, program, err) < 0)
+        return -1;
     k = clCreateKernel(*program, name, &rc);
     if (clmlp_cl_check(rc, call, err) < 0)
         return -1;

@@ -69,10 +69,9 @@ static int n_state(const clmlp_graph *g) { return g->optimizer == CLMLP_OPT_ADAM
 static int snapshot_tensor(clmlp_session *s, int p, int k, clmlp_err *err)
 {
     const clmlp_graph *g = &s->train_plan->graph;
-    int t = k == 0 ? g->params[p] : state_tensor(s, p, k - 1, err);
-    if (t < 0 || placed(&s->train, t, k == 0 ? g->tensors[t].name : "optimizer state", err) < 0)
-        return -1;
-    return t;
+    if (k > 0)
+        return state_tensor(s, p, k - 1, err);
+    return placed(&s->train, g->params[p], g->tensors[g->params[p]].name, err) < 0 ? -1 : g->params[p];
 }
 
 static float **snapshot_slot(clmlp_checkpoint *ck, int p, int k)
@@ -124,9 +123,8 @@ int clmlp_session_snapshot_unmap(clmlp_session *s, clmlp_checkpoint *ck, clmlp_e
             if (t >= 0)
                 clmlp_cl_check(clEnqueueUnmapMemObject(s->dev->queue, s->train.tensor_mem[t], *slot, 0, NULL, NULL),
                                "clEnqueueUnmapMemObject(checkpoint tensor)", first.code ? &ignored : &first);
-            *slot = NULL;
+            *slot = NULL; /* the in-order queue runs the unmaps before anything enqueued after them */
         }
-    clmlp_cl_check(clFinish(s->dev->queue), "clFinish", first.code ? &ignored : &first);
     if (!first.code)
         return 0;
     if (err)
